@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace HelloWorld.Blazor.Bandwidth;
+
+/// <summary>
+/// Bandwidth answered with an error status. Keeps the status code and Bandwidth's own error text so callers can
+/// branch on the status (404: gone, 409: conflict) and logs can say what Bandwidth said.
+/// </summary>
+public sealed class BandwidthApiException(
+    HttpStatusCode statusCode,
+    string operation,
+    string? errorMessage,
+    string? errorType = null,
+    string? requestId = null,
+    TimeSpan? retryAfter = null)
+    : Exception(FormatMessage(statusCode, operation, errorMessage))
+{
+    public HttpStatusCode StatusCode { get; } = statusCode;
+
+    /// <summary>The API operation that failed, as the spec names it (<c>createParticipant</c>).</summary>
+    public string Operation { get; } = operation;
+
+    /// <summary>Bandwidth's error text (<c>error</c>, <c>message</c> or <c>description</c> of its error body).</summary>
+    public string? ErrorMessage { get; } = errorMessage;
+
+    /// <summary>The Voice API's error <c>type</c>, when it sent one.</summary>
+    public string? ErrorType { get; } = errorType;
+
+    /// <summary>Bandwidth's request or error id, for a support ticket.</summary>
+    public string? RequestId { get; } = requestId;
+
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    public bool IsNotFound => StatusCode == HttpStatusCode.NotFound;
+
+    private static string FormatMessage(HttpStatusCode statusCode, string operation, string? errorMessage) =>
+        $"Bandwidth {operation} failed with {(int)statusCode} {statusCode}" + (string.IsNullOrEmpty(errorMessage) ? "." : $": {errorMessage}");
+}

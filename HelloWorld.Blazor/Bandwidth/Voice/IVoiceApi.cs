@@ -1,0 +1,14 @@
+namespace HelloWorld.Blazor.Bandwidth.Voice;
+
+/// <summary>
+/// The two operations of Bandwidth's Voice API (<c>voice.yml</c>) this app needs.
+/// Every method throws <see cref="BandwidthApiException"/> when Bandwidth answers with an error status.
+/// </summary>
+public interface IVoiceApi
+{
+    /// <summary><c>createCall</c>: places an outbound call; Bandwidth answers 201 with the queued call.</summary>
+    Task<CreateCallResponse> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary><c>updateCall</c>: with <see cref="CallStateValue.Completed"/> hangs up, cancels or rejects the call.</summary>
+    Task UpdateCallAsync(string callId, UpdateCallRequest request, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+
+namespace HelloWorld.Blazor.Bandwidth.Voice;
+
+// Records named as the schemas of voice.yml (createCall, createCallResponse, updateCall, voiceApiError).
+
+public sealed record CreateCallRequest(
+    string To,
+    string From,
+    string ApplicationId,
+    string AnswerUrl,
+    string? DisconnectUrl = null,
+    string? Username = null,
+    string? Password = null,
+    string? Tag = null,
+    double? CallTimeout = null,
+    double? CallbackTimeout = null,
+    string? AnswerMethod = "POST",
+    string? DisconnectMethod = "POST");
+
+public sealed record CreateCallResponse(
+    string CallId,
+    string AccountId,
+    string ApplicationId,
+    string To,
+    string From,
+    string CallUrl,
+    string AnswerUrl,
+    string? AnswerMethod = null,
+    string? DisconnectUrl = null,
+    string? DisconnectMethod = null,
+    DateTimeOffset? EnqueuedTime = null,
+    double? CallTimeout = null,
+    double? CallbackTimeout = null,
+    string? Tag = null);
+
+[JsonConverter(typeof(JsonStringEnumConverter<CallStateValue>))]
+public enum CallStateValue
+{
+    [JsonStringEnumMemberName("active")]
+    Active,
+
+    [JsonStringEnumMemberName("completed")]
+    Completed,
+}
+
+public sealed record UpdateCallRequest(CallStateValue? State = null, string? RedirectUrl = null, string? Tag = null)
+{
+    public static UpdateCallRequest HangUp { get; } = new(CallStateValue.Completed);
+}
+
+public sealed record VoiceApiError(string? Type, string? Description, string? Id);

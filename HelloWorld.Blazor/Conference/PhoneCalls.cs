@@ -1,0 +1,89 @@
+namespace HelloWorld.Blazor.Conference;
+
+public enum CallDirection
+{
+    Inbound,
+    Outbound,
+}
+
+/// <summary>A phone call's life: ringing (initiated), answered, transferred into the session, ended.</summary>
+public enum CallState
+{
+    Ringing,
+    Answered,
+    Transferred,
+    Ended,
+}
+
+/// <summary>One step of a call's history.</summary>
+public sealed record CallEvent(CallState State, DateTimeOffset At, string? Detail = null);
+
+/// <summary>A snapshot of one phone call. Immutable: the registry replaces it on every change.</summary>
+public sealed record PhoneCall(
+    string CallId,
+    CallDirection Direction,
+    string From,
+    string To,
+    CallState State,
+    string? ParticipantId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? AnsweredAt,
+    DateTimeOffset? EndedAt,
+    string? EndCause,
+    IReadOnlyList<CallEvent> History)
+{
+    /// <summary>The phone's number: the caller for a dial-in, the callee for a call the app placed.</summary>
+    public string RemoteNumber => Direction == CallDirection.Inbound ? From : To;
+
+    public bool IsActive => State != CallState.Ended;
+}
+
+/// <summary>The calls the app knows of, for the page. Changes are pushed to subscribers; nobody polls.</summary>
+public interface ICallRegistry
+{
+    /// <summary>A snapshot, newest first.</summary>
+    IReadOnlyList<PhoneCall> Calls { get; }
+
+    PhoneCall? Find(string callId);
+
+    PhoneCall? FindByParticipant(string participantId);
+
+    /// <summary>
+    /// <paramref name="onChanged"/> runs after every change, off the caller's thread context. Dispose the result to stop.
+    /// </summary>
+    IDisposable Subscribe(Func<Task> onChanged);
+}
+
+/// <summary>What the page (and <c>POST /callPhone</c>) can do with phones.</summary>
+public interface IPhoneCallService
+{
+    /// <summary>The numbers the page may dial: the configured outbound number first, then the allow-list.</summary>
+    IReadOnlyList<string> DialableNumbers { get; }
+
+    /// <summary>
+    /// Calls <paramref name="number"/> (the configured outbound number when <c>null</c>) and brings it into the session once answered.
+    /// Throws <see cref="PhoneCallRejectedException"/> when the number is not dialable or calls come too fast.
+    /// </summary>
+    Task<PhoneCall> CallAsync(string? number, CancellationToken cancellationToken = default);
+
+    /// <summary>Hangs up (or cancels) the call through the Voice API.</summary>
+    Task HangUpAsync(string callId, CancellationToken cancellationToken = default);
+}
+
+public enum PhoneCallRejection
+{
+    NoOutboundNumberConfigured,
+    NumberNotAllowed,
+    InvalidNumber,
+    AlreadyInProgress,
+    RateLimited,
+}
+
+/// <summary>The app refused to place a call; <see cref="Exception.Message"/> is fit to show a user.</summary>
+public sealed class PhoneCallRejectedException(PhoneCallRejection reason, string message, TimeSpan? retryAfter = null)
+    : Exception(message)
+{
+    public PhoneCallRejection Reason { get; } = reason;
+
+    public TimeSpan? RetryAfter { get; } = retryAfter;
+}

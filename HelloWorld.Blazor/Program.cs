@@ -1,0 +1,21 @@
+using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Bandwidth.Emulation;
+using HelloWorld.Blazor.Components;
+using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Webhooks;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Configuration.AddBandwidthSampleEnvironmentVariables();
+builder.AddBandwidth();
+builder.Services.AddConference();
+builder.Services.AddVoiceWebhooks();
+builder.Services.AddCallPage();
+
+var app = builder.Build();
+
+app.MapBandwidthEmulatorWhenEnabled();
+app.MapVoiceWebhooks();
+app.MapCallPage();
+
+app.Run();

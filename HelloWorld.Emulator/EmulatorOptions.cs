@@ -1,0 +1,47 @@
+namespace HelloWorld.Emulator;
+
+/// <summary>How the emulated Bandwidth account looks: its credentials, its numbers and its Voice application.</summary>
+public sealed class EmulatorOptions
+{
+    public const string SectionName = "Emulator";
+
+    public string AccountId { get; set; } = "9900000";
+
+    /// <summary>API credentials the emulator accepts (HTTP Basic), standing in for an account's API user.</summary>
+    public string Username { get; set; } = "emulator";
+
+    public string Password { get; set; } = "emulator-password";
+
+    public string VoiceApplicationId { get; set; } = "em-voice-application";
+
+    /// <summary>The Bandwidth number of the emulated account: dialing it reaches the Voice application.</summary>
+    public string ApplicationPhoneNumber { get; set; } = "+19195550100";
+
+    /// <summary>The simulated phones: numbers that can dial in and that outbound calls ring.</summary>
+    public List<string> PhoneNumbers { get; set; } = ["+19195550123", "+19195550124"];
+
+    /// <summary>
+    /// The Voice application's inbound (initiate) callback URL. A relative URL is resolved against the host the emulator
+    /// runs in, so the default reaches an app that maps the emulator into its own host.
+    /// </summary>
+    public string InboundCallbackUrl { get; set; } = "/incomingCall";
+
+    /// <summary>Credentials the Voice application presents on webhooks; unset means none.</summary>
+    public string? CallbackUsername { get; set; }
+
+    public string? CallbackPassword { get; set; }
+
+    public TimeSpan DeviceTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a synchronous webhook may take before the emulated call fails, as Bandwidth's default.</summary>
+    public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>UDP port for all media (ICE, DTLS, SRTP); 0 picks a free one.</summary>
+    public int MediaPort { get; set; }
+
+    /// <summary>Address the media socket binds to.</summary>
+    public string MediaBindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Address put in SDP candidates; defaults to <see cref="MediaBindAddress"/>. Set it to reach browsers on a LAN.</summary>
+    public string? MediaAdvertisedAddress { get; set; }
+}

@@ -1,0 +1,27 @@
+using HelloWorld.Emulator.Tokens;
+using HelloWorld.Emulator.WebRtc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace HelloWorld.Emulator;
+
+public static class EmulatorServiceCollectionExtensions
+{
+    /// <summary>Registers the Bandwidth emulator. Map its endpoints with <see cref="EmulatorEndpointRouteBuilderExtensions.MapBandwidthEmulator"/>.</summary>
+    public static IServiceCollection AddBandwidthEmulator(this IServiceCollection services, Action<EmulatorOptions>? configure = null)
+    {
+        var options = services.AddOptions<EmulatorOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<WebRtcStore>();
+        services.AddSingleton(sp =>
+        {
+            var emulator = sp.GetRequiredService<IOptions<EmulatorOptions>>().Value;
+            return new DeviceTokens(emulator.AccountId, emulator.DeviceTokenLifetime, sp.GetRequiredService<TimeProvider>());
+        });
+        return services;
+    }
+}
