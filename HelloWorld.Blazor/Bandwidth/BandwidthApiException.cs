@@ -2,6 +2,14 @@ using System.Net;
 
 namespace HelloWorld.Blazor.Bandwidth;
 
+/// <summary>A call to Bandwidth failed. Catch this to handle every Bandwidth failure alike.</summary>
+public abstract class BandwidthException(string operation, string message, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    /// <summary>The API operation that failed, as the spec names it (<c>createParticipant</c>).</summary>
+    public string Operation { get; } = operation;
+}
+
 /// <summary>
 /// Bandwidth answered with an error status. Keeps the status code and Bandwidth's own error text so callers can
 /// branch on the status (404: gone, 409: conflict) and logs can say what Bandwidth said.
@@ -13,12 +21,9 @@ public sealed class BandwidthApiException(
     string? errorType = null,
     string? requestId = null,
     TimeSpan? retryAfter = null)
-    : Exception(FormatMessage(statusCode, operation, errorMessage))
+    : BandwidthException(operation, FormatMessage(statusCode, operation, errorMessage))
 {
     public HttpStatusCode StatusCode { get; } = statusCode;
-
-    /// <summary>The API operation that failed, as the spec names it (<c>createParticipant</c>).</summary>
-    public string Operation { get; } = operation;
 
     /// <summary>Bandwidth's error text (<c>error</c>, <c>message</c> or <c>description</c> of its error body).</summary>
     public string? ErrorMessage { get; } = errorMessage;
@@ -36,3 +41,10 @@ public sealed class BandwidthApiException(
     private static string FormatMessage(HttpStatusCode statusCode, string operation, string? errorMessage) =>
         $"Bandwidth {operation} failed with {(int)statusCode} {statusCode}" + (string.IsNullOrEmpty(errorMessage) ? "." : $": {errorMessage}");
 }
+
+/// <summary>
+/// Bandwidth gave no answer in time: it could not be reached, every attempt timed out, or the circuit breaker is open
+/// after repeated failures. Whether the request took effect is unknown.
+/// </summary>
+public sealed class BandwidthUnavailableException(string operation, string reason, Exception? innerException = null)
+    : BandwidthException(operation, $"Bandwidth {operation} got no answer: {reason}", innerException);

@@ -1,10 +1,68 @@
+using HelloWorld.Blazor.Bandwidth.Emulation;
+using HelloWorld.Blazor.Bandwidth.Resilience;
+using HelloWorld.Blazor.Bandwidth.Voice;
+using HelloWorld.Blazor.Bandwidth.WebRtc;
+using Microsoft.Extensions.Options;
+
 namespace HelloWorld.Blazor.Bandwidth;
 
-public static class BandwidthServiceCollectionExtensions
+public static partial class BandwidthServiceCollectionExtensions
 {
-    /// <summary>Lets a user of the TypeScript sample keep its environment variables (<c>BW_ACCOUNT_ID</c> and the rest).</summary>
-    public static IConfigurationBuilder AddBandwidthSampleEnvironmentVariables(this IConfigurationBuilder configuration) => configuration;
+    /// <summary>
+    /// Bandwidth settings (validated at start), the mode (a real account, or the built-in emulator when no credentials are
+    /// configured) and the API clients with their resilience pipeline.
+    /// </summary>
+    public static WebApplicationBuilder AddBandwidth(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(BandwidthOptions.SectionName);
+        var configured = section.Get<BandwidthOptions>() ?? new BandwidthOptions();
+        var emulatorMode = configured.UseEmulator ?? !configured.HasAccountCredentials;
 
-    /// <summary>Bandwidth settings (validated at start), the mode (account or emulator) and the API clients with their resilience.</summary>
-    public static WebApplicationBuilder AddBandwidth(this WebApplicationBuilder builder) => builder;
+        builder.Services.AddOptions<BandwidthOptions>().BindConfiguration(BandwidthOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<BandwidthOptions>>(new BandwidthOptionsValidator(emulatorMode));
+        builder.Services.AddHostedService<BandwidthModeAnnouncer>();
+
+        if (emulatorMode)
+        {
+            builder.AddBandwidthEmulation();
+        }
+        else
+        {
+            builder.Services.AddSingleton<IBandwidthEnvironment, BandwidthAccountEnvironment>();
+        }
+
+        builder.Services.AddHttpClient<IWebRtcApi, WebRtcApiClient>().AddBandwidthResilience();
+        builder.Services.AddHttpClient<IVoiceApi, VoiceApiClient>().AddBandwidthResilience();
+        return builder;
+    }
+
+    /// <summary>Says at start which Bandwidth the app talks to, and warns about what an operator should fix.</summary>
+    private sealed partial class BandwidthModeAnnouncer(
+        IBandwidthEnvironment environment, IOptions<BandwidthOptions> options, ILogger<BandwidthModeAnnouncer> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (environment.IsEmulator)
+            {
+                return Task.CompletedTask; // the emulator announces itself once it knows its address
+            }
+            var settings = options.Value;
+            AccountMode(logger, settings.AccountId ?? "", environment.WebRtcApiBaseUrl, environment.VoiceApiBaseUrl);
+            if (!settings.HasCallbackCredentials)
+            {
+                WebhooksUnauthenticated(logger);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(EventId = 1010, Level = LogLevel.Information,
+            Message = "Using Bandwidth account {AccountId} (WebRTC API {WebRtcApi}, Voice API {VoiceApi})")]
+        private static partial void AccountMode(ILogger logger, string accountId, string webRtcApi, string voiceApi);
+
+        [LoggerMessage(EventId = 1011, Level = LogLevel.Warning,
+            Message = "Bandwidth:CallbackUsername and Bandwidth:CallbackPassword are not set: anyone who finds this app's webhook URLs can post fake call events. Set them here and in your Voice application's callback settings.")]
+        private static partial void WebhooksUnauthenticated(ILogger logger);
+    }
 }

@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using System.Text;
+using HelloWorld.Blazor.Bandwidth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.Server;
+
+namespace HelloWorld.Blazor.Tests.Bandwidth;
+
+/// <summary>
+/// A WireMock.Net server standing in for Bandwidth, and the app's own service registration pointed at it, so the clients
+/// and the resilience pipeline under test are exactly the ones the app runs.
+/// </summary>
+public sealed class BandwidthApiTestHost : IAsyncDisposable
+{
+    public const string AccountId = "9900000";
+    public const string Username = "api-user";
+    public const string Password = "api-password";
+
+    private readonly WebApplication _app;
+
+    public BandwidthApiTestHost(IDictionary<string, string?>? settings = null)
+    {
+        Server = WireMockServer.Start();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Bandwidth:AccountId"] = AccountId,
+            ["Bandwidth:Username"] = Username,
+            ["Bandwidth:Password"] = Password,
+            ["Bandwidth:VoiceApplicationId"] = "voice-app",
+            ["Bandwidth:PhoneNumber"] = "+19195550100",
+            ["Bandwidth:BaseCallbackUrl"] = "https://app.example.com",
+            ["Bandwidth:WebRtcApiBaseUrl"] = Server.Url + "/v1",
+            ["Bandwidth:VoiceApiBaseUrl"] = Server.Url + "/api/v2",
+            ["Bandwidth:Resilience:AttemptTimeout"] = "00:00:01",
+            ["Bandwidth:Resilience:TotalTimeout"] = "00:00:05",
+            ["Bandwidth:Resilience:RetryBaseDelay"] = "00:00:00.010",
+            ["Bandwidth:Resilience:MaxRetryAfter"] = "00:00:02",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+        builder.AddBandwidth();
+        _app = builder.Build();
+    }
+
+    public WireMockServer Server { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public static string ExpectedAuthorization { get; } =
+        new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}"))).ToString();
+
+    public int RequestCount(string method, string path) =>
+        Server.LogEntries.Count(e => e.RequestMessage.Method == method && e.RequestMessage.Path == path);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Server.Stop();
+        Server.Dispose();
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Bandwidth.WebRtc;
+using WireMock;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace HelloWorld.Blazor.Tests.Bandwidth.WebRtc;
+
+public sealed class WebRtcApiClientTests : IAsyncLifetime
+{
+    private const string Base = "/v1/accounts/9900000";
+    private BandwidthApiTestHost _host = null!;
+
+    private IWebRtcApi Api => _host.Get<IWebRtcApi>();
+
+    public Task InitializeAsync()
+    {
+        _host = new BandwidthApiTestHost();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task CreateParticipant_PostsTheSpecBodyWithBasicAuth_AndReturnsParticipantAndToken()
+    {
+        Respond("POST", $"{Base}/participants", 200,
+            """{"participant": {"id": "p-1", "publishPermissions": ["AUDIO"], "sessions": [], "tag": "hello-world-browser", "deviceApiVersion": "V3"}, "token": "eyJ.token"}""");
+
+        var created = await Api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO], "hello-world-browser"));
+
+        Assert.Equal("p-1", created.Participant.Id);
+        Assert.Equal("eyJ.token", created.Token);
+        Assert.Equal([PublishPermission.AUDIO], created.Participant.PublishPermissions);
+        var request = SingleRequest("POST", $"{Base}/participants");
+        Assert.Equal(BandwidthApiTestHost.ExpectedAuthorization, request.Headers!["Authorization"].Single());
+        Assert.StartsWith("application/json", request.Headers["Content-Type"].Single());
+        JsonAssert.Equal("""{"publishPermissions": ["AUDIO"], "tag": "hello-world-browser", "deviceApiVersion": "V3"}""", request.Body);
+    }
+
+    [Fact]
+    public async Task GetParticipant_GetsItById()
+    {
+        Respond("GET", $"{Base}/participants/p-1", 200,
+            """{"id": "p-1", "publishPermissions": ["AUDIO"], "sessions": ["s-1"], "subscriptions": {"sessionId": "s-1"}, "tag": "t"}""");
+
+        var participant = await Api.GetParticipantAsync("p-1");
+
+        Assert.Equal(["s-1"], participant.Sessions);
+        Assert.Equal("s-1", participant.Subscriptions?.SessionId);
+        Assert.Equal(BandwidthApiTestHost.ExpectedAuthorization, SingleRequest("GET", $"{Base}/participants/p-1").Headers!["Authorization"].Single());
+    }
+
+    [Fact]
+    public async Task DeleteParticipant_SendsDelete()
+    {
+        Respond("DELETE", $"{Base}/participants/p-1", 204);
+
+        await Api.DeleteParticipantAsync("p-1");
+
+        Assert.Equal(1, _host.RequestCount("DELETE", $"{Base}/participants/p-1"));
+    }
+
+    [Fact]
+    public async Task CreateSession_PostsTheTag_AndReturnsTheSession()
+    {
+        Respond("POST", $"{Base}/sessions", 200, """{"id": "s-1", "tag": "hello-world"}""");
+
+        var session = await Api.CreateSessionAsync(new Session(Tag: "hello-world"));
+
+        Assert.Equal(new Session("s-1", "hello-world"), session);
+        JsonAssert.Equal("""{"tag": "hello-world"}""", SingleRequest("POST", $"{Base}/sessions").Body);
+    }
+
+    [Fact]
+    public async Task GetSession_And_DeleteSession_UseTheSessionPath()
+    {
+        Respond("GET", $"{Base}/sessions/s-1", 200, """{"id": "s-1", "tag": "hello-world"}""");
+        Respond("DELETE", $"{Base}/sessions/s-1", 204);
+
+        Assert.Equal("hello-world", (await Api.GetSessionAsync("s-1")).Tag);
+        await Api.DeleteSessionAsync("s-1");
+
+        Assert.Equal(1, _host.RequestCount("DELETE", $"{Base}/sessions/s-1"));
+    }
+
+    [Fact]
+    public async Task ListSessionParticipants_ReturnsThem()
+    {
+        Respond("GET", $"{Base}/sessions/s-1/participants", 200, """[{"id": "p-1"}, {"id": "p-2", "tag": "x"}]""");
+
+        var participants = await Api.ListSessionParticipantsAsync("s-1");
+
+        Assert.Equal(["p-1", "p-2"], participants.Select(p => p.Id));
+    }
+
+    [Fact]
+    public async Task ListSessionParticipants_When204_ReturnsNone()
+    {
+        Respond("GET", $"{Base}/sessions/s-1/participants", 204);
+
+        Assert.Empty(await Api.ListSessionParticipantsAsync("s-1"));
+    }
+
+    [Fact]
+    public async Task AddParticipantToSession_PutsAWholeSessionSubscription()
+    {
+        Respond("PUT", $"{Base}/sessions/s-1/participants/p-1", 204);
+
+        await Api.AddParticipantToSessionAsync("s-1", "p-1", new Subscriptions("s-1"));
+
+        JsonAssert.Equal("""{"sessionId": "s-1"}""", SingleRequest("PUT", $"{Base}/sessions/s-1/participants/p-1").Body);
+    }
+
+    [Fact]
+    public async Task AddParticipantToSession_WithoutSubscriptions_SendsNoBody()
+    {
+        Respond("PUT", $"{Base}/sessions/s-1/participants/p-1", 204);
+
+        await Api.AddParticipantToSessionAsync("s-1", "p-1", null);
+
+        Assert.True(string.IsNullOrEmpty(SingleRequest("PUT", $"{Base}/sessions/s-1/participants/p-1").Body));
+    }
+
+    [Fact]
+    public async Task RemoveParticipantFromSession_SendsDelete()
+    {
+        Respond("DELETE", $"{Base}/sessions/s-1/participants/p-1", 204);
+
+        await Api.RemoveParticipantFromSessionAsync("s-1", "p-1");
+
+        Assert.Equal(1, _host.RequestCount("DELETE", $"{Base}/sessions/s-1/participants/p-1"));
+    }
+
+    [Fact]
+    public async Task Subscriptions_AreReadAndReplaced()
+    {
+        Respond("GET", $"{Base}/sessions/s-1/participants/p-1/subscriptions", 200,
+            """{"sessionId": "s-1", "participants": [{"participantId": "p-2", "streamAliases": ["a"]}]}""");
+        Respond("PUT", $"{Base}/sessions/s-1/participants/p-1/subscriptions", 204);
+
+        var current = await Api.GetParticipantSubscriptionsAsync("s-1", "p-1");
+        await Api.UpdateParticipantSubscriptionsAsync("s-1", "p-1", new Subscriptions(Participants: [new ParticipantSubscription("p-3")]));
+
+        Assert.Equal("p-2", current.Participants!.Single().ParticipantId);
+        Assert.Equal(["a"], current.Participants!.Single().StreamAliases);
+        JsonAssert.Equal("""{"participants": [{"participantId": "p-3"}]}""",
+            SingleRequest("PUT", $"{Base}/sessions/s-1/participants/p-1/subscriptions").Body);
+    }
+
+    [Fact]
+    public async Task GetSubscriptions_When204_ReturnsNoSubscriptions()
+    {
+        Respond("GET", $"{Base}/sessions/s-1/participants/p-1/subscriptions", 204);
+
+        var subscriptions = await Api.GetParticipantSubscriptionsAsync("s-1", "p-1");
+
+        Assert.Null(subscriptions.SessionId);
+        Assert.Null(subscriptions.Participants);
+    }
+
+    [Theory]
+    [InlineData(400, """{"error": "Invalid publishPermissions", "requestId": "r-400"}""", "Invalid publishPermissions", "r-400")]
+    [InlineData(401, """{"message": "Unauthorized"}""", "Unauthorized", null)]
+    [InlineData(403, """{"message": "Missing Authentication Token"}""", "Missing Authentication Token", null)]
+    [InlineData(404, """{"error": "Session not found", "requestId": "r-404"}""", "Session not found", "r-404")]
+    [InlineData(409, """{"error": "Participant is already in another session", "requestId": "r-409"}""", "Participant is already in another session", "r-409")]
+    [InlineData(500, """{"error": "Internal error", "requestId": "r-500"}""", "Internal error", "r-500")]
+    public async Task ErrorStatus_BecomesBandwidthApiException_KeepingStatusAndBody(int status, string body, string message, string? requestId)
+    {
+        Respond("PUT", $"{Base}/sessions/s-1/participants/p-1", status, body);
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.AddParticipantToSessionAsync("s-1", "p-1", new Subscriptions("s-1")));
+
+        Assert.Equal((HttpStatusCode)status, error.StatusCode);
+        Assert.Equal("addParticipantToSession", error.Operation);
+        Assert.Equal(message, error.ErrorMessage);
+        Assert.Equal(requestId, error.RequestId);
+        Assert.Equal(status == 404, error.IsNotFound);
+    }
+
+    [Fact]
+    public async Task ErrorBodyThatIsNotJson_IsKeptAsText()
+    {
+        Respond("GET", $"{Base}/sessions/s-1", 502, "<html>Bad gateway</html>");
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.GetSessionAsync("s-1"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, error.StatusCode);
+        Assert.Equal("<html>Bad gateway</html>", error.ErrorMessage);
+    }
+
+    private void Respond(string method, string path, int status, string? body = null)
+    {
+        var response = Response.Create().WithStatusCode(status);
+        if (body is not null)
+        {
+            response = response.WithHeader("Content-Type", "application/json").WithBody(body);
+        }
+        _host.Server.Given(Request.Create().WithPath(path).UsingMethod(method)).RespondWith(response);
+    }
+
+    private IRequestMessage SingleRequest(string method, string path) =>
+        Assert.Single(_host.Server.LogEntries, e => e.RequestMessage.Method == method && e.RequestMessage.Path == path).RequestMessage;
+}

@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace HelloWorld.Blazor.Bandwidth;
+
+/// <summary>
+/// Checks the <c>Bandwidth</c> settings at start and names every missing or malformed one with the way to set it,
+/// so a first run fails with instructions rather than with a 401 from Bandwidth minutes later.
+/// </summary>
+public sealed partial class BandwidthOptionsValidator(bool emulatorMode) : IValidateOptions<BandwidthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BandwidthOptions options)
+    {
+        var failures = new List<string>();
+        if (!emulatorMode)
+        {
+            Require(failures, options.AccountId, nameof(options.AccountId), "your account id", "BW_ACCOUNT_ID");
+            Require(failures, options.Username, nameof(options.Username), "<api-user>", "BW_USERNAME");
+            Require(failures, options.Password, nameof(options.Password), "<api-password>", "BW_PASSWORD");
+            Require(failures, options.VoiceApplicationId, nameof(options.VoiceApplicationId), "<application-id>", "BW_VOICE_APPLICATION_ID");
+            Require(failures, options.PhoneNumber, nameof(options.PhoneNumber), "+19195551234", "BW_NUMBER");
+            Require(failures, options.BaseCallbackUrl, nameof(options.BaseCallbackUrl), "https://your-public-host", "BASE_CALLBACK_URL");
+        }
+
+        CheckPhoneNumber(failures, options.PhoneNumber, nameof(options.PhoneNumber));
+        CheckPhoneNumber(failures, options.OutboundPhoneNumber, nameof(options.OutboundPhoneNumber));
+        foreach (var number in options.AllowedOutboundNumbers)
+        {
+            CheckPhoneNumber(failures, number, nameof(options.AllowedOutboundNumbers));
+        }
+        CheckUrl(failures, options.BaseCallbackUrl, nameof(options.BaseCallbackUrl));
+        CheckUrl(failures, options.WebRtcApiBaseUrl, nameof(options.WebRtcApiBaseUrl));
+        CheckUrl(failures, options.VoiceApiBaseUrl, nameof(options.VoiceApiBaseUrl));
+
+        var hasCallbackUser = !string.IsNullOrEmpty(options.CallbackUsername);
+        var hasCallbackPassword = !string.IsNullOrEmpty(options.CallbackPassword);
+        if (hasCallbackUser != hasCallbackPassword)
+        {
+            failures.Add("Bandwidth:CallbackUsername and Bandwidth:CallbackPassword go together: set both or neither.");
+        }
+        else if (hasCallbackUser && !emulatorMode &&
+                 Uri.TryCreate(options.BaseCallbackUrl, UriKind.Absolute, out var callback) && callback.Scheme != Uri.UriSchemeHttps)
+        {
+            failures.Add($"Bandwidth:BaseCallbackUrl must use https when callback credentials are set: Bandwidth refuses to send credentials over http (it is '{options.BaseCallbackUrl}').");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>E.164: a plus, a leading digit 1-9, at most 15 digits in all.</summary>
+    public static bool IsE164(string? number) => number is not null && E164().IsMatch(number);
+
+    private static void Require(List<string> failures, string? value, string setting, string example, string sampleVariable)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            failures.Add(
+                $"Bandwidth:{setting} is not set. Set it with 'dotnet user-secrets --project HelloWorld.Blazor set Bandwidth:{setting} {example}', " +
+                $"or the environment variable Bandwidth__{setting} (or {sampleVariable}). " +
+                "To run without a Bandwidth account, remove the account settings and the app uses its built-in emulator.");
+        }
+    }
+
+    private static void CheckPhoneNumber(List<string> failures, string? number, string setting)
+    {
+        if (!string.IsNullOrEmpty(number) && !IsE164(number))
+        {
+            failures.Add($"Bandwidth:{setting} must be an E.164 phone number such as +19195551234 (it is '{number}').");
+        }
+    }
+
+    private static void CheckUrl(List<string> failures, string? url, string setting)
+    {
+        if (!string.IsNullOrEmpty(url) &&
+            !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            failures.Add($"Bandwidth:{setting} must be an absolute http or https URL (it is '{url}').");
+        }
+    }
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
+    private static partial Regex E164();
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+using RestSharp;
+using RestSharp.Authenticators;
+using RestSharp.Serializers.Json;
+
+namespace HelloWorld.Blazor.Bandwidth;
+
+/// <summary>
+/// What both typed clients share: a RestSharp client over the factory's <see cref="HttpClient"/> (whose handler pipeline
+/// owns resilience), HTTP Basic with the account's API credentials, the spec's JSON, and one error convention:
+/// an error status becomes <see cref="BandwidthApiException"/>, no answer becomes <see cref="BandwidthUnavailableException"/>.
+/// </summary>
+internal sealed partial class BandwidthRestClient : IDisposable
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly RestClient _client;
+    private readonly ILogger _logger;
+
+    public BandwidthRestClient(HttpClient httpClient, string baseUrl, BandwidthOptions options, ILogger logger)
+    {
+        _logger = logger;
+        AccountId = options.AccountId ?? string.Empty;
+        var restOptions = new RestClientOptions(baseUrl.TrimEnd('/') + "/")
+        {
+            Authenticator = new HttpBasicAuthenticator(options.Username ?? string.Empty, options.Password ?? string.Empty),
+        };
+        _client = new RestClient(httpClient, restOptions, disposeHttpClient: false,
+            configureSerialization: serialization => serialization.UseSystemTextJson(JsonOptions));
+    }
+
+    public string AccountId { get; }
+
+    /// <summary>A request for <paramref name="resource"/> (relative, with <c>{accountId}</c> filled in).</summary>
+    public RestRequest Request(string resource, Method method) =>
+        new RestRequest(resource, method).AddUrlSegment("accountId", AccountId);
+
+    public async Task<T> SendAsync<T>(RestRequest request, string operation, CancellationToken cancellationToken)
+    {
+        var response = await ExecuteAsync(request, operation, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrWhiteSpace(response.Content))
+        {
+            throw new BandwidthApiException(response.StatusCode, operation, "Bandwidth answered without the expected body.");
+        }
+        return JsonSerializer.Deserialize<T>(response.Content, JsonOptions)
+            ?? throw new BandwidthApiException(response.StatusCode, operation, "Bandwidth answered with an empty body.");
+    }
+
+    /// <summary>Sends the request; returns the successful response (possibly 204 without a body) or throws.</summary>
+    public async Task<RestResponse> ExecuteAsync(RestRequest request, string operation, CancellationToken cancellationToken)
+    {
+        RestResponse response;
+        try
+        {
+            response = await _client.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(operation, exception);
+        }
+
+        if (response.ErrorException is { } transportError && response.StatusCode == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw Unavailable(operation, transportError);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        var error = BandwidthError.Parse(response.Content);
+        var retryAfter = RetryAfter(response);
+        Log.CallFailed(_logger, operation, (int)response.StatusCode, error.Message ?? "(no error text)");
+        throw new BandwidthApiException(response.StatusCode, operation, error.Message, error.Type, error.Id, retryAfter);
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private BandwidthUnavailableException Unavailable(string operation, Exception exception)
+    {
+        var reason = exception switch
+        {
+            TimeoutRejectedException => "timed out",
+            BrokenCircuitException => "circuit open after repeated failures",
+            HttpRequestException { HttpRequestError: var kind } => $"connection failed ({kind})",
+            _ => exception.GetType().Name,
+        };
+        Log.CallUnavailable(_logger, operation, reason);
+        return new BandwidthUnavailableException(operation, reason, exception);
+    }
+
+    private static TimeSpan? RetryAfter(RestResponse response)
+    {
+        var value = response.GetHeaderValue("Retry-After");
+        if (int.TryParse(value, out var seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+        return DateTimeOffset.TryParse(value, out var date) ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    /// <summary>
+    /// Bandwidth's error bodies differ by API and status: WebRTC <c>{error, requestId}</c> or <c>{message}</c>,
+    /// Voice <c>{type, description, id}</c>. A body that is not JSON is kept as text.
+    /// </summary>
+    private readonly record struct BandwidthError(string? Message, string? Type, string? Id)
+    {
+        public static BandwidthError Parse(string? content)
+        {
+            if (string.IsNullOrWhiteSpace(content))
+            {
+                return default;
+            }
+            try
+            {
+                using var document = JsonDocument.Parse(content);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return new BandwidthError(Truncate(content), null, null);
+                }
+                var root = document.RootElement;
+                return new BandwidthError(
+                    Text(root, "error") ?? Text(root, "message") ?? Text(root, "description"),
+                    Text(root, "type"),
+                    Text(root, "requestId") ?? Text(root, "id"));
+            }
+            catch (JsonException)
+            {
+                return new BandwidthError(Truncate(content), null, null);
+            }
+        }
+
+        private static string? Text(JsonElement element, string property) =>
+            element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+        private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Bandwidth {Operation} failed with {Status}: {Error}")]
+        public static partial void CallFailed(ILogger logger, string operation, int status, string error);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Bandwidth {Operation} got no answer: {Reason}")]
+        public static partial void CallUnavailable(ILogger logger, string operation, string reason);
+    }
+}

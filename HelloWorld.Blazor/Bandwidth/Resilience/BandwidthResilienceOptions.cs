@@ -1,0 +1,33 @@
+namespace HelloWorld.Blazor.Bandwidth.Resilience;
+
+/// <summary>
+/// How hard the app tries when Bandwidth stumbles (<c>Bandwidth:Resilience</c>). The defaults keep one API call inside
+/// <see cref="TotalTimeout"/> = 7 s, so a webhook that makes an API call still answers well before Bandwidth's 15 s deadline
+/// with time left to clean up or apologise.
+/// </summary>
+public sealed class BandwidthResilienceOptions
+{
+    public const string SectionName = "Bandwidth:Resilience";
+
+    /// <summary>One attempt; Bandwidth's API answers in well under a second when healthy.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>All attempts and the waits between them.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(7);
+
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>First backoff; it doubles with each retry, with jitter so many clients do not retry in step.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest <c>Retry-After</c> the app waits for; a longer one would outlast the webhook budget, so it fails fast.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(3);
+
+    public double CircuitFailureRatio { get; set; } = 0.5;
+
+    public int CircuitMinimumThroughput { get; set; } = 20;
+
+    public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+}

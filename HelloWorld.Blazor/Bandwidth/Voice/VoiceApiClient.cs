@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+using RestSharp;
+
+namespace HelloWorld.Blazor.Bandwidth.Voice;
+
+/// <summary>Bandwidth's Voice API (<c>createCall</c>, <c>updateCall</c>) on RestSharp.</summary>
+public sealed class VoiceApiClient(
+    HttpClient httpClient, IBandwidthEnvironment environment, IOptions<BandwidthOptions> options, ILogger<VoiceApiClient> logger)
+    : IVoiceApi, IDisposable
+{
+    private readonly BandwidthRestClient _rest = new(httpClient, environment.VoiceApiBaseUrl, options.Value, logger);
+
+    public Task<CreateCallResponse> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken = default) =>
+        _rest.SendAsync<CreateCallResponse>(
+            _rest.Request("accounts/{accountId}/calls", Method.Post).AddJsonBody(request), "createCall", cancellationToken);
+
+    public Task UpdateCallAsync(string callId, UpdateCallRequest request, CancellationToken cancellationToken = default) =>
+        _rest.ExecuteAsync(
+            _rest.Request("accounts/{accountId}/calls/{callId}", Method.Post).AddUrlSegment("callId", callId).AddJsonBody(request),
+            "updateCall", cancellationToken);
+
+    public void Dispose() => _rest.Dispose();
+}
