@@ -21,13 +21,18 @@ internal sealed partial class BandwidthRestClient : IDisposable
     };
 
     private readonly RestClient _client;
+    private readonly Func<string> _baseUrl;
     private readonly ILogger _logger;
 
-    public BandwidthRestClient(HttpClient httpClient, string baseUrl, BandwidthOptions options, ILogger logger)
+    /// <param name="baseUrl">
+    /// Read for every request: in emulator mode the API lives in this app's own host, whose address is known only once it listens.
+    /// </param>
+    public BandwidthRestClient(HttpClient httpClient, Func<string> baseUrl, BandwidthOptions options, ILogger logger)
     {
+        _baseUrl = baseUrl;
         _logger = logger;
         AccountId = options.AccountId ?? string.Empty;
-        var restOptions = new RestClientOptions(baseUrl.TrimEnd('/') + "/")
+        var restOptions = new RestClientOptions
         {
             Authenticator = new HttpBasicAuthenticator(options.Username ?? string.Empty, options.Password ?? string.Empty),
         };
@@ -37,9 +42,9 @@ internal sealed partial class BandwidthRestClient : IDisposable
 
     public string AccountId { get; }
 
-    /// <summary>A request for <paramref name="resource"/> (relative, with <c>{accountId}</c> filled in).</summary>
+    /// <summary>A request for <paramref name="resource"/> under the API's base URL, with <c>{accountId}</c> filled in.</summary>
     public RestRequest Request(string resource, Method method) =>
-        new RestRequest(resource, method).AddUrlSegment("accountId", AccountId);
+        new RestRequest($"{_baseUrl().TrimEnd('/')}/{resource}", method).AddUrlSegment("accountId", AccountId);
 
     public async Task<T> SendAsync<T>(RestRequest request, string operation, CancellationToken cancellationToken)
     {

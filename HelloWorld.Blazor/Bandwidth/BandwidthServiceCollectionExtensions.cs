@@ -31,10 +31,16 @@ public static partial class BandwidthServiceCollectionExtensions
             builder.Services.AddSingleton<IBandwidthEnvironment, BandwidthAccountEnvironment>();
         }
 
-        builder.Services.AddHttpClient<IWebRtcApi, WebRtcApiClient>().AddBandwidthResilience();
-        builder.Services.AddHttpClient<IVoiceApi, VoiceApiClient>().AddBandwidthResilience();
+        // The conference services are singletons that keep these clients for the app's lifetime, so the clients' handlers
+        // are long-lived too, and DNS changes are picked up by recycling pooled connections instead of handlers.
+        builder.Services.AddHttpClient<IWebRtcApi, WebRtcApiClient>().UseLongLivedConnections().AddBandwidthResilience();
+        builder.Services.AddHttpClient<IVoiceApi, VoiceApiClient>().UseLongLivedConnections().AddBandwidthResilience();
         return builder;
     }
+
+    private static IHttpClientBuilder UseLongLivedConnections(this IHttpClientBuilder client) =>
+        client.UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 
     /// <summary>Says at start which Bandwidth the app talks to, and warns about what an operator should fix.</summary>
     private sealed partial class BandwidthModeAnnouncer(

@@ -8,7 +8,7 @@ public sealed class VoiceApiClient(
     HttpClient httpClient, IBandwidthEnvironment environment, IOptions<BandwidthOptions> options, ILogger<VoiceApiClient> logger)
     : IVoiceApi, IDisposable
 {
-    private readonly BandwidthRestClient _rest = new(httpClient, environment.VoiceApiBaseUrl, options.Value, logger);
+    private readonly BandwidthRestClient _rest = new(httpClient, () => environment.VoiceApiBaseUrl, options.Value, logger);
 
     public Task<CreateCallResponse> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<CreateCallResponse>(

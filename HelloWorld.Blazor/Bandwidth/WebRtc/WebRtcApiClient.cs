@@ -17,8 +17,7 @@ public sealed class WebRtcApiClient(
     private const string SessionParticipant = "accounts/{accountId}/sessions/{sessionId}/participants/{participantId}";
     private const string Subscriptions = "accounts/{accountId}/sessions/{sessionId}/participants/{participantId}/subscriptions";
 
-    // Created with the typed client, after the host listens: in emulator mode the base URL is the host's own address.
-    private readonly BandwidthRestClient _rest = new(httpClient, environment.WebRtcApiBaseUrl, options.Value, logger);
+    private readonly BandwidthRestClient _rest = new(httpClient, () => environment.WebRtcApiBaseUrl, options.Value, logger);
 
     public Task<CreateParticipantResponse> CreateParticipantAsync(CreateParticipantRequest request, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<CreateParticipantResponse>(
