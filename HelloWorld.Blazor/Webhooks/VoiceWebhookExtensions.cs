@@ -1,9 +1,44 @@
+using HelloWorld.Blazor.Api;
+using Microsoft.AspNetCore.Authentication;
+
 namespace HelloWorld.Blazor.Webhooks;
 
-public static class VoiceWebhookExtensions
+public static partial class VoiceWebhookExtensions
 {
-    /// <summary>The Voice webhook controllers, their authentication and rate limits.</summary>
-    public static IServiceCollection AddVoiceWebhooks(this IServiceCollection services) => services;
+    /// <summary>The Voice webhook controllers, their Basic authentication, and the app's small API with its rate limits.</summary>
+    public static IServiceCollection AddVoiceWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName);
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, VoiceWebhookAuthenticationHandler>(VoiceWebhookAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(VoiceWebhookAuthenticationHandler.PolicyName, policy => policy
+            .AddAuthenticationSchemes(VoiceWebhookAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser());
+        services.AddProblemDetails();
+        services.AddApiRateLimits();
+        services.AddControllers().ConfigureApiBehaviorOptions(api =>
+        {
+            var defaultResponse = api.InvalidModelStateResponseFactory;
+            api.InvalidModelStateResponseFactory = context =>
+            {
+                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceWebhookExtensions));
+                var fields = string.Join(", ", context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).Select(entry => entry.Key));
+                InvalidRequest(logger, context.HttpContext.Request.Path, fields);
+                return defaultResponse(context);
+            };
+        });
+        return services;
+    }
 
-    public static WebApplication MapVoiceWebhooks(this WebApplication app) => app;
+    public static WebApplication MapVoiceWebhooks(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.MapControllers();
+        return app;
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Rejected a malformed request to {Path} (invalid: {Fields})")]
+    private static partial void InvalidRequest(ILogger logger, string path, string fields);
 }

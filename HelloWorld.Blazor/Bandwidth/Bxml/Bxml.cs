@@ -1,0 +1,102 @@
+using System.Text;
+using System.Xml;
+
+namespace HelloWorld.Blazor.Bandwidth.Bxml;
+
+/// <summary>
+/// Writes BXML documents (<c>&lt;Response&gt;</c> with verbs) through <see cref="XmlWriter"/>, so every attribute and text is
+/// escaped. Characters XML cannot carry at all (most control characters) become U+FFFD rather than breaking the document.
+/// </summary>
+public static class Bxml
+{
+    public const string DefaultVoice = "julie";
+
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
+        OmitXmlDeclaration = false,
+        Indent = false,
+    };
+
+    public static string Response(params IEnumerable<BxmlVerb> verbs)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = XmlWriter.Create(stream, Settings))
+        {
+            writer.WriteStartDocument();
+            writer.WriteStartElement("Response");
+            foreach (var verb in verbs)
+            {
+                verb.WriteTo(writer);
+            }
+            writer.WriteEndElement();
+            writer.WriteEndDocument();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static BxmlVerb SpeakSentence(string sentence, string voice = DefaultVoice) => new(writer =>
+    {
+        writer.WriteStartElement("SpeakSentence");
+        writer.WriteAttributeString("voice", Clean(voice));
+        writer.WriteString(Clean(sentence));
+        writer.WriteEndElement();
+    });
+
+    public static BxmlVerb Hangup() => new(writer =>
+    {
+        writer.WriteStartElement("Hangup");
+        writer.WriteEndElement();
+    });
+
+    /// <summary>
+    /// Moves the call into the WebRTC session as the participant whose device token this is, as Bandwidth's own SDK
+    /// writes it: <c>uui="CALLID;encoding=base64,TOKEN;encoding=jwt"</c>, where CALLID is the Voice call id without its
+    /// first character and its dashes; only <c>uui="TOKEN;encoding=jwt"</c> when there is no call id.
+    /// </summary>
+    public static BxmlVerb TransferToWebRtc(string sipUri, string deviceToken, string? callId = null) => new(writer =>
+    {
+        var token = $"{deviceToken};encoding=jwt";
+        var uui = string.IsNullOrEmpty(callId) ? token : $"{UuiCallId(callId)};encoding=base64,{token}";
+        writer.WriteStartElement("Transfer");
+        writer.WriteStartElement("SipUri");
+        writer.WriteAttributeString("uui", Clean(uui));
+        writer.WriteString(Clean(sipUri));
+        writer.WriteEndElement();
+        writer.WriteEndElement();
+    });
+
+    /// <summary><c>c-15ac29a2-1331029c-...</c> → <c>15ac29a21331029c...</c></summary>
+    public static string UuiCallId(string callId) => callId[1..].Replace("-", "", StringComparison.Ordinal);
+
+    private static string Clean(string text)
+    {
+        if (text.All(XmlConvert.IsXmlChar))
+        {
+            return text;
+        }
+        var cleaned = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (XmlConvert.IsXmlChar(text[i]))
+            {
+                cleaned.Append(text[i]);
+            }
+            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                cleaned.Append(text[i]).Append(text[++i]);
+            }
+            else
+            {
+                cleaned.Append('\uFFFD');
+            }
+        }
+        return cleaned.ToString();
+    }
+}
+
+/// <summary>One BXML verb, written into a <c>Response</c> by <see cref="Bxml.Response"/>.</summary>
+public sealed class BxmlVerb(Action<XmlWriter> write)
+{
+    internal void WriteTo(XmlWriter writer) => write(writer);
+}

@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+
+namespace HelloWorld.Blazor.Conference;
+
+/// <summary>
+/// Every phone call the app knows, as immutable snapshots replaced on each change, with a push to subscribers (the page).
+/// Ended calls are kept for the page's call log, up to <see cref="EndedCallsKept"/>.
+/// </summary>
+public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry> logger) : ICallRegistry
+{
+    public const int EndedCallsKept = 50;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, PhoneCall> _calls = new(StringComparer.Ordinal);
+    private ImmutableArray<Func<Task>> _subscribers = [];
+
+    public IReadOnlyList<PhoneCall> Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _calls.Values.OrderByDescending(call => call.StartedAt)];
+            }
+        }
+    }
+
+    public PhoneCall? Find(string callId)
+    {
+        lock (_gate)
+        {
+            return _calls.GetValueOrDefault(callId);
+        }
+    }
+
+    public PhoneCall? FindByParticipant(string participantId)
+    {
+        lock (_gate)
+        {
+            return _calls.Values.Where(call => call.ParticipantId == participantId).MaxBy(call => call.StartedAt);
+        }
+    }
+
+    public IDisposable Subscribe(Func<Task> onChanged)
+    {
+        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChanged));
+        return new Subscription(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChanged)));
+    }
+
+    /// <summary>Registers a new ringing call; a call id already known is left as it is (webhooks can arrive twice).</summary>
+    public PhoneCall Register(string callId, CallDirection direction, string from, string to, string? participantId)
+    {
+        var now = timeProvider.GetUtcNow();
+        PhoneCall call;
+        lock (_gate)
+        {
+            if (_calls.TryGetValue(callId, out var known))
+            {
+                return known;
+            }
+            call = new PhoneCall(callId, direction, from, to, CallState.Ringing, participantId, now, null, null, null,
+                [new CallEvent(CallState.Ringing, now, direction == CallDirection.Inbound ? "dialed in" : "calling")]);
+            _calls[callId] = call;
+            TrimEndedCalls();
+        }
+        Notify();
+        return call;
+    }
+
+    public PhoneCall? MarkAnswered(string callId) => Transition(callId, CallState.Answered, null);
+
+    public PhoneCall? MarkTransferred(string callId) => Transition(callId, CallState.Transferred, "joined the session");
+
+    public PhoneCall? MarkEnded(string callId, string? cause) => Transition(callId, CallState.Ended, cause);
+
+    /// <summary>
+    /// Moves the call forward; never backward (a late or duplicated webhook cannot revive an ended call) and never to the
+    /// state it is in. Returns the new snapshot, or <c>null</c> when nothing changed.
+    /// </summary>
+    private PhoneCall? Transition(string callId, CallState state, string? detail)
+    {
+        var now = timeProvider.GetUtcNow();
+        PhoneCall changed;
+        lock (_gate)
+        {
+            if (!_calls.TryGetValue(callId, out var call) || call.State >= state)
+            {
+                return null;
+            }
+            changed = call with
+            {
+                State = state,
+                AnsweredAt = state is CallState.Answered or CallState.Transferred ? call.AnsweredAt ?? now : call.AnsweredAt,
+                EndedAt = state == CallState.Ended ? now : call.EndedAt,
+                EndCause = state == CallState.Ended ? detail : call.EndCause,
+                History = [.. call.History, new CallEvent(state, now, detail)],
+            };
+            _calls[callId] = changed;
+            TrimEndedCalls();
+        }
+        Notify();
+        return changed;
+    }
+
+    private void TrimEndedCalls()
+    {
+        var ended = _calls.Values.Where(call => call.State == CallState.Ended).OrderByDescending(call => call.EndedAt).Skip(EndedCallsKept);
+        foreach (var call in ended.ToList())
+        {
+            _calls.Remove(call.CallId);
+        }
+    }
+
+    private void Notify()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            _ = NotifyAsync(subscriber);
+        }
+    }
+
+    // Each subscriber on its own: a slow or failing page never delays a webhook or the other pages.
+    private async Task NotifyAsync(Func<Task> subscriber)
+    {
+        try
+        {
+            await Task.Run(subscriber).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.SubscriberFailed(logger, exception);
+        }
+    }
+
+    private sealed class Subscription(Action unsubscribe) : IDisposable
+    {
+        private Action? _unsubscribe = unsubscribe;
+
+        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "A call status subscriber failed")]
+        public static partial void SubscriberFailed(ILogger logger, Exception exception);
+    }
+}

@@ -1,0 +1,67 @@
+using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Bandwidth.WebRtc;
+
+namespace HelloWorld.Blazor.Conference;
+
+/// <summary>
+/// At shutdown, deletes every participant the app still holds (tabs still open, calls still up, deletions that failed
+/// earlier) and the session, so the account is left as the app found it.
+/// </summary>
+public sealed partial class ConferenceCleanup(
+    IParticipantService participants, SessionTracker sessions, IWebRtcApi api, ILogger<ConferenceCleanup> logger)
+    : IHostedService
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Deadline);
+        var remaining = participants.Active;
+        if (remaining.Count > 0)
+        {
+            Log.Deleting(logger, remaining.Count);
+        }
+        await Task.WhenAll(remaining.Select(participant => DeleteAsync(participant.Id, deadline.Token)));
+
+        if (sessions.CurrentSessionId is { } sessionId)
+        {
+            try
+            {
+                await api.DeleteSessionAsync(sessionId, deadline.Token);
+                sessions.Forget(sessionId);
+                Log.SessionDeleted(logger, sessionId);
+            }
+            catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
+            {
+                Log.CouldNotDelete(logger, "session", sessionId, exception.Message);
+            }
+        }
+    }
+
+    private async Task DeleteAsync(string participantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await participants.LeaveAsync(participantId, cancellationToken);
+        }
+        catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
+        {
+            Log.CouldNotDelete(logger, "participant", participantId, exception.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Shutting down: deleting {Count} participant(s) from Bandwidth")]
+        public static partial void Deleting(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 2402, Level = LogLevel.Information, Message = "Shutting down: deleted session {SessionId}")]
+        public static partial void SessionDeleted(ILogger logger, string sessionId);
+
+        [LoggerMessage(EventId = 2403, Level = LogLevel.Error, Message = "Shutting down: could not delete {What} {Id}: {Reason}")]
+        public static partial void CouldNotDelete(ILogger logger, string what, string id, string reason);
+    }
+}

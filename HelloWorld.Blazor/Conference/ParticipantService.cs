@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Bandwidth.WebRtc;
+
+namespace HelloWorld.Blazor.Conference;
+
+/// <summary>
+/// Creates participants (AUDIO only, device API V3) and puts them in the app's session, and deletes them again.
+/// Every participant it creates is tracked until Bandwidth confirms it is gone, so nothing is left behind on failure.
+/// </summary>
+public sealed partial class ParticipantService(
+    IWebRtcApi api, ISessionTracker sessions, TimeProvider timeProvider, ILogger<ParticipantService> logger) : IParticipantService
+{
+    private readonly ConcurrentDictionary<string, ParticipantInfo> _active = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<ParticipantInfo> Active => [.. _active.Values];
+
+    public ParticipantInfo? Find(string participantId) => _active.GetValueOrDefault(participantId);
+
+    public static string TagFor(ParticipantKind kind) => kind switch
+    {
+        ParticipantKind.Browser => "hello-world-browser",
+        ParticipantKind.Phone => "hello-world-phone",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public async Task<JoinedParticipant> JoinAsync(ParticipantKind kind, CancellationToken cancellationToken = default)
+    {
+        var created = await api.CreateParticipantAsync(
+            new CreateParticipantRequest([PublishPermission.AUDIO], TagFor(kind), DeviceApiVersion.V3), cancellationToken).ConfigureAwait(false);
+        var participantId = created.Participant.Id;
+        _active[participantId] = new ParticipantInfo(participantId, kind, timeProvider.GetUtcNow());
+        try
+        {
+            var sessionId = await AddToSessionAsync(participantId, cancellationToken).ConfigureAwait(false);
+            Log.Joined(logger, participantId, kind, sessionId);
+            return new JoinedParticipant(participantId, created.Token, kind, sessionId);
+        }
+        catch (Exception exception)
+        {
+            Log.JoinFailed(logger, participantId, exception.Message);
+            await DeleteQuietlyAsync(participantId).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task LeaveAsync(string participantId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await api.DeleteParticipantAsync(participantId, cancellationToken).ConfigureAwait(false);
+            Log.Left(logger, participantId);
+        }
+        catch (BandwidthApiException exception) when (exception.IsNotFound)
+        {
+            Log.AlreadyGone(logger, participantId);
+        }
+        // Forgotten only once Bandwidth confirms: a failed delete stays in Active for the shutdown sweep to retry.
+        _active.TryRemove(participantId, out _);
+    }
+
+    private async Task<string> AddToSessionAsync(string participantId, CancellationToken cancellationToken)
+    {
+        var sessionId = await sessions.GetSessionIdAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await api.AddParticipantToSessionAsync(sessionId, participantId, new Subscriptions(sessionId), cancellationToken).ConfigureAwait(false);
+            return sessionId;
+        }
+        catch (BandwidthApiException exception) when (exception.IsNotFound)
+        {
+            // The participant was created a moment ago, so the 404 is about the session: Bandwidth forgot it.
+            sessionId = await sessions.ReplaceSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            await api.AddParticipantToSessionAsync(sessionId, participantId, new Subscriptions(sessionId), cancellationToken).ConfigureAwait(false);
+            return sessionId;
+        }
+    }
+
+    private async Task DeleteQuietlyAsync(string participantId)
+    {
+        try
+        {
+            // Not the caller's token: it may be the very cancellation that stopped the join.
+            await LeaveAsync(participantId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BandwidthException exception)
+        {
+            Log.CleanupFailed(logger, participantId, exception.Message);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Participant {ParticipantId} ({Kind}) joined session {SessionId}")]
+        public static partial void Joined(ILogger logger, string participantId, ParticipantKind kind, string sessionId);
+
+        [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Participant {ParticipantId} deleted")]
+        public static partial void Left(ILogger logger, string participantId);
+
+        [LoggerMessage(EventId = 2103, Level = LogLevel.Debug, Message = "Participant {ParticipantId} was already gone")]
+        public static partial void AlreadyGone(ILogger logger, string participantId);
+
+        [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Participant {ParticipantId} could not join the session ({Reason}); deleting it")]
+        public static partial void JoinFailed(ILogger logger, string participantId, string reason);
+
+        [LoggerMessage(EventId = 2105, Level = LogLevel.Error, Message = "Participant {ParticipantId} could not be deleted ({Reason}); it is retried at shutdown")]
+        public static partial void CleanupFailed(ILogger logger, string participantId, string reason);
+    }
+}
