@@ -34,8 +34,9 @@ public sealed class BandwidthApiTestHost : IAsyncDisposable
             ["Bandwidth:BaseCallbackUrl"] = "https://app.example.com",
             ["Bandwidth:WebRtcApiBaseUrl"] = Server.Url + "/v1",
             ["Bandwidth:VoiceApiBaseUrl"] = Server.Url + "/api/v2",
-            ["Bandwidth:Resilience:AttemptTimeout"] = "00:00:01",
-            ["Bandwidth:Resilience:TotalTimeout"] = "00:00:05",
+            // Generous, so a busy test machine never times out a test that is not about timeouts.
+            ["Bandwidth:Resilience:AttemptTimeout"] = "00:00:05",
+            ["Bandwidth:Resilience:TotalTimeout"] = "00:00:15",
             ["Bandwidth:Resilience:RetryBaseDelay"] = "00:00:00.010",
             ["Bandwidth:Resilience:MaxRetryAfter"] = "00:00:02",
         });

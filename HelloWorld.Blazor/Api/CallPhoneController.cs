@@ -14,6 +14,15 @@ namespace HelloWorld.Blazor.Api;
 [ApiController]
 public sealed class CallPhoneController(IPhoneCallService calls) : ControllerBase
 {
+    /// <summary>Says plainly why a GET does nothing, instead of letting the page's router answer 404.</summary>
+    [HttpGet("/callPhone")]
+    public IActionResult Get()
+    {
+        Response.Headers.Allow = "POST";
+        return Problem(title: "Use POST", statusCode: StatusCodes.Status405MethodNotAllowed,
+            detail: "Placing a call costs money, so it takes a POST: a GET could be triggered by any link or crawler.");
+    }
+
     [HttpPost("/callPhone")]
     [EnableRateLimiting(ApiExtensions.CallPhonePolicy)]
     public async Task<IActionResult> PostAsync(

@@ -41,7 +41,7 @@ public sealed partial class VoiceCallbacksController(
         return await WithinBudgetAsync(callId, async cancellationToken =>
         {
             var participant = await calls.AcceptInboundCallAsync(callId, callback.From ?? "", callback.To ?? "", cancellationToken);
-            return Bxml.Response(Bxml.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
+            return BxmlResponse.Write(BxmlVerb.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
         });
     }
 
@@ -61,11 +61,11 @@ public sealed partial class VoiceCallbacksController(
             if (participant is null)
             {
                 Log.UnknownCall(logger, callId);
-                return Bxml.Response(Bxml.SpeakSentence(UnknownCallSentence), Bxml.Hangup());
+                return BxmlResponse.Write(BxmlVerb.SpeakSentence(UnknownCallSentence), BxmlVerb.Hangup());
             }
-            return Bxml.Response(
-                Bxml.SpeakSentence(ConnectingSentence),
-                Bxml.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
+            return BxmlResponse.Write(
+                BxmlVerb.SpeakSentence(ConnectingSentence),
+                BxmlVerb.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
         });
     }
 
@@ -108,7 +108,7 @@ public sealed partial class VoiceCallbacksController(
         catch (Exception exception) when (exception is BandwidthException || (exception is OperationCanceledException && !HttpContext.RequestAborted.IsCancellationRequested))
         {
             Log.CannotServe(logger, callId, exception.Message);
-            return Xml(Bxml.Response(Bxml.SpeakSentence(ApologySentence), Bxml.Hangup()));
+            return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(ApologySentence), BxmlVerb.Hangup()));
         }
     }
 

@@ -21,7 +21,11 @@ public sealed class BandwidthResilienceTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _host = new BandwidthApiTestHost();
+        _host = new BandwidthApiTestHost(new Dictionary<string, string?>
+        {
+            ["Bandwidth:Resilience:AttemptTimeout"] = "00:00:01",
+            ["Bandwidth:Resilience:TotalTimeout"] = "00:00:05",
+        });
         return Task.CompletedTask;
     }
 

@@ -7,10 +7,8 @@ namespace HelloWorld.Blazor.Bandwidth.Bxml;
 /// Writes BXML documents (<c>&lt;Response&gt;</c> with verbs) through <see cref="XmlWriter"/>, so every attribute and text is
 /// escaped. Characters XML cannot carry at all (most control characters) become U+FFFD rather than breaking the document.
 /// </summary>
-public static class Bxml
+public static class BxmlResponse
 {
-    public const string DefaultVoice = "julie";
-
     private static readonly XmlWriterSettings Settings = new()
     {
         Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
@@ -18,7 +16,7 @@ public static class Bxml
         Indent = false,
     };
 
-    public static string Response(params IEnumerable<BxmlVerb> verbs)
+    public static string Write(params IEnumerable<BxmlVerb> verbs)
     {
         using var stream = new MemoryStream();
         using (var writer = XmlWriter.Create(stream, Settings))
@@ -35,41 +33,7 @@ public static class Bxml
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    public static BxmlVerb SpeakSentence(string sentence, string voice = DefaultVoice) => new(writer =>
-    {
-        writer.WriteStartElement("SpeakSentence");
-        writer.WriteAttributeString("voice", Clean(voice));
-        writer.WriteString(Clean(sentence));
-        writer.WriteEndElement();
-    });
-
-    public static BxmlVerb Hangup() => new(writer =>
-    {
-        writer.WriteStartElement("Hangup");
-        writer.WriteEndElement();
-    });
-
-    /// <summary>
-    /// Moves the call into the WebRTC session as the participant whose device token this is, as Bandwidth's own SDK
-    /// writes it: <c>uui="CALLID;encoding=base64,TOKEN;encoding=jwt"</c>, where CALLID is the Voice call id without its
-    /// first character and its dashes; only <c>uui="TOKEN;encoding=jwt"</c> when there is no call id.
-    /// </summary>
-    public static BxmlVerb TransferToWebRtc(string sipUri, string deviceToken, string? callId = null) => new(writer =>
-    {
-        var token = $"{deviceToken};encoding=jwt";
-        var uui = string.IsNullOrEmpty(callId) ? token : $"{UuiCallId(callId)};encoding=base64,{token}";
-        writer.WriteStartElement("Transfer");
-        writer.WriteStartElement("SipUri");
-        writer.WriteAttributeString("uui", Clean(uui));
-        writer.WriteString(Clean(sipUri));
-        writer.WriteEndElement();
-        writer.WriteEndElement();
-    });
-
-    /// <summary><c>c-15ac29a2-1331029c-...</c> → <c>15ac29a21331029c...</c></summary>
-    public static string UuiCallId(string callId) => callId[1..].Replace("-", "", StringComparison.Ordinal);
-
-    private static string Clean(string text)
+    internal static string Clean(string text)
     {
         if (text.All(XmlConvert.IsXmlChar))
         {
@@ -95,8 +59,48 @@ public static class Bxml
     }
 }
 
-/// <summary>One BXML verb, written into a <c>Response</c> by <see cref="Bxml.Response"/>.</summary>
-public sealed class BxmlVerb(Action<XmlWriter> write)
+/// <summary>One BXML verb, written into a <c>Response</c> by <see cref="BxmlResponse.Write"/>.</summary>
+public sealed class BxmlVerb
 {
-    internal void WriteTo(XmlWriter writer) => write(writer);
+    public const string DefaultVoice = "julie";
+
+    private readonly Action<XmlWriter> _write;
+
+    private BxmlVerb(Action<XmlWriter> write) => _write = write;
+
+    public static BxmlVerb SpeakSentence(string sentence, string voice = DefaultVoice) => new(writer =>
+    {
+        writer.WriteStartElement("SpeakSentence");
+        writer.WriteAttributeString("voice", BxmlResponse.Clean(voice));
+        writer.WriteString(BxmlResponse.Clean(sentence));
+        writer.WriteEndElement();
+    });
+
+    public static BxmlVerb Hangup() => new(writer =>
+    {
+        writer.WriteStartElement("Hangup");
+        writer.WriteEndElement();
+    });
+
+    /// <summary>
+    /// Moves the call into the WebRTC session as the participant whose device token this is, as Bandwidth's own SDK
+    /// writes it: <c>uui="CALLID;encoding=base64,TOKEN;encoding=jwt"</c>, where CALLID is the Voice call id without its
+    /// first character and its dashes; only <c>uui="TOKEN;encoding=jwt"</c> when there is no call id.
+    /// </summary>
+    public static BxmlVerb TransferToWebRtc(string sipUri, string deviceToken, string? callId = null) => new(writer =>
+    {
+        var token = $"{deviceToken};encoding=jwt";
+        var uui = string.IsNullOrEmpty(callId) ? token : $"{UuiCallId(callId)};encoding=base64,{token}";
+        writer.WriteStartElement("Transfer");
+        writer.WriteStartElement("SipUri");
+        writer.WriteAttributeString("uui", BxmlResponse.Clean(uui));
+        writer.WriteString(BxmlResponse.Clean(sipUri));
+        writer.WriteEndElement();
+        writer.WriteEndElement();
+    });
+
+    /// <summary><c>c-15ac29a2-1331029c-...</c> → <c>15ac29a21331029c...</c></summary>
+    public static string UuiCallId(string callId) => callId[1..].Replace("-", "", StringComparison.Ordinal);
+
+    internal void WriteTo(XmlWriter writer) => _write(writer);
 }

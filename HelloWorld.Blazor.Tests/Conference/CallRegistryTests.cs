@@ -1,0 +1,121 @@
+using HelloWorld.Blazor.Conference;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HelloWorld.Blazor.Tests.Conference;
+
+public sealed class CallRegistryTests
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-24T10:00:00Z"));
+    private readonly CallRegistry _registry;
+
+    public CallRegistryTests() => _registry = new CallRegistry(_clock, NullLogger<CallRegistry>.Instance);
+
+    [Fact]
+    public void Call_KeepsItsHistoryFromRingingToEnded()
+    {
+        _registry.Register("c-1", CallDirection.Outbound, "+19195550100", "+19195550123", "p-1");
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        _registry.MarkAnswered("c-1");
+        _registry.MarkTransferred("c-1");
+        _clock.Advance(TimeSpan.FromSeconds(60));
+        _registry.MarkEnded("c-1", "hangup");
+
+        var call = _registry.Find("c-1")!;
+        Assert.Equal([CallState.Ringing, CallState.Answered, CallState.Transferred, CallState.Ended], call.History.Select(e => e.State));
+        Assert.Equal(_clock.Start.AddSeconds(5), call.AnsweredAt);
+        Assert.Equal(_clock.Start.AddSeconds(65), call.EndedAt);
+        Assert.Equal("hangup", call.EndCause);
+        Assert.Equal("+19195550123", call.RemoteNumber);
+        Assert.False(call.IsActive);
+    }
+
+    [Fact]
+    public void Register_TheSameCallTwice_KeepsTheFirst()
+    {
+        var first = _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", "p-1");
+
+        var second = _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", "p-2");
+
+        Assert.Same(first, second);
+        Assert.Single(_registry.Calls);
+    }
+
+    [Fact]
+    public void EndedCall_IsNotRevivedByALateWebhook()
+    {
+        _registry.Register("c-1", CallDirection.Outbound, "+19195550100", "+19195550123", "p-1");
+        _registry.MarkEnded("c-1", "cancel");
+
+        Assert.Null(_registry.MarkAnswered("c-1"));
+        Assert.Null(_registry.MarkEnded("c-1", "hangup"));
+        Assert.Equal("cancel", _registry.Find("c-1")!.EndCause);
+    }
+
+    [Fact]
+    public void FindByParticipant_FindsTheCallOfAPhoneParticipant()
+    {
+        _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", "p-7");
+
+        Assert.Equal("c-1", _registry.FindByParticipant("p-7")?.CallId);
+        Assert.Null(_registry.FindByParticipant("p-8"));
+    }
+
+    [Fact]
+    public async Task Subscribers_AreToldOfEveryChange_UntilTheyUnsubscribe()
+    {
+        var changes = 0;
+        var told = new SemaphoreSlim(0);
+        var subscription = _registry.Subscribe(() =>
+        {
+            Interlocked.Increment(ref changes);
+            told.Release();
+            return Task.CompletedTask;
+        });
+
+        _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", "p-1");
+        _registry.MarkTransferred("c-1");
+        Assert.True(await told.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await told.WaitAsync(TimeSpan.FromSeconds(5)));
+        subscription.Dispose();
+        _registry.MarkEnded("c-1", "hangup");
+
+        Assert.False(await told.WaitAsync(TimeSpan.FromMilliseconds(200)));
+        Assert.Equal(2, changes);
+    }
+
+    [Fact]
+    public async Task AFailingSubscriber_DoesNotStopTheOthers()
+    {
+        var told = new TaskCompletionSource();
+        using var failing = _registry.Subscribe(() => throw new InvalidOperationException("page gone"));
+        using var healthy = _registry.Subscribe(() =>
+        {
+            told.TrySetResult();
+            return Task.CompletedTask;
+        });
+
+        _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", "p-1");
+
+        await told.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task ManyCallsAtOnce_AreAllKeptApart()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() =>
+        {
+            var callId = $"c-{i}";
+            _registry.Register(callId, CallDirection.Inbound, $"+1919555{i:D4}", "+19195550100", $"p-{i}");
+            _registry.MarkTransferred(callId);
+            if (i % 2 == 0)
+            {
+                _registry.MarkEnded(callId, "hangup");
+            }
+        })));
+
+        Assert.Equal(150, _registry.Calls.Count); // 100 active + the 50 most recent ended
+        Assert.Equal(100, _registry.Calls.Count(call => call.IsActive));
+        Assert.All(_registry.Calls.Where(call => call.IsActive), call => Assert.Equal(CallState.Transferred, call.State));
+    }
+}

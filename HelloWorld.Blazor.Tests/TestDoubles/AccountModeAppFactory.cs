@@ -1,0 +1,54 @@
+using HelloWorld.Blazor.Bandwidth.Voice;
+using HelloWorld.Blazor.Bandwidth.WebRtc;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace HelloWorld.Blazor.Tests.TestDoubles;
+
+/// <summary>
+/// The whole app, in account mode with real-looking settings, with Bandwidth's APIs replaced by in-memory fakes and every
+/// log line captured.
+/// </summary>
+public class AccountModeAppFactory : WebApplicationFactory<Program>
+{
+    public const string CallbackUsername = "hook-user";
+    public const string CallbackPassword = "hook-password-7f3a";
+
+    public FakeWebRtcApi WebRtc { get; } = new();
+
+    public FakeVoiceApi Voice { get; } = new();
+
+    public FakeLogCollector Logs { get; } = new();
+
+    /// <summary>Settings on top of the defaults below; a null value removes a setting.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Bandwidth:AccountId"] = "9900000",
+        ["Bandwidth:Username"] = "api-user",
+        ["Bandwidth:Password"] = "api-password-5c1e",
+        ["Bandwidth:VoiceApplicationId"] = "voice-app",
+        ["Bandwidth:PhoneNumber"] = "+19195550100",
+        ["Bandwidth:OutboundPhoneNumber"] = "+19195550123",
+        ["Bandwidth:BaseCallbackUrl"] = "https://app.example.com",
+        ["Bandwidth:CallbackUsername"] = CallbackUsername,
+        ["Bandwidth:CallbackPassword"] = CallbackPassword,
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Debug));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IWebRtcApi>(WebRtc);
+            services.AddSingleton<IVoiceApi>(Voice);
+        });
+    }
+}
