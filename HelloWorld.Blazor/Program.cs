@@ -14,6 +14,7 @@ builder.Services.AddCallPage();
 
 var app = builder.Build();
 
+app.UseCallPageErrors();
 app.MapBandwidthEmulatorWhenEnabled();
 app.MapVoiceWebhooks();
 app.MapCallPage();

@@ -2,24 +2,56 @@ namespace HelloWorld.Blazor.Components;
 
 public static class CallPageExtensions
 {
-    /// <summary>The interactive call page (Blazor Server).</summary>
+    /// <summary>The interactive call page (Blazor Server, one circuit per tab).</summary>
     public static IServiceCollection AddCallPage(this IServiceCollection services)
     {
+        services.AddOptions<CallPageOptions>().BindConfiguration(CallPageOptions.SectionName);
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<CallPageOptions>>((circuit, page) =>
+            {
+                if (page.Value.DisconnectedCircuitRetention is { } retention)
+                {
+                    circuit.DisconnectedCircuitRetentionPeriod = retention;
+                }
+            });
         return services;
     }
 
-    public static WebApplication MapCallPage(this WebApplication app)
+    /// <summary>
+    /// The template's error pages, first in the pipeline. Status code pages only for browsers asking for a page: an API
+    /// client or Bandwidth must get the status (and headers, such as a 401's challenge) the app set, not an HTML page.
+    /// </summary>
+    public static WebApplication UseCallPageErrors(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(
+            context => HttpMethods.IsGet(context.Request.Method) &&
+                       context.Request.Headers.Accept.Any(accept => accept?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true),
+            page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        return app;
+    }
+
+    public static WebApplication MapCallPage(this WebApplication app)
+    {
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
+}
+
+/// <summary>The <c>CallPage</c> section.</summary>
+public sealed class CallPageOptions
+{
+    public const string SectionName = "CallPage";
+
+    /// <summary>
+    /// How long a closed tab's circuit (and so its participant) is kept in case the tab reconnects. Unset: the framework's
+    /// default (3 minutes). Tests shorten it to see a closed tab's participant deleted.
+    /// </summary>
+    public TimeSpan? DisconnectedCircuitRetention { get; set; }
 }

@@ -1,0 +1,64 @@
+using Bunit;
+using HelloWorld.Blazor.Components.Call;
+using HelloWorld.Blazor.Conference;
+
+namespace HelloWorld.Blazor.Tests.Components.Call;
+
+public sealed class PhoneCallListTests : CallPageContext
+{
+    [Fact]
+    public void EachCall_ShowsNumberDirectionStateAndDuration()
+    {
+        Calls.Register("c-in", CallDirection.Inbound, "+19195550124", "+19195550100", "p-1");
+        Calls.MarkTransferred("c-in");
+        Clock.Advance(TimeSpan.FromSeconds(75));
+        Calls.Register("c-out", CallDirection.Outbound, "+19195550100", "+19195550123", "p-2");
+
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+
+        var inbound = list.Find("[data-call-id='c-in']").QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray();
+        var outbound = list.Find("[data-call-id='c-out']").QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray();
+        Assert.Equal(["+19195550124", "Dialed in", "In the call", "1:15", "Hang up"], inbound);
+        Assert.Equal(["+19195550123", "Called", "Ringing…", "0:00", "Hang up"], outbound);
+    }
+
+    [Fact]
+    public void EndedCall_ShowsItsCause_AndNoHangUpButton()
+    {
+        Calls.Register("c-1", CallDirection.Outbound, "+19195550100", "+19195550123", "p-1");
+        Calls.MarkEnded("c-1", "rejected");
+
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+
+        Assert.Contains("Ended (rejected)", list.Find("[data-call-id='c-1']").TextContent);
+        Assert.Empty(list.FindAll("button"));
+    }
+
+    [Fact]
+    public void HangUp_AsksForThatCall()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-1");
+        var hungUp = new List<string>();
+
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, callId => hungUp.Add(callId)));
+        list.Find("[data-call-id='c-1'] button").Click();
+
+        Assert.Equal(["c-1"], hungUp);
+    }
+
+    [Fact]
+    public async Task Duration_AdvancesWhileTheCallIsUp()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-1");
+        Calls.MarkTransferred("c-1");
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+
+        await list.InvokeAsync(() => Clock.Advance(TimeSpan.FromSeconds(3)));
+
+        list.WaitForAssertion(() => Assert.Contains("0:03", list.Find("[data-call-id='c-1']").TextContent));
+    }
+
+    [Fact]
+    public void NoCalls_RenderNothing() =>
+        Assert.Empty(Render<PhoneCallList>(p => p.Add(x => x.Calls, []).Add(x => x.OnHangUp, _ => { })).FindAll("table"));
+}

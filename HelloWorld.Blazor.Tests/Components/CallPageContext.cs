@@ -1,0 +1,71 @@
+using Bunit;
+using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Components.Call;
+using HelloWorld.Blazor.Components.Pages;
+using HelloWorld.Blazor.Conference;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace HelloWorld.Blazor.Tests.Components;
+
+/// <summary>
+/// bUnit with the call page's services: mocked participants and phone calls, a real call registry, and the page's JS module
+/// in strict mode so every interop call is either set up here or fails the test.
+/// </summary>
+public abstract class CallPageContext : BunitContext
+{
+    protected static readonly JoinedParticipant Me = new("p-me", "device-token-of-me", ParticipantKind.Browser, "s-1");
+
+    protected CallPageContext()
+    {
+        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).ReturnsAsync(Me);
+        PhoneCalls.SetupGet(p => p.DialableNumbers).Returns(["+19195550123"]);
+        Environment.SetupGet(e => e.IsEmulator).Returns(false);
+        Calls = new CallRegistry(Clock, NullLogger<CallRegistry>.Instance);
+
+        Services.AddSingleton(Participants.Object);
+        Services.AddSingleton(PhoneCalls.Object);
+        Services.AddSingleton(Environment.Object);
+        Services.AddSingleton<ICallRegistry>(Calls);
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton(Options.Create(Settings));
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+
+        Module = JSInterop.SetupModule(Home.ModulePath);
+        Module.SetupModule("createClient", _ => true);
+        Connect = Module.SetupVoid("connect", _ => true);
+        Connect.SetVoidResult();
+        Publish = Module.Setup<PublishResult>("publish", _ => true);
+        Publish.SetResult(new PublishResult(null, null));
+        Module.Setup<Microphone[]>("listMicrophones", _ => true)
+            .SetResult([new Microphone("mic-1", "Built-in microphone"), new Microphone("mic-2", "Headset")]);
+        Module.SetupVoid("attachStream", _ => true).SetVoidResult();
+        Module.SetupVoid("setMicEnabled", _ => true).SetVoidResult();
+        Module.SetupVoid("unpublish", _ => true).SetVoidResult();
+        Module.SetupVoid("sendDtmf", _ => true).SetVoidResult();
+        Module.SetupVoid("disconnect", _ => true).SetVoidResult();
+    }
+
+    protected Mock<IParticipantService> Participants { get; } = new();
+
+    protected Mock<IPhoneCallService> PhoneCalls { get; } = new();
+
+    protected Mock<IBandwidthEnvironment> Environment { get; } = new();
+
+    protected CallRegistry Calls { get; }
+
+    protected FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T10:00:00Z"));
+
+    protected BandwidthOptions Settings { get; } = new() { PhoneNumber = "+19195550100", OutboundPhoneNumber = "+19195550123" };
+
+    protected BunitJSModuleInterop Module { get; }
+
+    protected JSRuntimeInvocationHandler Connect { get; }
+
+    protected JSRuntimeInvocationHandler<PublishResult> Publish { get; }
+}

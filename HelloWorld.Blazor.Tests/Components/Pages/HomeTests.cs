@@ -1,0 +1,280 @@
+using System.Net;
+using Bunit;
+using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Components.Call;
+using HelloWorld.Blazor.Components.Pages;
+using HelloWorld.Blazor.Conference;
+using Microsoft.JSInterop;
+using Moq;
+
+namespace HelloWorld.Blazor.Tests.Components.Pages;
+
+public sealed class HomeTests : CallPageContext
+{
+    private static readonly RemoteStream OtherBrowser = new("stream-b", "p-other", "microphone", ["AUDIO"]);
+
+    [Fact]
+    public void FirstRender_JoinsAsABrowserParticipant_Once()
+    {
+        var page = Render<Home>();
+        page.Render();
+
+        Participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public void Sdk_ConnectsWithTheParticipantsToken()
+    {
+        Render<Home>();
+
+        var connect = Module.VerifyInvoke("connect");
+        Assert.Equal(Me.Token, connect.Arguments[1]);
+        Assert.Null(connect.Arguments[2]);
+    }
+
+    [Fact]
+    public void Sdk_InEmulatorMode_ConnectsToTheEmulatorsDeviceEndpoint()
+    {
+        Environment.Setup(e => e.DeviceWebSocketUrl(It.IsAny<Uri>())).Returns(new Uri("ws://localhost/emulator/device"));
+
+        Render<Home>();
+
+        Assert.Equal("ws://localhost/emulator/device", Module.VerifyInvoke("connect").Arguments[2]);
+    }
+
+    [Fact]
+    public void Sdk_PublishesAudioOnly()
+    {
+        Render<Home>();
+
+        var constraints = Assert.IsType<PublishConstraints>(Module.VerifyInvoke("publish").Arguments[1]);
+        Assert.Equal(true, constraints.Audio);
+        Assert.False(constraints.Video);
+    }
+
+    [Fact]
+    public void WhileTheSdkConnects_ThePageSaysSo()
+    {
+        Module.SetupVoid("connect", _ => true); // never answers
+
+        var page = Render<Home>();
+
+        page.Find(".status-connecting");
+        Assert.Empty(Module.Invocations["publish"]);
+    }
+
+    [Fact]
+    public void Connected_WithNoStreams_ShowsTheSeedsTexts()
+    {
+        var page = Render<Home>();
+
+        Assert.Equal("Dial +19195550100 to chat with this browser", page.Find(".dial-hint").TextContent);
+        Assert.Contains("or click to call +19195550123", page.Find(".call-hint").TextContent);
+        Assert.Empty(page.FindAll(".connected"));
+        Assert.Empty(page.FindAll("audio"));
+    }
+
+    [Fact]
+    public void WithoutAPhoneNumber_TheDialTextIsLeftOut()
+    {
+        Settings.PhoneNumber = null;
+
+        var page = Render<Home>();
+
+        Assert.DoesNotContain("Dial", page.Find(".dial-hint").TextContent);
+    }
+
+    [Fact]
+    public async Task StreamAvailable_AddsALabelledAudioElement_AndSaysHooray()
+    {
+        Participants.Setup(p => p.Find("p-other")).Returns(new ParticipantInfo("p-other", ParticipantKind.Browser, DateTimeOffset.UtcNow));
+        var page = Render<Home>();
+
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+
+        Assert.Equal("Hooray! You're connected!", page.Find(".connected").TextContent);
+        var stream = page.Find("[data-endpoint-id='stream-b']");
+        Assert.Equal("Browser", stream.QuerySelector("figcaption")!.TextContent);
+        Assert.NotNull(stream.QuerySelector("audio"));
+        Assert.Equal("stream-b", Module.VerifyInvoke("attachStream").Arguments[2]);
+        Assert.Empty(page.FindAll(".dial-hint"));
+    }
+
+    [Fact]
+    public async Task TwoStreams_GetTwoAudioElements_AndAPhoneIsLabelledWithItsNumber()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+        var page = Render<Home>();
+
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(new RemoteStream("stream-p", "p-phone", null, ["AUDIO"])));
+
+        Assert.Equal(2, page.FindAll("audio").Count);
+        Assert.Equal("Phone +19195550124", page.Find("[data-endpoint-id='stream-p'] figcaption").TextContent);
+    }
+
+    [Fact]
+    public async Task StreamUnavailable_RemovesItsAudioElement()
+    {
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+
+        await page.InvokeAsync(() => page.Instance.OnStreamUnavailable("stream-b"));
+
+        Assert.Empty(page.FindAll("audio"));
+        Assert.Empty(page.FindAll(".connected"));
+    }
+
+    [Fact]
+    public void MuteToggle_DisablesThenEnablesTheMicrophone()
+    {
+        var page = Render<Home>();
+
+        page.Find(".mute-toggle").Click();
+        Assert.Equal("Unmute", page.Find(".mute-toggle").TextContent.Trim());
+        page.Find(".mute-toggle").Click();
+
+        var calls = Module.VerifyInvoke("setMicEnabled", calledTimes: 2);
+        Assert.Equal([false, true], calls.Select(c => c.Arguments[1]));
+        Assert.Equal("Mute", page.Find(".mute-toggle").TextContent.Trim());
+    }
+
+    [Fact]
+    public void MicrophonePicker_SwitchesByRepublishingWithTheChosenDevice()
+    {
+        var page = Render<Home>();
+
+        page.Find(".microphone-picker").Change("mic-2");
+
+        Module.VerifyInvoke("unpublish");
+        var republished = Module.VerifyInvoke("publish", calledTimes: 2)[1];
+        Assert.Equal("""{"audio":{"deviceId":{"exact":"mic-2"}},"video":false}""",
+            System.Text.Json.JsonSerializer.Serialize(republished.Arguments[1], new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+    }
+
+    [Fact]
+    public async Task AudioLevelEvents_MoveTheMeter()
+    {
+        var page = Render<Home>();
+
+        await page.InvokeAsync(() => page.Instance.OnAudioLevel("high"));
+
+        Assert.Equal("high", page.Find(".level-meter").GetAttribute("data-level"));
+        Assert.Contains("You are heard", page.Find(".level-meter").TextContent);
+    }
+
+    [Theory]
+    [InlineData("microphone-denied", ".status-microphone-denied", "did not allow the microphone")]
+    [InlineData("microphone-missing", ".status-microphone-missing", "No microphone was found")]
+    [InlineData("microphone-busy", ".status-microphone-busy", "in use by another application")]
+    [InlineData("failed", ".status-microphone-failed", "could not be started")]
+    public void MicrophoneProblems_AreExplained_AndThePageStillListens(string error, string selector, string text)
+    {
+        Module.Setup<PublishResult>("publish", _ => true).SetResult(new PublishResult(error, "getUserMedia failed"));
+
+        var page = Render<Home>();
+
+        Assert.Contains(text, page.Find(selector).TextContent);
+        Assert.True(page.Find(".mute-toggle").HasAttribute("disabled"));
+        page.Find(".dial-hint");
+        Participants.Verify(p => p.LeaveAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public void ConnectFailure_IsExplained_TheParticipantDeleted_AndRetryJoinsAgain()
+    {
+        Module.SetupVoid("connect", _ => true).SetException(new JSException("Bandwidth's WebRTC service did not answer in time."));
+
+        var page = Render<Home>();
+
+        Assert.Contains("could not connect to Bandwidth", page.Find(".status-connect-failed").TextContent);
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
+        page.Find(".status-connect-failed button").Click();
+        Participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public void BandwidthFailure_IsExplained_WithARetry()
+    {
+        Participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new BandwidthApiException(HttpStatusCode.Unauthorized, "createParticipant", "Unauthorized"))
+            .ReturnsAsync(Me);
+
+        var page = Render<Home>();
+
+        Assert.Contains("401", page.Find(".status-bandwidth-unavailable").TextContent);
+        Assert.Empty(Module.Invocations["connect"]);
+        page.Find(".status-bandwidth-unavailable button").Click();
+        page.WaitForAssertion(() => Module.VerifyInvoke("connect"));
+        Assert.Empty(page.FindAll(".status-bandwidth-unavailable"));
+    }
+
+    [Fact]
+    public async Task Dispose_DisconnectsTheSdkAndDeletesTheParticipant()
+    {
+        Render<Home>();
+
+        await DisposeComponentsAsync();
+
+        Module.VerifyInvoke("disconnect");
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Dispose_WhenTheCircuitIsGone_StillDeletesTheParticipant()
+    {
+        Module.SetupVoid("disconnect", _ => true).SetException(new JSDisconnectedException("circuit gone"));
+        Render<Home>();
+
+        await DisposeComponentsAsync();
+
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public void Dtmf_SendsTheDigitThroughTheSdk()
+    {
+        var page = Render<Home>();
+
+        page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
+
+        Assert.Equal("5", Module.VerifyInvoke("sendDtmf").Arguments[1]);
+    }
+
+    [Fact]
+    public void CallButton_PlacesACallToTheNumber()
+    {
+        PhoneCalls.Setup(p => p.CallAsync("+19195550123", It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => Calls.Register("c-out", CallDirection.Outbound, "+19195550100", "+19195550123", "p-phone"));
+        var page = Render<Home>();
+
+        page.Find(".call-button").Click();
+
+        PhoneCalls.Verify(p => p.CallAsync("+19195550123", It.IsAny<CancellationToken>()), Times.Once);
+        page.WaitForAssertion(() => Assert.True(page.Find(".call-button").HasAttribute("disabled")));
+        page.Find(".ringing-indicator");
+    }
+
+    [Fact]
+    public void CallButton_WhenTheCallIsRefused_SaysWhy()
+    {
+        PhoneCalls.Setup(p => p.CallAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new PhoneCallRejectedException(PhoneCallRejection.RateLimited, "Too many calls in a short time; try again in a minute."));
+        var page = Render<Home>();
+
+        page.Find(".call-button").Click();
+
+        Assert.Contains("Too many calls", page.Find(".notice").TextContent);
+    }
+
+    [Fact]
+    public void WithoutDialableNumbers_TheCallButtonIsReplacedByAHint()
+    {
+        PhoneCalls.SetupGet(p => p.DialableNumbers).Returns([]);
+
+        var page = Render<Home>();
+
+        Assert.Empty(page.FindAll(".call-button"));
+        page.Find(".no-outbound-number");
+    }
+}
