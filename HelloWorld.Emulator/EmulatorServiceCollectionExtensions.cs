@@ -1,6 +1,9 @@
+using HelloWorld.Emulator.Control;
+using HelloWorld.Emulator.Http;
 using HelloWorld.Emulator.Tokens;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Emulator;
@@ -15,13 +18,17 @@ public static class EmulatorServiceCollectionExtensions
         {
             options.Configure(configure);
         }
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebRtcStore>();
         services.AddSingleton(sp =>
         {
             var emulator = sp.GetRequiredService<IOptions<EmulatorOptions>>().Value;
             return new DeviceTokens(emulator.AccountId, emulator.DeviceTokenLifetime, sp.GetRequiredService<TimeProvider>());
         });
+        services.AddSingleton<ApiGuard>();
+        services.AddSingleton<RequestLog>();
+        services.AddSingleton<FaultInjector>();
+        services.AddSingleton<ApiTelemetry>();
         return services;
     }
 }
