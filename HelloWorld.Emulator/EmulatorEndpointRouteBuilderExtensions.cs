@@ -1,5 +1,6 @@
 using HelloWorld.Emulator.Control;
 using HelloWorld.Emulator.Http;
+using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,8 @@ public static class EmulatorEndpointRouteBuilderExtensions
 
         var webRtc = emulator.MapGroup("/webrtc/v1").AddApiFilters(endpoints);
         WebRtcApi.Map(webRtc);
+
+        emulator.MapDeviceSignaling();
 
         return emulator;
     }

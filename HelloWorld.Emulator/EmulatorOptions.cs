@@ -44,4 +44,7 @@ public sealed class EmulatorOptions
 
     /// <summary>Address put in SDP candidates; defaults to <see cref="MediaBindAddress"/>. Set it to reach browsers on a LAN.</summary>
     public string? MediaAdvertisedAddress { get; set; }
+
+    /// <summary>How long a browser may go without ICE consent checks (sent every few seconds) before it counts as gone (RFC 7675).</summary>
+    public TimeSpan MediaConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

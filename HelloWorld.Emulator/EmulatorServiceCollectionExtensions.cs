@@ -1,5 +1,7 @@
 using HelloWorld.Emulator.Control;
 using HelloWorld.Emulator.Http;
+using HelloWorld.Emulator.Media;
+using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.Tokens;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +31,8 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<RequestLog>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<ApiTelemetry>();
+        services.AddMediaRelay();
+        services.AddDeviceSignaling();
         return services;
     }
 }

@@ -19,8 +19,9 @@ internal interface IMediaRelay
     /// <summary>
     /// Forwards <paramref name="streamId"/> to a browser's subscribing connection as <paramref name="outSsrc"/>.
     /// <paramref name="payloadTypes"/> maps the source's payload types to the subscriber's; other packets are dropped.
+    /// <paramref name="clockRate"/> is the RTP clock of the stream's codec, to keep timestamps continuous across switches.
     /// </summary>
-    void AddSink(string streamId, IMediaConnection subscriber, uint outSsrc, IReadOnlyDictionary<byte, byte> payloadTypes);
+    void AddSink(string streamId, IMediaConnection subscriber, uint outSsrc, IReadOnlyDictionary<byte, byte> payloadTypes, int clockRate = 8000);
 
     /// <summary>Forwards <paramref name="streamId"/> to a receiver inside the emulator (a simulated phone's ear).</summary>
     void AddInternalSink(string streamId, IRtpSink receiver);

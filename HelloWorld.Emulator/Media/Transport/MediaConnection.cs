@@ -1,0 +1,327 @@
+using System.Net;
+using System.Security.Cryptography;
+using HelloWorld.Emulator.Media.Dtls;
+using HelloWorld.Emulator.Media.Srtp;
+using Microsoft.Extensions.Logging;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+
+namespace HelloWorld.Emulator.Media.Transport;
+
+/// <summary>
+/// One browser peer connection on the shared UDP socket: ICE-lite consent, the DTLS handshake that yields the SRTP keys,
+/// and SRTP both ways. Everything happens on the socket's receive thread except the handshake, which runs on a thread of
+/// its own only while it lasts; an idle connection costs no thread.
+/// </summary>
+internal sealed partial class MediaConnection : IMediaConnection
+{
+    private const string IceCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private readonly MediaServer _server;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly byte[] _sendBuffer = new byte[2048];
+    private SocketAddress? _remote;
+    private DatagramQueue? _dtls;
+    private volatile SrtpContext? _inbound;
+    private SrtpContext? _outbound;
+    private long _lastConsent;
+
+    public MediaConnection(MediaServer server, MediaConnectionRole role, string? remoteIceUfrag, string? remoteFingerprint, ILogger logger)
+    {
+        _server = server;
+        _logger = logger;
+        Role = role;
+        RemoteIceUfrag = remoteIceUfrag;
+        RemoteFingerprint = remoteFingerprint;
+        LocalIceUfrag = RandomNumberGenerator.GetString(IceCharacters, 8);
+        LocalIcePassword = RandomNumberGenerator.GetString(IceCharacters, 24);
+    }
+
+    public MediaConnectionRole Role { get; }
+
+    public string LocalIceUfrag { get; }
+
+    public string LocalIcePassword { get; }
+
+    public string? RemoteIceUfrag { get; private set; }
+
+    public string? RemoteFingerprint { get; private set; }
+
+    public MediaConnectionState State { get; private set; } = MediaConnectionState.New;
+
+    public IPEndPoint? RemoteEndPoint { get; private set; }
+
+    /// <summary>Packets that arrived before the keys did, or failed to authenticate: a measure of trouble.</summary>
+    public long DroppedPackets;
+
+    public event Action<IMediaConnection, MediaConnectionState>? StateChanged;
+
+    public event MediaPacketHandler? RtpReceived;
+
+    public event MediaPacketHandler? RtcpReceived;
+
+    public void UpdateRemote(string? remoteIceUfrag, string? remoteFingerprint)
+    {
+        lock (_gate)
+        {
+            if (remoteIceUfrag is not null)
+            {
+                RemoteIceUfrag = remoteIceUfrag;
+            }
+            if (remoteFingerprint is not null && !DtlsCertificate.SameFingerprint(RemoteFingerprint, remoteFingerprint))
+            {
+                // A new certificate means a new DTLS association: forget the keys and handshake again.
+                RemoteFingerprint = remoteFingerprint;
+                ResetKeys();
+            }
+        }
+    }
+
+    public bool TrySendRtp(ReadOnlySpan<byte> rtpPacket) => Send(rtpPacket, rtcp: false);
+
+    public bool TrySendRtcp(ReadOnlySpan<byte> rtcpPacket) => Send(rtcpPacket, rtcp: true);
+
+    public ValueTask DisposeAsync()
+    {
+        Close("closed by signaling");
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A valid STUN check arrived: consent is fresh, and the browser's address is (re)learnt.</summary>
+    internal void OnConsent(SocketAddress from, bool useCandidate, long now)
+    {
+        lock (_gate)
+        {
+            if (State == MediaConnectionState.Closed)
+            {
+                return;
+            }
+            _lastConsent = now;
+            if (_remote is null || (useCandidate && !_remote.Equals(from)))
+            {
+                var learnt = Copy(from);
+                _server.Route(this, _remote, learnt);
+                _remote = learnt;
+                RemoteEndPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(learnt);
+                Log.AddressLearnt(_logger, LocalIceUfrag, RemoteEndPoint);
+            }
+            if (State == MediaConnectionState.New)
+            {
+                SetState(MediaConnectionState.Connecting);
+            }
+            if (Role == MediaConnectionRole.Subscribe && _dtls is null && _outbound is null)
+            {
+                StartHandshake();
+            }
+        }
+    }
+
+    internal void OnDtls(ReadOnlySpan<byte> record)
+    {
+        lock (_gate)
+        {
+            if (_dtls is null && _outbound is null && Role == MediaConnectionRole.Publish && _remote is not null)
+            {
+                StartHandshake();
+            }
+            // After the handshake, records are alerts or data-channel SCTP the emulator does not speak: dropped.
+            _dtls?.Enqueue(record);
+        }
+    }
+
+    /// <summary>Decrypts in place and hands the plain packet on; <paramref name="packet"/> is the socket's receive buffer.</summary>
+    internal void OnSrtp(Span<byte> packet)
+    {
+        var inbound = _inbound;
+        if (inbound is null)
+        {
+            Interlocked.Increment(ref DroppedPackets);
+            return;
+        }
+        if (IsRtcp(packet))
+        {
+            var length = inbound.UnprotectRtcp(packet, packet.Length);
+            if (length < 0)
+            {
+                Interlocked.Increment(ref DroppedPackets);
+                return;
+            }
+            RtcpReceived?.Invoke(this, packet[..length]);
+        }
+        else
+        {
+            var length = inbound.UnprotectRtp(packet, packet.Length);
+            if (length < 0)
+            {
+                Interlocked.Increment(ref DroppedPackets);
+                return;
+            }
+            RtpReceived?.Invoke(this, packet[..length]);
+        }
+    }
+
+    /// <summary>RFC 7675: without consent checks for this long the browser is gone.</summary>
+    internal void CheckConsent(long now, long timeoutTicks)
+    {
+        if (State is MediaConnectionState.Connecting or MediaConnectionState.Connected && now - Volatile.Read(ref _lastConsent) > timeoutTicks)
+        {
+            Close("no consent checks: the browser is gone");
+        }
+    }
+
+    internal void Close(string reason)
+    {
+        lock (_gate)
+        {
+            if (State == MediaConnectionState.Closed)
+            {
+                return;
+            }
+            _dtls?.Close();
+            _dtls = null;
+            _server.Forget(this, _remote);
+            ResetKeys();
+            Log.Closed(_logger, LocalIceUfrag, reason);
+            SetState(MediaConnectionState.Closed);
+        }
+    }
+
+    /// <summary>RFC 5761: an RTCP packet type (200–207 and the rest of 192–223) shows as 64–95 in the RTP payload-type bits.</summary>
+    public static bool IsRtcp(ReadOnlySpan<byte> packet) => packet.Length >= 2 && (packet[1] & 0x7F) is >= 64 and <= 95;
+
+    private bool Send(ReadOnlySpan<byte> packet, bool rtcp)
+    {
+        lock (_sendBuffer)
+        {
+            var outbound = _outbound;
+            var remote = _remote;
+            if (outbound is null || remote is null || packet.Length + 24 > _sendBuffer.Length)
+            {
+                return false;
+            }
+            packet.CopyTo(_sendBuffer);
+            var length = rtcp ? outbound.ProtectRtcp(_sendBuffer, packet.Length) : outbound.ProtectRtp(_sendBuffer, packet.Length);
+            return length > 0 && _server.SendTo(_sendBuffer.AsSpan(0, length), remote);
+        }
+    }
+
+    // Called with _gate held.
+    private void StartHandshake()
+    {
+        var remote = _remote!;
+        var queue = new DatagramQueue(record => _server.SendTo(record, remote));
+        var fingerprint = RemoteFingerprint;
+        _dtls = queue;
+        _ = Task.Factory.StartNew(() => RunHandshake(queue, fingerprint), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void RunHandshake(DatagramQueue queue, string? fingerprint)
+    {
+        var crypto = new BcTlsCrypto(_server.Random);
+        try
+        {
+            SrtpKeyingMaterial? keys;
+            if (Role == MediaConnectionRole.Publish)
+            {
+                var server = new DtlsSrtpServer(crypto, _server.Certificate, fingerprint);
+                new DtlsServerProtocol().Accept(server, queue);
+                keys = server.Keys;
+            }
+            else
+            {
+                var client = new DtlsSrtpClient(crypto, _server.Certificate, fingerprint);
+                new DtlsClientProtocol().Connect(client, queue);
+                keys = client.Keys;
+            }
+            lock (_gate)
+            {
+                if (_dtls != queue || keys is null)
+                {
+                    return; // closed or restarted meanwhile
+                }
+                // The DTLS client sends with the client half of the keying material.
+                var (send, receive) = Role == MediaConnectionRole.Subscribe
+                    ? ((keys.ClientKey, keys.ClientSalt), (keys.ServerKey, keys.ServerSalt))
+                    : ((keys.ServerKey, keys.ServerSalt), (keys.ClientKey, keys.ClientSalt));
+                _outbound = new SrtpContext(send.Item1, send.Item2);
+                _inbound = new SrtpContext(receive.Item1, receive.Item2);
+                _dtls = null;
+                Log.Connected(_logger, LocalIceUfrag, Role);
+                SetState(MediaConnectionState.Connected);
+            }
+        }
+        catch (Exception exception) when (exception is TlsException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            lock (_gate)
+            {
+                if (_dtls == queue)
+                {
+                    _dtls = null; // a later record or check may start another attempt
+                }
+            }
+            if (exception is not ObjectDisposedException)
+            {
+                Log.HandshakeFailed(_logger, LocalIceUfrag, Role, exception.Message);
+            }
+        }
+        finally
+        {
+            queue.Close();
+        }
+    }
+
+    // Called with _gate held.
+    private void ResetKeys()
+    {
+        lock (_sendBuffer)
+        {
+            _outbound?.Dispose();
+            _outbound = null;
+        }
+        _inbound = null;
+        if (_dtls is not null)
+        {
+            _dtls.Close();
+            _dtls = null;
+        }
+        if (State == MediaConnectionState.Connected)
+        {
+            SetState(MediaConnectionState.Connecting);
+        }
+    }
+
+    // Called with _gate held; handlers must not call back into this connection synchronously.
+    private void SetState(MediaConnectionState state)
+    {
+        State = state;
+        var handlers = StateChanged;
+        if (handlers is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => handlers(this, state), null);
+        }
+    }
+
+    private static SocketAddress Copy(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9301, Level = LogLevel.Debug, Message = "Media {Ufrag}: browser at {RemoteEndPoint}")]
+        public static partial void AddressLearnt(ILogger logger, string ufrag, IPEndPoint remoteEndPoint);
+
+        [LoggerMessage(EventId = 9302, Level = LogLevel.Information, Message = "Media {Ufrag}: DTLS-SRTP established ({Role})")]
+        public static partial void Connected(ILogger logger, string ufrag, MediaConnectionRole role);
+
+        [LoggerMessage(EventId = 9303, Level = LogLevel.Warning, Message = "Media {Ufrag}: DTLS handshake failed ({Role}): {Reason}")]
+        public static partial void HandshakeFailed(ILogger logger, string ufrag, MediaConnectionRole role, string reason);
+
+        [LoggerMessage(EventId = 9304, Level = LogLevel.Information, Message = "Media {Ufrag}: closed ({Reason})")]
+        public static partial void Closed(ILogger logger, string ufrag, string reason);
+    }
+}
