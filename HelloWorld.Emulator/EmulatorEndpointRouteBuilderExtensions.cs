@@ -1,6 +1,8 @@
 using HelloWorld.Emulator.Control;
 using HelloWorld.Emulator.Http;
+using HelloWorld.Emulator.Phone;
 using HelloWorld.Emulator.Signaling;
+using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +25,12 @@ public static class EmulatorEndpointRouteBuilderExtensions
         var webRtc = emulator.MapGroup("/webrtc/v1").AddApiFilters(endpoints);
         WebRtcApi.Map(webRtc);
 
+        var voice = emulator.MapGroup("/voice/api/v2").AddApiFilters(endpoints);
+        VoiceApi.Map(voice);
+
         emulator.MapDeviceSignaling();
+        ControlApi.Map(emulator.MapGroup("/control"));
+        PhoneSimulator.Map(emulator);
 
         return emulator;
     }

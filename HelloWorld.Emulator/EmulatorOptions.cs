@@ -26,6 +26,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public string InboundCallbackUrl { get; set; } = "/incomingCall";
 
+    /// <summary>The Voice application's status (disconnect) callback URL for inbound calls; relative like <see cref="InboundCallbackUrl"/>.</summary>
+    public string StatusCallbackUrl { get; set; } = "/callStatus";
+
+    /// <summary>The SIP URI a BXML <c>Transfer</c> names to move a call into WebRTC.</summary>
+    public string WebRtcTransferSipUri { get; set; } = "sip:sipx.webrtc.bandwidth.com:5060";
+
     /// <summary>Credentials the Voice application presents on webhooks; unset means none.</summary>
     public string? CallbackUsername { get; set; }
 

@@ -3,6 +3,7 @@ using HelloWorld.Emulator.Http;
 using HelloWorld.Emulator.Media;
 using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.Tokens;
+using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,10 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<ApiTelemetry>();
         services.AddMediaRelay();
         services.AddDeviceSignaling();
+        services.AddHttpClient(WebhookSender.ClientName);
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<HostAddress>();
+        services.AddSingleton<CallEngine>();
         return services;
     }
 }

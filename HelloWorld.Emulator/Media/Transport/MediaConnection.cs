@@ -72,9 +72,14 @@ internal sealed partial class MediaConnection : IMediaConnection
             if (remoteFingerprint is not null && !DtlsCertificate.SameFingerprint(RemoteFingerprint, remoteFingerprint))
             {
                 // A new certificate means a new DTLS association: forget the keys and handshake again.
+                var hadOne = RemoteFingerprint is not null;
                 RemoteFingerprint = remoteFingerprint;
-                ResetKeys();
+                if (hadOne)
+                {
+                    ResetKeys();
+                }
             }
+            StartClientHandshakeWhenReady();
         }
     }
 
@@ -110,10 +115,22 @@ internal sealed partial class MediaConnection : IMediaConnection
             {
                 SetState(MediaConnectionState.Connecting);
             }
-            if (Role == MediaConnectionRole.Subscribe && _dtls is null && _outbound is null)
-            {
-                StartHandshake();
-            }
+            StartClientHandshakeWhenReady();
+        }
+    }
+
+    /// <summary>
+    /// As DTLS client the emulator speaks first, but only once it knows both where the browser is (a STUN check) and
+    /// which certificate to expect (its SDP answer): these arrive in either order, and a handshake started blind would
+    /// fail and leave the browser's DTLS broken.
+    /// </summary>
+    // Called with _gate held.
+    private void StartClientHandshakeWhenReady()
+    {
+        if (Role == MediaConnectionRole.Subscribe && _remote is not null && RemoteFingerprint is not null && _dtls is null && _outbound is null &&
+            State != MediaConnectionState.Closed)
+        {
+            StartHandshake();
         }
     }
 
