@@ -1,0 +1,154 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HelloWorld.Blazor.Tests.Browser;
+
+/// <summary>Every flow of the sample in real Chromium, with the unmodified browser SDK, against the emulator.</summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
+{
+    private const string Phone = "+19195550124";
+    private const string OutboundPhone = "+19195550123";
+    private RunningApp _app = null!;
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (Chromium.IsInstalled)
+        {
+            _app = RunningApp.Start();
+            _context = await chromium.NewContextAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium.IsInstalled)
+        {
+            await _context.DisposeAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    [BrowserFact]
+    public async Task PageLoad_ConnectsAndPublishes_WithExactlyOneParticipantInTheSession()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+
+        await page.WaitUntilPublishingAsync();
+
+        await Expect(page.Page.Locator(".dial-hint")).ToHaveTextAsync("Dial +19195550100 to chat with this browser");
+        var sessions = await _app.Control.SessionsAsync();
+        var session = Assert.Single(sessions["sessions"]!.AsArray());
+        var participant = Assert.Single(session!["participants"]!.AsArray())!;
+        Assert.Equal("hello-world-browser", (string?)participant["tag"]);
+        Assert.Single(participant["streams"]!.AsArray());
+        Assert.Equal(["AUDIO"], participant["publishPermissions"]!.AsArray().Select(p => (string?)p));
+    }
+
+    [BrowserFact]
+    public async Task DialIn_ShowsThePhonesStreamLabelledWithItsNumber_AndHangUpRemovesStreamAndParticipant()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+
+        var call = await _app.Control.DialInAsync(Phone);
+        await page.WaitForStreamAsync($"Phone {Phone}");
+        await Expect(page.Page.Locator(".connected")).ToHaveTextAsync("Hooray! You're connected!");
+        await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("In the call");
+
+        await _app.Control.HangUpAsync((string)call["callId"]!);
+
+        await Expect(page.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await EmulatorControl.EventuallyAsync(_app.Control.ParticipantsAsync,
+            participants => participants.All(p => (string?)p["tag"] != "hello-world-phone"), "the phone's participant to be deleted");
+        await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("Ended (hangup)");
+    }
+
+    [BrowserFact]
+    public async Task CallButton_RingsThePhone_WhichAnswersHearsTheSentenceAndJoins_ThenHangUpFromThePageEndsItOnBothSides()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+
+        await page.Page.ClickAsync(".call-button");
+        await Expect(page.Page.Locator(".ringing-indicator")).ToBeVisibleAsync(CallPage.Patiently);
+        var ringing = await EmulatorControl.EventuallyAsync(_app.Control.CallsAsync,
+            calls => calls.Any(c => (string?)c!["state"] == "ringing"), "the phone to ring");
+        var callId = (string)ringing.Single()!["callId"]!;
+        Assert.Equal(OutboundPhone, (string?)ringing.Single()!["to"]);
+        Assert.True(await page.Page.Locator(".call-button").IsDisabledAsync());
+
+        await _app.Control.AnswerAsync(callId);
+
+        await page.WaitForStreamAsync($"Phone {OutboundPhone}");
+        var answered = await _app.Control.CallAsync(callId);
+        Assert.Equal("transferred", (string?)answered!["state"]);
+        Assert.Equal(["Thank you. Connecting you to your conference now."], answered["heard"]!.AsArray().Select(s => (string?)s));
+
+        await page.Page.ClickAsync($".phone-calls [data-call-id='{callId}'] button");
+
+        await EmulatorControl.EventuallyAsync(() => _app.Control.CallAsync(callId), c => (string?)c!["state"] == "completed", "the call to end");
+        await Expect(page.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await Expect(page.Page.Locator($".phone-calls [data-call-id='{callId}']")).ToContainTextAsync("Ended");
+        await Expect(page.Page.Locator(".call-button")).ToBeEnabledAsync();
+    }
+
+    [BrowserFact]
+    public async Task TwoTabs_SeeEachOther_AndClosingOne_RemovesItsStreamAndDeletesItsParticipant()
+    {
+        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await first.WaitUntilPublishingAsync();
+        await second.WaitUntilPublishingAsync();
+
+        await first.WaitForStreamAsync("Browser");
+        await second.WaitForStreamAsync("Browser");
+        Assert.Equal(2, (await _app.Control.ParticipantsAsync()).Count);
+
+        await second.Page.CloseAsync();
+
+        await Expect(first.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await EmulatorControl.EventuallyAsync(_app.Control.ParticipantsAsync, participants => participants.Count == 1,
+            "the closed tab's participant to be deleted once its circuit ends");
+    }
+
+    [BrowserFact]
+    public async Task Keypad_SendsDtmfThatThePhoneHears()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        var call = await _app.Control.DialInAsync(Phone);
+        var callId = (string)call["callId"]!;
+        await page.WaitForStreamAsync($"Phone {Phone}");
+
+        foreach (var digit in new[] { "4", "2", "#" })
+        {
+            await page.Page.Locator(".dtmf-keypad button", new() { HasTextString = digit }).ClickAsync();
+            await Task.Delay(400);
+        }
+
+        await EmulatorControl.EventuallyAsync(() => _app.Control.CallAsync(callId),
+            c => (string?)c!["phone"]?["dtmfDigits"] == "42#", "the phone to hear 4, 2, #");
+    }
+
+    [BrowserFact]
+    public async Task ConnectedPage_DoesNotKeepRestartingIce()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        var before = await OfferCountAsync();
+
+        await Task.Delay(TimeSpan.FromSeconds(25)); // the SDK restarts ICE every 5-20 s when media fails
+
+        Assert.Equal(before, await OfferCountAsync());
+        Assert.Equal(2, before); // publish() offers twice: data channels first, then the microphone
+
+        async Task<int> OfferCountAsync()
+        {
+            var participant = (await _app.Control.ParticipantsAsync()).Single();
+            return (int)participant["device"]!["offerSdpCount"]!;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace HelloWorld.Blazor.Tests.Browser;
+
+/// <summary>The emulator's control API (HelloWorld.Emulator/CONTROL-API.md), as a test drives it: over HTTP, like any tool.</summary>
+public sealed class EmulatorControl(HttpClient http, string baseUrl)
+{
+    private string Url(string path) => $"{baseUrl}/emulator/control/{path}";
+
+    public async Task<JsonObject> DialInAsync(string from) => await PostAsync("calls", new { from });
+
+    public Task<JsonObject> AnswerAsync(string callId) => PostAsync($"calls/{callId}/answer");
+
+    public Task<JsonObject> HangUpAsync(string callId) => PostAsync($"calls/{callId}/hangup");
+
+    public Task<JsonObject> SetEchoAsync(string callId, bool enabled) => PostAsync($"calls/{callId}/echo", new { enabled });
+
+    public Task<JsonObject> SetForwardingAsync(string streamId, bool enabled) => PostAsync($"streams/{streamId}/forwarding", new { enabled });
+
+    public async Task<JsonArray> CallsAsync() => (await GetAsync("calls")).AsArray();
+
+    public async Task<JsonObject?> CallAsync(string callId) =>
+        (await CallsAsync()).OfType<JsonObject>().FirstOrDefault(call => (string?)call["callId"] == callId);
+
+    public async Task<JsonObject> SessionsAsync() => (await GetAsync("sessions")).AsObject();
+
+    /// <summary>Every participant the emulated account holds, in a session or not.</summary>
+    public async Task<IReadOnlyList<JsonObject>> ParticipantsAsync()
+    {
+        var sessions = await SessionsAsync();
+        return
+        [
+            .. sessions["sessions"]!.AsArray().SelectMany(session => session!["participants"]!.AsArray()).OfType<JsonObject>(),
+            .. sessions["participantsWithoutSession"]!.AsArray().OfType<JsonObject>(),
+        ];
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> and the last value otherwise.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        var value = await read();
+        while (!condition(value))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}. Last value: {JsonSerializer.Serialize(value)}");
+            }
+            await Task.Delay(200);
+            value = await read();
+        }
+        return value;
+    }
+
+    private async Task<JsonNode> GetAsync(string path) =>
+        (await http.GetFromJsonAsync<JsonNode>(Url(path)))!;
+
+    private async Task<JsonObject> PostAsync(string path, object? body = null)
+    {
+        using var response = await http.PostAsJsonAsync(Url(path), body ?? new { });
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new Xunit.Sdk.XunitException($"POST {path} answered {(int)response.StatusCode}: {text}");
+        }
+        return JsonNode.Parse(text)!.AsObject();
+    }
+}
