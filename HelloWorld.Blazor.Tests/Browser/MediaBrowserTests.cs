@@ -1,0 +1,119 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HelloWorld.Blazor.Tests.Browser;
+
+/// <summary>Sound, end to end: a person at one end is heard at the other, through the emulator's relay.</summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+[Trait("Category", "Media")]
+public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
+{
+    private const string Phone = "+19195550124";
+    private static readonly TimeSpan Listening = TimeSpan.FromSeconds(3);
+    private RunningApp _app = null!;
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (Chromium.IsInstalled)
+        {
+            _app = RunningApp.Start(new Dictionary<string, string?> { ["Emulator:MediaConsentTimeout"] = "00:00:08" });
+            _context = await chromium.NewContextAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium.IsInstalled)
+        {
+            await _context.DisposeAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    [BrowserFact]
+    public async Task TwoTabs_EachHearsTheOthersMicrophone()
+    {
+        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await first.WaitUntilPublishingAsync();
+        await second.WaitUntilPublishingAsync();
+        var secondAsHeardByFirst = await first.WaitForStreamAsync("Browser");
+        var firstAsHeardBySecond = await second.WaitForStreamAsync("Browser");
+
+        var packetsBefore = (await first.PacketsReceivedAsync(), await second.PacketsReceivedAsync());
+        var heardByFirst = await first.MeasureAsync(secondAsHeardByFirst, Listening);
+        var heardBySecond = await second.MeasureAsync(firstAsHeardBySecond, Listening);
+        var packetsAfter = (await first.PacketsReceivedAsync(), await second.PacketsReceivedAsync());
+
+        Assert.True(packetsAfter.Item1 > packetsBefore.Item1 + 50, $"the first tab received {packetsAfter.Item1 - packetsBefore.Item1} packets");
+        Assert.True(packetsAfter.Item2 > packetsBefore.Item2 + 50, $"the second tab received {packetsAfter.Item2 - packetsBefore.Item2} packets");
+        Assert.True(heardByFirst.IsAudible, $"the first tab heard {heardByFirst}");
+        Assert.True(heardBySecond.IsAudible, $"the second tab heard {heardBySecond}");
+    }
+
+    [BrowserFact]
+    public async Task PhonesVoice_IsHeardInThePage()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        await _app.Control.DialInAsync(Phone);
+        var phone = await page.WaitForStreamAsync($"Phone {Phone}");
+
+        var heard = await page.MeasureAsync(phone, Listening);
+
+        Assert.True(heard.IsAudible, $"the page heard {heard}");
+    }
+
+    [BrowserFact]
+    public async Task PhoneSetToEcho_SendsThePagesOwnMicrophoneBack()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        var call = await _app.Control.DialInAsync(Phone);
+        var callId = (string)call["callId"]!;
+        var phone = await page.WaitForStreamAsync($"Phone {Phone}");
+        await _app.Control.SetEchoAsync(callId, enabled: true);
+        // While echoing, the phone says nothing of its own: what comes back is the page's beep, having gone there and back.
+        await page.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 500))");
+
+        var heard = await page.MeasureAsync(phone, Listening);
+        var echoed = await _app.Control.CallAsync(callId);
+
+        Assert.True(heard.IsAudible, $"the page heard {heard} from the echoing phone");
+        Assert.True((long)echoed!["phone"]!["packetsReceived"]! > 50, "the phone heard the page");
+        Assert.True((double?)echoed["phone"]!["receivedLevel"] > 0, "the phone measured a level");
+    }
+
+    [BrowserFact]
+    public async Task NegativeControl_WithForwardingOff_TheSameMeasurementReadsSilence()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        await _app.Control.DialInAsync(Phone);
+        var phone = await page.WaitForStreamAsync($"Phone {Phone}");
+        Assert.True((await page.MeasureAsync(phone, Listening)).IsAudible, "the phone is heard before forwarding is switched off");
+
+        await _app.Control.SetForwardingAsync(phone, enabled: false);
+        await page.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 1000))"); // let buffered audio drain
+        var silenced = await page.MeasureAsync(phone, Listening);
+
+        Assert.True(silenced.IsSilent, $"the page still heard {silenced} with forwarding off");
+        await Expect(page.RemoteStream($"Phone {Phone}")).ToBeVisibleAsync(); // the stream is there, only silent
+    }
+
+    [BrowserFact]
+    public async Task ClosingATab_TheOtherTabLosesItsStream_WithinTheConsentTimeout()
+    {
+        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await first.WaitUntilPublishingAsync();
+        await second.WaitUntilPublishingAsync();
+        await first.WaitForStreamAsync("Browser");
+
+        await second.Page.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
+
+        await Expect(first.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 8_000 });
+    }
+}
