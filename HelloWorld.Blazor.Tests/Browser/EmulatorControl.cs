@@ -24,6 +24,9 @@ public sealed class EmulatorControl(HttpClient http, string baseUrl)
     public async Task<JsonObject?> CallAsync(string callId) =>
         (await CallsAsync()).OfType<JsonObject>().FirstOrDefault(call => (string?)call["callId"] == callId);
 
+    /// <summary>The emulated API requests served so far: method, path, status, duration.</summary>
+    public async Task<IReadOnlyList<JsonObject>> RequestsAsync() => [.. (await GetAsync("requests")).AsArray().OfType<JsonObject>()];
+
     public async Task<JsonObject> SessionsAsync() => (await GetAsync("sessions")).AsObject();
 
     /// <summary>Every participant the emulated account holds, in a session or not.</summary>

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -15,10 +17,12 @@ namespace HelloWorld.Blazor.Tests.Browser;
 public sealed class RunningApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly IReadOnlyDictionary<string, string> _testPages;
 
-    private RunningApp(IReadOnlyDictionary<string, string?> settings)
+    private RunningApp(IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string> testPages)
     {
         _settings = settings;
+        _testPages = testPages;
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
@@ -30,15 +34,18 @@ public sealed class RunningApp : WebApplicationFactory<Program>
 
     public EmulatorControl Control => new(Http, BaseUrl);
 
-    /// <summary>Starts the app. A closed tab's circuit (and its participant) is kept 2 s, not the default 3 minutes.</summary>
-    public static RunningApp Start(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the app. A closed tab's circuit (and its participant) is kept 2 s, not the default 3 minutes.
+    /// <paramref name="testPages"/> (path → HTML) are served by the app itself, so they share its origin and address space.
+    /// </summary>
+    public static RunningApp Start(IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string>? testPages = null)
     {
         var merged = new Dictionary<string, string?> { ["CallPage:DisconnectedCircuitRetention"] = "00:00:02" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             merged[key] = value;
         }
-        var app = new RunningApp(merged);
+        var app = new RunningApp(merged, testPages ?? new Dictionary<string, string>());
         app.StartServer();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         app.BaseUrl = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -53,6 +60,28 @@ public sealed class RunningApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.AddProvider(new FakeLoggerProvider(Logs)).SetMinimumLevel(LogLevel.Debug));
+        if (_testPages.Count > 0)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new TestPages(_testPages)));
+        }
+    }
+
+    private sealed class TestPages(IReadOnlyDictionary<string, string> pages) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                if (pages.TryGetValue(context.Request.Path, out var html))
+                {
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.WriteAsync(html);
+                    return;
+                }
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
     }
 
     public override async ValueTask DisposeAsync()

@@ -170,9 +170,11 @@ public sealed class HomeTests : CallPageContext
     [InlineData("failed", ".status-microphone-failed", "could not be started")]
     public void MicrophoneProblems_AreExplained_AndThePageStillListens(string error, string selector, string text)
     {
-        Module.Setup<PublishResult>("publish", _ => true).SetResult(new PublishResult(error, "getUserMedia failed"));
-
+        var publish = Module.Setup<PublishResult>("publish", _ => true);
         var page = Render<Home>();
+
+        publish.SetResult(new PublishResult(error, "getUserMedia failed"));
+        page.WaitForElement(selector);
 
         Assert.Contains(text, page.Find(selector).TextContent);
         Assert.True(page.Find(".mute-toggle").HasAttribute("disabled"));
@@ -183,11 +185,13 @@ public sealed class HomeTests : CallPageContext
     [Fact]
     public void ConnectFailure_IsExplained_TheParticipantDeleted_AndRetryJoinsAgain()
     {
-        Module.SetupVoid("connect", _ => true).SetException(new JSException("Bandwidth's WebRTC service did not answer in time."));
-
+        var connect = Module.SetupVoid("connect", _ => true);
         var page = Render<Home>();
 
-        Assert.Contains("could not connect to Bandwidth", page.Find(".status-connect-failed").TextContent);
+        // The SDK gives up later, as in a browser: the failure must still reach the screen.
+        connect.SetException(new JSException("Bandwidth's WebRTC service did not answer in time."));
+
+        page.WaitForAssertion(() => Assert.Contains("could not connect to Bandwidth", page.Find(".status-connect-failed").TextContent));
         Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
         page.Find(".status-connect-failed button").Click();
         Participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()), Times.Exactly(2));

@@ -72,6 +72,7 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
             try
             {
                 await JoinAsync();
+                StateHasChanged(); // an after-render handler's changes are not rendered by themselves
             }
             catch (JSDisconnectedException)
             {
