@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HelloWorld.Emulator.Tests;
+
+/// <summary>
+/// The emulator on a loopback Kestrel port, as a test drives it: over HTTP and WebSocket. The same host also plays the
+/// app for the Voice application's webhooks, answering what each test sets in <see cref="AppAnswers"/>.
+/// </summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _host;
+
+    private EmulatorHost(WebApplication host, string baseUrl, EmulatorOptions options)
+    {
+        _host = host;
+        BaseUrl = baseUrl;
+        Options = options;
+        Api = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        Api.DefaultRequestHeaders.Authorization = Basic(options.Username, options.Password);
+    }
+
+    public string BaseUrl { get; }
+
+    public EmulatorOptions Options { get; }
+
+    /// <summary>A client with the emulated account's API credentials.</summary>
+    public HttpClient Api { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>Every webhook the "app" received: path, Authorization header, body.</summary>
+    public ConcurrentQueue<ReceivedWebhook> Webhooks { get; } = new();
+
+    /// <summary>What the "app" answers per path; unset paths answer 204.</summary>
+    public ConcurrentDictionary<string, Func<HttpContext, Task>> AppAnswers { get; } = new();
+
+    public string WebRtc(string path) => $"/emulator/webrtc/v1/accounts/{Options.AccountId}/{path}";
+
+    public string Voice(string path) => $"/emulator/voice/api/v2/accounts/{Options.AccountId}/{path}";
+
+    public static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    public static async Task<EmulatorHost> StartAsync(Action<EmulatorOptions>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        services?.Invoke(builder.Services);
+        var options = new EmulatorOptions();
+        configure?.Invoke(options);
+        builder.Services.AddBandwidthEmulator(emulator =>
+        {
+            configure?.Invoke(emulator);
+        });
+        var host = builder.Build();
+        host.UseWebSockets();
+        host.MapBandwidthEmulator();
+        EmulatorHost? self = null;
+        host.MapPost("/{**path}", async (HttpContext context, string path) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            self!.Webhooks.Enqueue(new ReceivedWebhook("/" + path, context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync()));
+            if (self.AppAnswers.TryGetValue("/" + path, out var answer))
+            {
+                await answer(context);
+            }
+            else
+            {
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+            }
+        });
+        await host.StartAsync();
+        self = new EmulatorHost(host, host.Urls.First().TrimEnd('/'), options);
+        return self;
+    }
+
+    /// <summary>Makes the "app" answer BXML on <paramref name="path"/>.</summary>
+    public void AnswerBxml(string path, string bxml) => AppAnswers[path] = async context =>
+    {
+        context.Response.ContentType = "application/xml";
+        await context.Response.WriteAsync(bxml);
+    };
+
+    public async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var value = read();
+        while (!condition(value))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
+            }
+            await Task.Delay(50);
+            value = read();
+        }
+        return value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await _host.DisposeAsync();
+    }
+}
+
+public sealed record ReceivedWebhook(string Path, string Authorization, string Body);
