@@ -39,7 +39,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     public ConcurrentQueue<ReceivedWebhook> Webhooks { get; } = new();
 
     /// <summary>What the "app" answers per path; unset paths answer 204.</summary>
-    public ConcurrentDictionary<string, Func<HttpContext, Task>> AppAnswers { get; } = new();
+    public ConcurrentDictionary<string, Func<HttpContext, ReceivedWebhook, Task>> AppAnswers { get; } = new();
 
     public string WebRtc(string path) => $"/emulator/webrtc/v1/accounts/{Options.AccountId}/{path}";
 
@@ -67,10 +67,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         host.MapPost("/{**path}", async (HttpContext context, string path) =>
         {
             using var reader = new StreamReader(context.Request.Body);
-            self!.Webhooks.Enqueue(new ReceivedWebhook("/" + path, context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync()));
+            var webhook = new ReceivedWebhook("/" + path, context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync());
+            self!.Webhooks.Enqueue(webhook);
             if (self.AppAnswers.TryGetValue("/" + path, out var answer))
             {
-                await answer(context);
+                await answer(context, webhook);
             }
             else
             {
@@ -83,7 +84,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     }
 
     /// <summary>Makes the "app" answer BXML on <paramref name="path"/>.</summary>
-    public void AnswerBxml(string path, string bxml) => AppAnswers[path] = async context =>
+    public void AnswerBxml(string path, string bxml) => AppAnswers[path] = async (context, _) =>
     {
         context.Response.ContentType = "application/xml";
         await context.Response.WriteAsync(bxml);
