@@ -110,6 +110,10 @@ internal sealed partial class BrowserDevice : IDevice
                 // 1000: the SDK reconnects after any other close code.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, timeout.Token);
+                // The receive loop ends when the browser acknowledges; cancelling it now would abort the socket and could
+                // reset the connection before the browser reads the close frame.
+                _closed.CancelAfter(TimeSpan.FromSeconds(2));
+                return;
             }
             catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
             {

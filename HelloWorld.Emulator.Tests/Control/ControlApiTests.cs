@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace HelloWorld.Emulator.Tests.Control;
+
+public sealed class ControlApiTests : IAsyncLifetime
+{
+    private EmulatorHost _emulator = null!;
+
+    public async Task InitializeAsync() => _emulator = await EmulatorHost.StartAsync();
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    [Fact]
+    public async Task Fault_WithACount_AnswersThatManyMatchingRequests_ThenTheRealThing()
+    {
+        await AddFault("""{"pathPattern": "/sessions$", "method": "POST", "status": 503, "retryAfterSeconds": 2, "count": 2}""");
+
+        var first = await CreateSession();
+        var second = await CreateSession();
+        var third = await CreateSession();
+        var other = await _emulator.Api.PostAsync(_emulator.WebRtc("participants"), null);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(2), first.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Fault_WithAProbability_AffectsAboutThatShare()
+    {
+        await AddFault("""{"pathPattern": "/sessions$", "status": 429, "probability": 0.5}""");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 200; i++)
+        {
+            statuses.Add((await CreateSession()).StatusCode);
+        }
+
+        var faulted = statuses.Count(status => status == HttpStatusCode.TooManyRequests);
+        Assert.InRange(faulted, 60, 140);
+        Assert.Equal(200 - faulted, statuses.Count(status => status == HttpStatusCode.OK));
+    }
+
+    [Fact]
+    public async Task Fault_WithOnlyADelay_DelaysTheRealAnswer()
+    {
+        await AddFault("""{"pathPattern": "/sessions$", "delayMs": 300, "count": 1}""");
+        var clock = Stopwatch.StartNew();
+
+        var response = await CreateSession();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(clock.ElapsedMilliseconds >= 280, $"answered after {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task DeleteFaults_StopsThem()
+    {
+        await AddFault("""{"pathPattern": ".*", "status": 500}""");
+        Assert.Equal(HttpStatusCode.InternalServerError, (await CreateSession()).StatusCode);
+
+        await _emulator.Api.DeleteAsync("/emulator/control/faults");
+
+        Assert.Equal(HttpStatusCode.OK, (await CreateSession()).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"status": 503}""")]
+    [InlineData("""{"pathPattern": "/x"}""")]
+    [InlineData("""{"pathPattern": "(", "status": 503}""")]
+    [InlineData("""{"pathPattern": "/x", "status": 503, "probability": 2}""")]
+    public async Task Fault_ThatMakesNoSense_IsRefused(string rule) =>
+        Assert.Equal(HttpStatusCode.BadRequest, (await _emulator.Api.PostAsync("/emulator/control/faults", Json(rule))).StatusCode);
+
+    [Fact]
+    public async Task RequestLog_RecordsEveryApiCall_WithStatusAndDuration_AndCanBeCleared()
+    {
+        await CreateSession();
+        await _emulator.Api.GetAsync(_emulator.WebRtc("sessions/nope"));
+
+        var log = (await _emulator.Api.GetFromJsonAsync<JsonArray>("/emulator/control/requests"))!;
+
+        Assert.Equal(["POST 200", "GET 404"], log.Select(entry => $"{entry!["method"]} {entry["status"]}"));
+        Assert.All(log, entry => Assert.True((double)entry!["durationMs"]! >= 0));
+        await _emulator.Api.DeleteAsync("/emulator/control/requests");
+        Assert.Empty((await _emulator.Api.GetFromJsonAsync<JsonArray>("/emulator/control/requests"))!);
+    }
+
+    [Fact]
+    public async Task DialIn_FromAPhone_ShowsTheCall()
+    {
+        var response = await _emulator.Api.PostAsync("/emulator/control/calls", Json("""{"from": "+19195550124"}"""));
+        var call = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("inbound", (string?)call["direction"]);
+        var calls = (await _emulator.Api.GetFromJsonAsync<JsonArray>("/emulator/control/calls"))!;
+        Assert.Contains(calls, c => (string?)c!["callId"] == (string?)call["callId"]);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _emulator.Api.PostAsync("/emulator/control/calls", Json("{}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _emulator.Api.PostAsync("/emulator/control/calls/c-nope/hangup", null)).StatusCode);
+    }
+
+    private Task<HttpResponseMessage> CreateSession() => _emulator.Api.PostAsync(_emulator.WebRtc("sessions"), Json("{}"));
+
+    private async Task AddFault(string rule) =>
+        Assert.Equal(HttpStatusCode.Created, (await _emulator.Api.PostAsync("/emulator/control/faults", Json(rule))).StatusCode);
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+}

@@ -1,0 +1,171 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using HelloWorld.Emulator.Signaling.Sdp;
+
+namespace HelloWorld.Emulator.Tests.Signaling;
+
+/// <summary>The device endpoint as the browser SDK meets it: JSON-RPC 2.0 over a WebSocket, the V3 methods, pushed offers.</summary>
+public sealed class DeviceProtocolTests : IAsyncLifetime
+{
+    private const string MicrophoneStream = "b9a1edd7-1699-4f24-a551-c24d843020cf";
+    private EmulatorHost _emulator = null!;
+    private string _session = null!;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await EmulatorHost.StartAsync();
+        _session = (string)(await Post(_emulator.WebRtc("sessions"), "{}"))["id"]!;
+    }
+
+    public async Task DisposeAsync() => await _emulator.DisposeAsync();
+
+    [Theory]
+    [InlineData("not-a-token")]
+    [InlineData("")]
+    public async Task Connect_WithABadToken_IsRefused(string token) =>
+        await Assert.ThrowsAsync<WebSocketException>(() => DeviceClient.ConnectAsync(_emulator.BaseUrl, token));
+
+    [Fact]
+    public async Task Connect_WithTheTokenOfADeletedParticipant_IsRefused()
+    {
+        var (id, token) = await JoinAsync();
+        await _emulator.Api.DeleteAsync(_emulator.WebRtc($"participants/{id}"));
+
+        await Assert.ThrowsAsync<WebSocketException>(() => DeviceClient.ConnectAsync(_emulator.BaseUrl, token));
+    }
+
+    [Fact]
+    public async Task Publish_AnswersTheOffer_WithStreamMetadataKeyedByTheMediaStream()
+    {
+        var (id, token) = await JoinAsync();
+        await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
+
+        var preferences = await device.CallAsync("setMediaPreferences", new JsonObject { ["protocol"] = "WEBRTC" });
+        var answer = await OfferAsync(device, RecordedSdp.PublishOffer);
+
+        Assert.Equal("{}", preferences["result"]!.ToJsonString());
+        var result = answer["result"]!;
+        var metadata = result["streamMetadata"]![MicrophoneStream]!;
+        Assert.Equal(id, (string?)metadata["participantId"]);
+        Assert.Equal(["AUDIO"], metadata["mediaTypes"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal("microphone", (string?)metadata["alias"]);
+        Assert.Equal((string?)result["endpointId"], (string?)metadata["endpointId"]);
+        Assert.Contains("a=recvonly", (string)result["sdpAnswer"]!);
+    }
+
+    [Fact]
+    public async Task AnotherParticipantsStream_IsOfferedWithARisingRevision_AndWithdrawnWhenItsParticipantIsDeleted()
+    {
+        var (publisherId, publisherToken) = await JoinAsync();
+        var (_, listenerToken) = await JoinAsync();
+        await using var publisher = await DeviceClient.ConnectAsync(_emulator.BaseUrl, publisherToken);
+        await using var listener = await DeviceClient.ConnectAsync(_emulator.BaseUrl, listenerToken);
+        await OfferAsync(publisher, RecordedSdp.PublishOffer);
+
+        var announced = (await listener.NextOfferAsync())!["params"]!;
+        Assert.True((int)announced["sdpRevision"]! > 0);
+        Assert.Equal(publisherId, (string?)announced["streamMetadata"]![MicrophoneStream]!["participantId"]);
+        var offer = SessionDescription.Parse((string)announced["sdpOffer"]!);
+        var audio = offer.Media.Single(m => m.Kind == "audio");
+        Assert.Equal("sendonly", audio.Direction);
+        Assert.Equal(MicrophoneStream, audio.Msid?.StreamId);
+        Assert.Equal("actpass", audio.Attribute("setup"));
+        Assert.Equal("{}", (await AnswerAsync(listener, offer))["result"]!.ToJsonString());
+
+        await _emulator.Api.DeleteAsync(_emulator.WebRtc($"participants/{publisherId}"));
+
+        var withdrawn = (await listener.NextOfferAsync())!["params"]!;
+        Assert.True((int)withdrawn["sdpRevision"]! > (int)announced["sdpRevision"]!);
+        Assert.Empty(withdrawn["streamMetadata"]!.AsObject());
+        var freed = SessionDescription.Parse((string)withdrawn["sdpOffer"]!).Media.Single(m => m.Kind == "audio");
+        Assert.Equal("inactive", freed.Direction);
+        Assert.Null(freed.Msid);
+        Assert.Equal(audio.Mid, freed.Mid); // m-lines are never removed or reordered
+        await publisher.WaitClosedAsync();
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, publisher.CloseStatus);
+    }
+
+    [Fact]
+    public async Task IceRestart_ReOffers_ChangeNothingForOthers()
+    {
+        var (_, publisherToken) = await JoinAsync();
+        var (_, listenerToken) = await JoinAsync();
+        await using var publisher = await DeviceClient.ConnectAsync(_emulator.BaseUrl, publisherToken);
+        await using var listener = await DeviceClient.ConnectAsync(_emulator.BaseUrl, listenerToken);
+        var first = await OfferAsync(publisher, RecordedSdp.PublishOffer);
+        await AnswerAsync(listener, SessionDescription.Parse((string)(await listener.NextOfferAsync())!["params"]!["sdpOffer"]!));
+
+        var restarted = RecordedSdp.PublishOffer.Replace("ice-ufrag:x64b", "ice-ufrag:r3st", StringComparison.Ordinal)
+            .Replace("ice-pwd:x3gQEfxHqX101Ugf8ZFWUmNy", "ice-pwd:NewPasswordForTheRestart0", StringComparison.Ordinal);
+        var second = await OfferAsync(publisher, restarted);
+        var third = await OfferAsync(publisher, restarted);
+
+        Assert.Null(await listener.NextOfferAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal((string?)first["result"]!["endpointId"], (string?)third["result"]!["endpointId"]);
+        Assert.Equal(MicrophoneStream, second["result"]!["streamMetadata"]!.AsObject().Single().Key);
+    }
+
+    [Fact]
+    public async Task UnknownMethods_AndFramesThatAreNotJson_GetJsonRpcErrors_AndTheConnectionGoesOn()
+    {
+        var (_, token) = await JoinAsync();
+        await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
+
+        var unknown = await device.CallAsync("teleport");
+        var badParams = await device.CallAsync("offerSdp", new JsonObject { ["sdpOffer"] = 42 });
+        await device.SendTextAsync("{this is not json");
+        var ping = await device.CallAsync("ping");
+
+        Assert.Equal(-32601, (int)unknown["error"]!["code"]!);
+        Assert.Equal(-32602, (int)badParams["error"]!["code"]!);
+        Assert.Equal("{}", ping["result"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Leave_ClosesTheConnectionNormally()
+    {
+        var (_, token) = await JoinAsync();
+        var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
+
+        await device.NotifyAsync("leave");
+
+        await device.WaitClosedAsync();
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, device.CloseStatus);
+        await device.DisposeAsync();
+    }
+
+    private static Task<JsonObject> OfferAsync(DeviceClient device, string sdp) => device.CallAsync("offerSdp", new JsonObject
+    {
+        ["sdpOffer"] = sdp,
+        ["mediaMetadata"] = new JsonObject
+        {
+            ["mediaStreams"] = new JsonObject { [MicrophoneStream] = new JsonObject { ["alias"] = "microphone" } },
+            ["dataChannels"] = new JsonObject(),
+        },
+    });
+
+    /// <summary>Answers an offer as the SDK does: every m-line accepted, the SDK's own ICE credentials, setup:passive.</summary>
+    private static Task<JsonObject> AnswerAsync(DeviceClient device, SessionDescription offer)
+    {
+        var answer = offer.ToString()
+            .Replace("a=sendonly", "a=recvonly", StringComparison.Ordinal)
+            .Replace("a=setup:actpass", "a=setup:passive", StringComparison.Ordinal)
+            .Replace("a=ice-lite\r\n", "", StringComparison.Ordinal);
+        answer = System.Text.RegularExpressions.Regex.Replace(answer, "a=ice-ufrag:.*", "a=ice-ufrag:R2rT");
+        return device.CallAsync("answerSdp", new JsonObject { ["sdpAnswer"] = answer });
+    }
+
+    private async Task<(string Id, string Token)> JoinAsync()
+    {
+        var created = await Post(_emulator.WebRtc("participants"), """{"publishPermissions": ["AUDIO"], "deviceApiVersion": "V3"}""");
+        var id = (string)created["participant"]!["id"]!;
+        await _emulator.Api.PutAsync(_emulator.WebRtc($"sessions/{_session}/participants/{id}"),
+            new StringContent($$"""{"sessionId": "{{_session}}"}""", Encoding.UTF8, "application/json"));
+        return (id, (string)created["token"]!);
+    }
+
+    private async Task<JsonObject> Post(string path, string json) =>
+        (await (await _emulator.Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>())!;
+}
