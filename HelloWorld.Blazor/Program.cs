@@ -2,6 +2,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.Emulation;
 using HelloWorld.Blazor.Components;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using HelloWorld.Blazor.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,10 +12,12 @@ builder.AddBandwidth();
 builder.Services.AddConference();
 builder.Services.AddVoiceWebhooks();
 builder.Services.AddCallPage();
+builder.Services.AddWebSecurity();
 
 var app = builder.Build();
 
 app.UseCallPageErrors();
+app.UseWebSecurity();
 app.MapBandwidthEmulatorWhenEnabled();
 app.MapVoiceWebhooks();
 app.MapCallPage();

@@ -1,0 +1,36 @@
+namespace HelloWorld.Blazor.Tests.Browser;
+
+/// <summary>The content security policy is strict; these pages must still do all they do under it.</summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class ContentSecurityPolicyBrowserTests(ChromiumFixture chromium)
+{
+    [BrowserFact]
+    public async Task CallPageAndPhoneSimulator_WorkWithoutAnyPolicyViolation()
+    {
+        await using var app = RunningApp.Start();
+        await using var context = await chromium.NewContextAsync();
+        var violations = new List<string>();
+        var call = await context.NewPageAsync();
+        var phone = await context.NewPageAsync();
+        foreach (var page in new[] { call, phone })
+        {
+            page.Console += (_, message) =>
+            {
+                if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                {
+                    violations.Add(message.Text);
+                }
+            };
+        }
+
+        await call.GotoAsync(app.BaseUrl + "/");
+        await new CallPage(call).WaitUntilPublishingAsync();
+        await phone.GotoAsync(app.BaseUrl + "/emulator/phone");
+        await phone.ClickAsync("#dial");
+        await new CallPage(call).WaitForStreamAsync("Phone +19195550123");
+
+        Assert.Empty(violations);
+        Assert.Equal("In the call", await phone.Locator("#status").TextContentAsync());
+    }
+}
