@@ -15,6 +15,23 @@ namespace HelloWorld.Blazor.Tests.TestDoubles;
 /// </summary>
 public class AccountModeAppFactory : WebApplicationFactory<Program>
 {
+    /// <summary>On Kestrel rather than the test server: for what only a real server enforces, such as body size limits.</summary>
+    public static AccountModeAppFactory OnKestrel()
+    {
+        var factory = new AccountModeAppFactory();
+        factory.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        return factory;
+    }
+
+    /// <summary>A client for the app, wherever it runs (the test server, or Kestrel after <see cref="OnKestrel"/>).</summary>
+    public HttpClient Client()
+    {
+        StartServer();
+        var addresses = Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        return addresses is { Count: > 0 } ? new HttpClient { BaseAddress = new Uri(addresses.First()) } : CreateClient();
+    }
+
     public const string CallbackUsername = "hook-user";
     public const string CallbackPassword = "hook-password-7f3a";
 

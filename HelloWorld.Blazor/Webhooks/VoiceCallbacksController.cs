@@ -134,6 +134,7 @@ public sealed partial class VoiceCallbacksController(
     private ObjectResult Reject(string detail)
     {
         Log.Rejected(logger, Request.Path, detail);
+        RejectedRequests.MarkLogged(HttpContext);
         return Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook");
     }
 

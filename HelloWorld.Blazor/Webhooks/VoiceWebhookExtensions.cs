@@ -24,6 +24,7 @@ public static partial class VoiceWebhookExtensions
                 var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(VoiceWebhookExtensions));
                 var fields = string.Join(", ", context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).Select(entry => entry.Key));
                 InvalidRequest(logger, context.HttpContext.Request.Path, fields);
+                RejectedRequests.MarkLogged(context.HttpContext);
                 return defaultResponse(context);
             };
         });
@@ -32,6 +33,7 @@ public static partial class VoiceWebhookExtensions
 
     public static WebApplication MapVoiceWebhooks(this WebApplication app)
     {
+        app.UseWhen(RejectedRequests.IsWebhook, webhooks => webhooks.UseMiddleware<RejectedRequests>());
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

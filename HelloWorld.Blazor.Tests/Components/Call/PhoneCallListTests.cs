@@ -59,6 +59,18 @@ public sealed class PhoneCallListTests : CallPageContext
     }
 
     [Fact]
+    public void MarkupInANumber_IsShownAsText()
+    {
+        const string hostile = "<img src=x onerror=alert(1)>";
+        Calls.Register("c-1", CallDirection.Inbound, hostile, "+19195550100", "p-1");
+
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+
+        Assert.Empty(list.FindAll("img"));
+        Assert.Equal(hostile, list.Find("[data-call-id='c-1'] td").TextContent);
+    }
+
+    [Fact]
     public void NoCalls_RenderNothing() =>
         Assert.Empty(Render<PhoneCallList>(p => p.Add(x => x.Calls, []).Add(x => x.OnHangUp, _ => { })).FindAll("table"));
 }

@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using HelloWorld.Blazor.Api;
+using HelloWorld.Blazor.Tests.Browser;
+
+namespace HelloWorld.Blazor.Tests.Logging;
+
+/// <summary>
+/// Runs a dial-in and an outbound call end to end (webhooks with their credentials challenge, transfers into WebRTC,
+/// hang-ups) with every log line captured, and looks for the secrets that went by: no password and no device token
+/// may appear in any of them.
+/// </summary>
+public sealed partial class SecretsInLogsTests
+{
+    private const string CallbackPassword = "callback-pa55word-Q7";
+
+    [Fact]
+    public async Task FullDialInAndOutboundFlows_LeaveNoPasswordAndNoTokenInTheLogs()
+    {
+        await using var app = RunningApp.Start(new Dictionary<string, string?>
+        {
+            ["Bandwidth:CallbackUsername"] = "bandwidth",
+            ["Bandwidth:CallbackPassword"] = CallbackPassword,
+        });
+        var control = app.Control;
+        var tokens = new List<string>();
+
+        var info = await app.Http.GetFromJsonAsync<ConnectionInfo>(app.BaseUrl + "/connectionInfo");
+        tokens.Add(info!.Token);
+        var dialIn = await control.DialInAsync("+19195550124");
+        await EmulatorControl.EventuallyAsync(() => control.CallAsync((string)dialIn["callId"]!), c => (string?)c!["state"] == "transferred", "the dial-in to join");
+        var placed = await (await app.Http.PostAsync(app.BaseUrl + "/callPhone", null)).Content.ReadFromJsonAsync<CallPhoneResponse>();
+        await control.AnswerAsync(placed!.CallId);
+        await EmulatorControl.EventuallyAsync(() => control.CallAsync(placed.CallId), c => (string?)c!["state"] == "transferred", "the outbound call to join");
+        await control.HangUpAsync((string)dialIn["callId"]!);
+        await control.HangUpAsync(placed.CallId);
+        await EmulatorControl.EventuallyAsync(control.ParticipantsAsync, p => p.Count == 1, "both phones to leave");
+
+        foreach (var call in await control.CallsAsync())
+        {
+            foreach (var webhook in call!["webhooks"]!.AsArray())
+            {
+                tokens.AddRange(TokenInUui().Matches((string?)webhook!["bxml"] ?? "").Select(m => m.Groups[1].Value));
+                Assert.True((bool)webhook["authenticated"]!, "every webhook reached the app with the callback credentials");
+                Assert.InRange((int)webhook["status"]!, 200, 204);
+            }
+        }
+        Assert.Equal(3, tokens.Count); // /connectionInfo, the dial-in's transfer, the outbound call's transfer
+        var logs = app.Logs.GetSnapshot().Select(log => $"{log.Category} {log.Message} {log.Exception} {string.Join(",", log.StructuredState?.Select(s => s.Value) ?? [])}").ToList();
+        Assert.NotEmpty(logs);
+        string[] secrets = [CallbackPassword, "emulator-password", .. tokens, .. tokens.Select(t => t.Split('.')[2])];
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(logs, log => log.Contains(secret, StringComparison.Ordinal));
+        }
+    }
+
+    [GeneratedRegex("uui=\"(?:[^;\"]*;encoding=base64,)?([^;\"]+);encoding=jwt\"")]
+    private static partial Regex TokenInUui();
+}
