@@ -34,6 +34,20 @@ public sealed class MediaRelayTests
     }
 
     [Fact]
+    public void ASourcePublishedAgain_OnANewConnection_KeepsItsSinks()
+    {
+        var reconnected = new FakeConnection();
+        _relay.AddSource("s", _publisher, 1111);
+        _relay.AddSink("s", _subscriber, 2222, new Dictionary<byte, byte> { [0] = 0 });
+
+        _relay.AddSource("s", reconnected, 5555);
+        reconnected.Receive(Rtp(5555, 10, 1600, 0));
+
+        Assert.Single(_subscriber.Sent);
+        Assert.False(_publisher.HasListeners);
+    }
+
+    [Fact]
     public void PacketsOfAnotherSsrc_OnThePublishersConnection_AreNotForwarded()
     {
         _relay.AddSource("s", _publisher, ssrc: 1111);

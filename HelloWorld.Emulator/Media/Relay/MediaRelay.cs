@@ -16,12 +16,14 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
     private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<IMediaConnection, Tap> _taps = [];
 
+    /// <summary>A stream published again (a new connection after an ICE failure, a new SSRC) keeps its sinks and switch.</summary>
     public void AddSource(string streamId, IMediaConnection connection, uint ssrc)
     {
         lock (_gate)
         {
+            var previous = _sources.GetValueOrDefault(streamId);
             RemoveSourceLocked(streamId);
-            var source = new Source(connection, ssrc);
+            var source = new Source(connection, ssrc) { Sinks = previous?.Sinks ?? [], Forwarding = previous?.Forwarding ?? true };
             _sources[streamId] = source;
             if (!_taps.TryGetValue(connection, out var tap))
             {
