@@ -51,6 +51,12 @@ public sealed class EmulatorOptions
     /// <summary>Address put in SDP candidates; defaults to <see cref="MediaBindAddress"/>. Set it to reach browsers on a LAN.</summary>
     public string? MediaAdvertisedAddress { get; set; }
 
+    /// <summary>
+    /// Whether simulated phones in a session send and hear audio. On by default; a load test with hundreds of phones turns it
+    /// off, since every phone would otherwise hear every other phone (a cost that grows with the square of the count).
+    /// </summary>
+    public bool SimulatePhoneAudio { get; set; } = true;
+
     /// <summary>How long a browser may go without ICE consent checks (sent every few seconds) before it counts as gone (RFC 7675).</summary>
     public TimeSpan MediaConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

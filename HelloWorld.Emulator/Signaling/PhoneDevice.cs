@@ -27,7 +27,8 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
     private readonly byte[] _echo = new byte[RtpPacket.HeaderLength + 3 * Pcmu.SamplesPerFrame];
     private readonly uint _ssrc = (uint)Random.Shared.Next(1, int.MaxValue);
     private readonly ConcurrentDictionary<string, Ear> _ears = new(StringComparer.Ordinal);
-    private readonly ITimer _ticker;
+    private readonly ITimer? _ticker;
+    private readonly bool _audio;
     private readonly DateTimeOffset _connectedAt;
     private ushort _sequence = (ushort)Random.Shared.Next(ushort.MaxValue);
     private uint _timestamp = (uint)Random.Shared.Next();
@@ -38,9 +39,11 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
     private string _digits = string.Empty;
     private int _closed;
 
-    public PhoneDevice(string participantId, string number, DeviceHub hub, IMediaRelay relay, TimeProvider clock, ILogger logger)
+    /// <param name="audio">False: the phone publishes its stream (it is in the session) but neither speaks nor listens.</param>
+    public PhoneDevice(string participantId, string number, bool audio, DeviceHub hub, IMediaRelay relay, TimeProvider clock, ILogger logger)
     {
         ParticipantId = participantId;
+        _audio = audio;
         _number = number;
         _hub = hub;
         _relay = relay;
@@ -51,7 +54,7 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
         _voiceOut = relay.AddInternalSource(StreamId);
         hub.Connect(this);
         hub.Publish(new PublishedStream(StreamId, participantId, $"phone-{participantId}", $"phone {number}", SubscribeOfferTelephoneEvents));
-        _ticker = clock.CreateTimer(_ => Speak(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20));
+        _ticker = audio ? clock.CreateTimer(_ => Speak(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20)) : null;
         Log.Joined(_logger, number, participantId);
     }
 
@@ -76,7 +79,7 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
 
     public void SyncReceivedStreams()
     {
-        if (Volatile.Read(ref _closed) != 0)
+        if (Volatile.Read(ref _closed) != 0 || !_audio)
         {
             return;
         }
@@ -111,7 +114,10 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
         {
             return;
         }
-        await _ticker.DisposeAsync();
+        if (_ticker is not null)
+        {
+            await _ticker.DisposeAsync();
+        }
         foreach (var (streamId, ear) in _ears)
         {
             _relay.RemoveInternalSink(streamId, ear);
