@@ -117,6 +117,23 @@ public sealed class SrtpContextTests
         }
     }
 
+    [Fact]
+    public void Rtp_SentOutOfOrderAcrossTheWrap_IsUnprotectedByTheReceiver_LatePacketIncluded()
+    {
+        // A relay forwards in arrival order: 65534 arrives after 0 and was numbered before the wrap.
+        using var sender = new SrtpContext(MasterKey, MasterSalt);
+        using var receiver = new SrtpContext(MasterKey, MasterSalt);
+
+        foreach (var sequence in new ushort[] { 65533, 65535, 0, 65534, 1, 2, 3 })
+        {
+            var plain = Rtp(9, sequence, 32);
+            var packet = Protect(sender, plain);
+            var length = receiver.UnprotectRtp(packet, packet.Length);
+            Assert.True(length == plain.Length, $"the receiver rejected sequence {sequence}");
+            Assert.True(packet.AsSpan(0, length).SequenceEqual(plain), $"sequence {sequence} decrypted wrongly");
+        }
+    }
+
     [Theory]
     [InlineData(0u, (ushort)100, (ushort)101, 0u)]
     [InlineData(0u, (ushort)65500, (ushort)10, 1u)]

@@ -85,14 +85,18 @@ internal sealed class SrtpContext : IDisposable
         lock (_gate)
         {
             ref var stream = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sent, ssrc, out var known);
-            if (known && sequence < stream.LastSequence && stream.LastSequence - sequence > 0x8000)
+            // A relay sends packets in the order they arrived, which is not always the order they were numbered: a late
+            // packet from before a wrap belongs to the previous rollover, and only a newer packet moves the count on
+            // (the receiver's estimate of RFC 3711 Appendix A, applied here so both ends agree on every index).
+            var rolloverCounter = known ? EstimateRolloverCounter(stream.RolloverCounter, stream.HighestSequence, sequence) : 0u;
+            var index = ((ulong)rolloverCounter << 16) | sequence;
+            if (!known || index > (((ulong)stream.RolloverCounter << 16) | stream.HighestSequence))
             {
-                stream.RolloverCounter++;
+                stream.RolloverCounter = rolloverCounter;
+                stream.HighestSequence = sequence;
             }
-            stream.LastSequence = sequence;
-            var index = ((ulong)stream.RolloverCounter << 16) | sequence;
             Crypt(_rtpCipher, _rtpSalt, ssrc, index, packet[headerLength..length]);
-            Sign(_rtpAuth, packet[..length], stream.RolloverCounter, packet.Slice(length, AuthTagLength));
+            Sign(_rtpAuth, packet[..length], rolloverCounter, packet.Slice(length, AuthTagLength));
         }
         return length + AuthTagLength;
     }
@@ -289,7 +293,7 @@ internal sealed class SrtpContext : IDisposable
     private struct SentStream
     {
         public uint RolloverCounter;
-        public ushort LastSequence;
+        public ushort HighestSequence;
     }
 
     private struct ReceivedStream
