@@ -30,6 +30,28 @@ public sealed class SrtpContextTests
             Convert.ToHexString(keystream));
     }
 
+    /// <summary>
+    /// libsrtp's known-answer packet for AES_CM_128_HMAC_SHA1_80 (srtp_driver.c, srtp_validate): the same master key and
+    /// salt as RFC 3711 B.3, SSRC CAFEBABE, sequence 0x1234, sixteen bytes of AB; encrypted payload and tag as libsrtp makes them.
+    /// </summary>
+    [Fact]
+    public void Rtp_ProtectsAndUnprotects_LibsrtpsKnownAnswerPacket()
+    {
+        var plain = Convert.FromHexString("800F1234DECAFBADCAFEBABE" + "ABABABABABABABABABABABABABABABAB");
+        const string Expected = "800F1234DECAFBADCAFEBABE" + "4E55DC4CE79978D88CA4D215949D2402" + "B78D6ACC99EA179B8DBB";
+        using var sender = new SrtpContext(MasterKey, MasterSalt);
+        using var receiver = new SrtpContext(MasterKey, MasterSalt);
+        var buffer = new byte[2048];
+        plain.CopyTo(buffer, 0);
+
+        var length = sender.ProtectRtp(buffer, plain.Length);
+
+        Assert.Equal(Expected, Convert.ToHexString(buffer, 0, length));
+        var received = Convert.FromHexString(Expected);
+        Assert.Equal(plain.Length, receiver.UnprotectRtp(received, received.Length));
+        Assert.Equal(Convert.ToHexString(plain), Convert.ToHexString(received, 0, plain.Length));
+    }
+
     [Fact]
     public void Rtp_RoundTrips_AndIsEncrypted()
     {
