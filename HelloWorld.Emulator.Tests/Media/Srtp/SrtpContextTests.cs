@@ -188,6 +188,25 @@ public sealed class SrtpContextTests
     }
 
     [Fact]
+    public void OnceDisposed_EveryPacketIsRefused_WithoutThrowing()
+    {
+        // A connection disposes its old keys while the receive thread may still be using them.
+        var sender = new SrtpContext(MasterKey, MasterSalt);
+        var receiver = new SrtpContext(MasterKey, MasterSalt);
+        var packet = Protect(sender, Rtp(7, 1, 20));
+        var plain = new byte[64];
+        var plainLength = Rtp(7, 2, 20).CopyToBuffer(plain);
+
+        receiver.Dispose();
+        sender.Dispose();
+
+        Assert.Equal(-1, Unprotect(receiver, packet));
+        Assert.Equal(-1, sender.ProtectRtp(plain, plainLength));
+        Assert.Equal(-1, sender.ProtectRtcp(new byte[64], 28));
+        Assert.Equal(-1, receiver.UnprotectRtcp(new byte[64], 42));
+    }
+
+    [Fact]
     public void Protect_DoesNotAllocatePerPacket()
     {
         using var sender = new SrtpContext(MasterKey, MasterSalt);

@@ -7,7 +7,8 @@ namespace HelloWorld.Emulator.Media.Srtp;
 /// One direction of SRTP and SRTCP with <c>SRTP_AES128_CM_HMAC_SHA1_80</c> (RFC 3711, the only profile WebRTC requires):
 /// AES counter mode, a 10-byte HMAC-SHA1 tag, the rollover counter and a 64-packet replay window per SSRC.
 /// Packets are transformed in place in the caller's buffer, with scratch space allocated once: no allocation per packet.
-/// A lock serialises callers (the relay thread and timers may send through the same context).
+/// A lock serialises callers (the relay thread and timers may send through the same context), and makes disposal safe
+/// while another thread is using the context: once disposed it refuses every packet.
 /// </summary>
 internal sealed class SrtpContext : IDisposable
 {
@@ -32,6 +33,7 @@ internal sealed class SrtpContext : IDisposable
     private readonly Dictionary<uint, SentStream> _sent = [];
     private readonly Dictionary<uint, ReplayWindow> _receivedRtcp = [];
     private uint _sentRtcpIndex;
+    private bool _disposed;
 
     public SrtpContext(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
     {
@@ -84,6 +86,10 @@ internal sealed class SrtpContext : IDisposable
         var sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return -1;
+            }
             ref var stream = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sent, ssrc, out var known);
             // A relay sends packets in the order they arrived, which is not always the order they were numbered: a late
             // packet from before a wrap belongs to the previous rollover, and only a newer packet moves the count on
@@ -121,6 +127,10 @@ internal sealed class SrtpContext : IDisposable
         var sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return -1;
+            }
             ref var stream = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_received, ssrc, out var known);
             var rolloverCounter = known ? EstimateRolloverCounter(stream.RolloverCounter, stream.HighestSequence, sequence) : 0u;
             var index = ((ulong)rolloverCounter << 16) | sequence;
@@ -158,6 +168,10 @@ internal sealed class SrtpContext : IDisposable
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return -1;
+            }
             var index = _sentRtcpIndex++ & 0x7FFFFFFF;
             Crypt(_rtcpCipher, _rtcpSalt, ssrc, index, packet[8..length]);
             BinaryPrimitives.WriteUInt32BigEndian(packet[length..], 0x80000000 | index);
@@ -182,6 +196,10 @@ internal sealed class SrtpContext : IDisposable
         var index = word & 0x7FFFFFFF;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return -1;
+            }
             ref var replay = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_receivedRtcp, ssrc, out var known);
             if (known && !replay.MayAccept(index))
             {
@@ -208,10 +226,18 @@ internal sealed class SrtpContext : IDisposable
 
     public void Dispose()
     {
-        _rtpCipher.Dispose();
-        _rtcpCipher.Dispose();
-        _rtpAuth.Dispose();
-        _rtcpAuth.Dispose();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            _rtpCipher.Dispose();
+            _rtcpCipher.Dispose();
+            _rtpAuth.Dispose();
+            _rtcpAuth.Dispose();
+        }
     }
 
     /// <summary>RFC 3711 Appendix A: the rollover counter that puts <paramref name="sequence"/> closest to the highest one seen.</summary>
