@@ -111,6 +111,30 @@ public sealed class MediaRelayTests
     }
 
     [Fact]
+    public void SenderReports_BeforeAnyPacketWasForwardedToTheSubscriber_AreNotSent()
+    {
+        _relay.AddSource("s", _publisher, 1111);
+        _relay.AddSink("s", _subscriber, 2222, new Dictionary<byte, byte> { [0] = 0 });
+
+        _publisher.ReceiveRtcp(SenderReportWithReceiverReport(ssrc: 1111, rtpTimestamp: 1600));
+
+        Assert.Empty(_subscriber.SentRtcp);
+    }
+
+    [Fact]
+    public void SenderReports_WhileForwardingIsOff_AreNotSent()
+    {
+        _relay.AddSource("s", _publisher, 1111);
+        _relay.AddSink("s", _subscriber, 2222, new Dictionary<byte, byte> { [0] = 0 });
+        _publisher.Receive(Rtp(1111, 10, 1600, 0));
+
+        _relay.SetForwarding("s", enabled: false);
+        _publisher.ReceiveRtcp(SenderReportWithReceiverReport(ssrc: 1111, rtpTimestamp: 3200));
+
+        Assert.Empty(_subscriber.SentRtcp);
+    }
+
+    [Fact]
     public void RemovedSourceOrSink_StopsForwarding()
     {
         _relay.AddSource("s", _publisher, 1111);

@@ -228,10 +228,16 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
 
         public void ForwardSenderReport(ReadOnlySpan<byte> report)
         {
+            if (!Forwarding)
+            {
+                return;
+            }
             Span<byte> copy = stackalloc byte[SenderReport.Length];
             foreach (var sink in Sinks)
             {
-                if (sink is { Subscriber: { } subscriber, Rewriter: { } rewriter })
+                // Before the first packet a rewriter has no time base for this subscriber: a report would give the
+                // browser a bogus mapping from RTP to wall-clock time, and count packets it never got.
+                if (sink is { Subscriber: { } subscriber, Rewriter: { PacketsSent: > 0 } rewriter })
                 {
                     SenderReport.Rewrite(report, copy, rewriter);
                     subscriber.TrySendRtcp(copy);
