@@ -6,7 +6,8 @@ namespace HelloWorld.Emulator.Media.Dtls;
 /// <summary>
 /// BouncyCastle's view of one connection's DTLS records: the UDP demultiplexer enqueues them, sends go back to the
 /// browser's ICE address. Receive must return -1 on a timeout (BouncyCastle retransmits then) and throw once closed,
-/// or the handshake thread would spin.
+/// or the handshake thread would spin. Once closed it sends nothing either: BouncyCastle answers a failed receive with
+/// an alert, and an alert from a handshake the emulator abandoned would end the browser's association.
 /// </summary>
 internal sealed class DatagramQueue(Action<ReadOnlySpan<byte>> send) : DatagramTransport
 {
@@ -39,9 +40,17 @@ internal sealed class DatagramQueue(Action<ReadOnlySpan<byte>> send) : DatagramT
         return length;
     }
 
-    public void Send(byte[] buf, int off, int len) => send(buf.AsSpan(off, len));
+    public bool IsClosed => _received.IsAddingCompleted;
 
-    public void Send(ReadOnlySpan<byte> buffer) => send(buffer);
+    public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
+
+    public void Send(ReadOnlySpan<byte> buffer)
+    {
+        if (!IsClosed)
+        {
+            send(buffer);
+        }
+    }
 
     public void Close() => _received.CompleteAdding();
 }

@@ -11,17 +11,25 @@ namespace HelloWorld.Emulator.Media.Transport;
 /// <summary>
 /// One browser peer connection on the shared UDP socket: ICE-lite consent, the DTLS handshake that yields the SRTP keys,
 /// and SRTP both ways. Everything happens on the socket's receive thread except the handshake, which runs on a thread of
-/// its own only while it lasts; an idle connection costs no thread.
+/// its own only while it lasts (as DTLS server, a few seconds more to answer a retransmitted final flight); an idle
+/// connection costs no thread.
 /// </summary>
 internal sealed partial class MediaConnection : IMediaConnection
 {
     private const string IceCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+    /// <summary>
+    /// How long the DTLS server keeps answering after its handshake: if its final flight (ChangeCipherSpec, Finished) is
+    /// lost, the browser retransmits its own flight (Chromium from 50 ms on, doubling) and needs ours again to finish.
+    /// The browser's first application data (SCTP for its data channels) proves it has our flight and ends the wait.
+    /// </summary>
+    internal static readonly TimeSpan FinalFlightRetransmitWindow = TimeSpan.FromSeconds(8);
+
     private readonly MediaServer _server;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly byte[] _sendBuffer = new byte[2048];
-    private SocketAddress? _remote;
+    private volatile SocketAddress? _remote;
     private DatagramQueue? _dtls;
     private volatile SrtpContext? _inbound;
     private SrtpContext? _outbound;
@@ -142,7 +150,8 @@ internal sealed partial class MediaConnection : IMediaConnection
             {
                 StartHandshake();
             }
-            // After the handshake, records are alerts or data-channel SCTP the emulator does not speak: dropped.
+            // After the handshake (and its retransmit window), records are alerts or data-channel SCTP the emulator
+            // does not speak: dropped.
             _dtls?.Enqueue(record);
         }
     }
@@ -226,12 +235,20 @@ internal sealed partial class MediaConnection : IMediaConnection
     // Called with _gate held.
     private void StartHandshake()
     {
-        var remote = _remote!;
-        var queue = new DatagramQueue(record => _server.SendTo(record, remote));
+        // Each record goes where the browser is now: ICE may move it (a nominated pair on another address) mid-handshake.
+        var queue = new DatagramQueue(SendToBrowser);
         var fingerprint = RemoteFingerprint;
         _dtls = queue;
         _ = Task.Factory.StartNew(() => RunHandshake(queue, fingerprint), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private void SendToBrowser(ReadOnlySpan<byte> record)
+    {
+        if (_remote is { } remote)
+        {
+            _server.SendTo(record, remote);
+        }
     }
 
     private void RunHandshake(DatagramQueue queue, string? fingerprint)
@@ -240,10 +257,11 @@ internal sealed partial class MediaConnection : IMediaConnection
         try
         {
             SrtpKeyingMaterial? keys;
+            DtlsTransport? serverTransport = null;
             if (Role == MediaConnectionRole.Publish)
             {
                 var server = new DtlsSrtpServer(crypto, _server.Certificate, fingerprint);
-                new DtlsServerProtocol().Accept(server, queue);
+                serverTransport = new DtlsServerProtocol().Accept(server, queue);
                 keys = server.Keys;
             }
             else
@@ -262,22 +280,21 @@ internal sealed partial class MediaConnection : IMediaConnection
                 var (send, receive) = Role == MediaConnectionRole.Subscribe
                     ? ((keys.ClientKey, keys.ClientSalt), (keys.ServerKey, keys.ServerSalt))
                     : ((keys.ServerKey, keys.ServerSalt), (keys.ClientKey, keys.ClientSalt));
-                _outbound = new SrtpContext(send.Item1, send.Item2);
+                lock (_sendBuffer)
+                {
+                    _outbound = new SrtpContext(send.Item1, send.Item2);
+                }
                 _inbound = new SrtpContext(receive.Item1, receive.Item2);
-                _dtls = null;
                 Log.Connected(_logger, LocalIceUfrag, Role);
                 SetState(MediaConnectionState.Connected);
+            }
+            if (serverTransport is not null)
+            {
+                AnswerRetransmittedFinalFlight(serverTransport, queue);
             }
         }
         catch (Exception exception) when (exception is TlsException or IOException or ObjectDisposedException or InvalidOperationException)
         {
-            lock (_gate)
-            {
-                if (_dtls == queue)
-                {
-                    _dtls = null; // a later record or check may start another attempt
-                }
-            }
             if (exception is not ObjectDisposedException)
             {
                 Log.HandshakeFailed(_logger, LocalIceUfrag, Role, exception.Message);
@@ -285,7 +302,40 @@ internal sealed partial class MediaConnection : IMediaConnection
         }
         finally
         {
+            lock (_gate)
+            {
+                if (_dtls == queue)
+                {
+                    _dtls = null; // a later record or check may start another attempt, if the keys are not there
+                }
+            }
+            // Closing the queue also silences it: BouncyCastle, abandoned here, must never send an alert to the browser.
             queue.Close();
+        }
+    }
+
+    /// <summary>
+    /// Reads on the finished server transport for a while: BouncyCastle answers a retransmitted client flight by
+    /// retransmitting its final flight, but only from inside a receive. The transport is abandoned afterwards, never
+    /// closed: closing would send close_notify and end the browser's association.
+    /// </summary>
+    private static void AnswerRetransmittedFinalFlight(DtlsTransport transport, DatagramQueue queue)
+    {
+        var buffer = new byte[Math.Max(1, transport.GetReceiveLimit())];
+        var deadline = Environment.TickCount64 + (long)FinalFlightRetransmitWindow.TotalMilliseconds;
+        try
+        {
+            for (var remaining = deadline - Environment.TickCount64; remaining > 0 && !queue.IsClosed; remaining = deadline - Environment.TickCount64)
+            {
+                if (transport.Receive(buffer, 0, buffer.Length, (int)remaining) >= 0)
+                {
+                    return; // application data: the browser has our final flight
+                }
+            }
+        }
+        catch (Exception exception) when (exception is TlsException or IOException or ObjectDisposedException)
+        {
+            // The connection closed meanwhile, or the browser sent an alert: its keys are already in use.
         }
     }
 
