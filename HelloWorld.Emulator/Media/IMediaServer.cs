@@ -34,9 +34,23 @@ internal enum MediaConnectionRole
 
 internal enum MediaConnectionState
 {
+    /// <summary>No consent check yet. Without one for the consent timeout the connection closes: nothing was ever set up.</summary>
     New,
+
+    /// <summary>The browser's address is known; the DTLS handshake is under way.</summary>
     Connecting,
+
+    /// <summary>SRTP keys on both sides: media flows.</summary>
     Connected,
+
+    /// <summary>
+    /// No consent checks for the consent timeout: nothing is sent and the browser's address is forgotten, but the DTLS
+    /// association and its SRTP keys are kept. A browser keeps its own across an ICE restart (the fingerprint is
+    /// unchanged), so a check with the new credentials revives the connection and media flows again without a handshake.
+    /// </summary>
+    Disconnected,
+
+    /// <summary>Disposed by signaling, or reaped while still <see cref="New"/>.</summary>
     Closed,
 }
 
@@ -45,13 +59,17 @@ internal delegate void MediaPacketHandler(IMediaConnection connection, ReadOnlyS
 
 internal interface IMediaConnection : IAsyncDisposable
 {
+    /// <summary>The emulator's ICE credentials for this connection; <see cref="RestartIce"/> changes them.</summary>
     string LocalIceUfrag { get; }
 
     string LocalIcePassword { get; }
 
     MediaConnectionState State { get; }
 
-    /// <summary>Raised on every state change; <see cref="MediaConnectionState.Closed"/> also after ~30 s without consent checks.</summary>
+    /// <summary>
+    /// Raised on every state change, off the caller's thread: <see cref="MediaConnectionState.Disconnected"/> after the
+    /// consent timeout without checks, <see cref="MediaConnectionState.Closed"/> for a connection that never had one.
+    /// </summary>
     event Action<IMediaConnection, MediaConnectionState>? StateChanged;
 
     /// <summary>Decrypted RTP, on the receive thread: handlers must not block.</summary>
@@ -65,6 +83,13 @@ internal interface IMediaConnection : IAsyncDisposable
     /// is kept when the fingerprint is unchanged.
     /// </summary>
     void UpdateRemote(string? remoteIceUfrag, string? remoteFingerprint);
+
+    /// <summary>
+    /// New local ICE credentials, for an offer the emulator makes to restart ICE (a browser only restarts ICE on a
+    /// connection where it is the offerer). The browser's credentials are forgotten until its answer brings new ones;
+    /// the DTLS association and SRTP keys are kept.
+    /// </summary>
+    void RestartIce();
 
     /// <summary>Protects and sends one plain RTP packet; false when the connection has no keys yet or is closed.</summary>
     bool TrySendRtp(ReadOnlySpan<byte> rtpPacket);

@@ -35,9 +35,13 @@ internal sealed partial class BrowserDevice : IDevice
     private readonly CancellationTokenSource _closed = new();
     private readonly Queue<JsonNode> _diagnostics = new();
 
-    // Publishing: the browser's one peer connection for everything it sends.
+    // Publishing: the browser's one peer connection for everything it sends, the streams its latest offer carries, and
+    // those in the hub and the relay now (none while its connection has no consent).
     private IMediaConnection? _publishConnection;
-    private Dictionary<string, OfferedStream> _offeredStreams = new(StringComparer.Ordinal);
+    private Dictionary<string, Offered> _offeredStreams = new(StringComparer.Ordinal);
+    private readonly Lock _publishing = new();
+    private Dictionary<string, Offered> _publishedStreams = new(StringComparer.Ordinal);
+    private IMediaConnection? _publishedSource;
     private long _publishVersion;
     private int _offerSdpCount;
 
@@ -49,6 +53,7 @@ internal sealed partial class BrowserDevice : IDevice
     private TaskCompletionSource<SessionDescription>? _pendingAnswer;
     private int _syncing;
     private volatile bool _syncRequested;
+    private volatile bool _subscribeLost;
 
     public BrowserDevice(
         WebSocket socket, EmulatedParticipant participant, DeviceHub hub, IMediaServer media, IMediaRelay relay,
@@ -232,9 +237,8 @@ internal sealed partial class BrowserDevice : IDevice
     {
         var offer = ParseSdp(parameters?["sdpOffer"]);
         var (ufrag, fingerprint) = Credentials(offer);
+        var aliases = parameters?["mediaMetadata"]?["mediaStreams"] as JsonObject;
         PublishAnswerResult answer;
-        List<OfferedStream> added;
-        List<OfferedStream> removed;
         lock (_gate)
         {
             Interlocked.Increment(ref _offerSdpCount);
@@ -242,40 +246,73 @@ internal sealed partial class BrowserDevice : IDevice
             {
                 _publishConnection = _media.CreateConnection(MediaConnectionRole.Publish, ufrag, fingerprint);
                 _publishConnection.StateChanged += OnMediaStateChanged;
-                _offeredStreams.Clear(); // a new connection: every stream must be tapped again
             }
             else
             {
+                // An ICE restart after lost consent lands here too: the connection keeps its DTLS association, as the
+                // browser does, and the browser's checks with its new credentials revive it.
                 _publishConnection.UpdateRemote(ufrag, fingerprint);
             }
             var transport = Transport(_publishConnection, "passive");
             answer = PublishAnswer.Build(offer, transport, _sessionId, ++_publishVersion, _participant.MayPublish("AUDIO"));
-            var offered = answer.Streams.ToDictionary(stream => stream.StreamId, StringComparer.Ordinal);
-            added = [.. offered.Values.Where(stream => !_offeredStreams.TryGetValue(stream.StreamId, out var known) || known != stream)];
-            removed = [.. _offeredStreams.Values.Where(stream => !offered.ContainsKey(stream.StreamId))];
-            _offeredStreams = offered;
+            _offeredStreams = answer.Streams.ToDictionary(
+                stream => stream.StreamId, stream => new Offered(stream, AliasOf(aliases, stream.StreamId)), StringComparer.Ordinal);
         }
         if (answer.Rejected.Count > 0)
         {
             Log.Rejected(_logger, ParticipantId, string.Join(", ", answer.Rejected));
         }
-        foreach (var stream in removed)
-        {
-            _hub.Withdraw(stream.StreamId);
-        }
-        var aliases = parameters?["mediaMetadata"]?["mediaStreams"] as JsonObject;
+        ReconcilePublishedStreams();
         var metadata = new JsonObject();
         foreach (var stream in answer.Streams)
         {
-            var alias = aliases?[stream.StreamId]?["alias"]?.GetValueKind() == JsonValueKind.String ? aliases[stream.StreamId]!["alias"]!.GetValue<string>() : null;
-            metadata[stream.StreamId] = StreamMetadata(PublishEndpointId, alias);
-            if (added.Contains(stream))
-            {
-                _relay.AddSource(stream.StreamId, _publishConnection!, stream.Ssrc);
-                _hub.Publish(new PublishedStream(stream.StreamId, ParticipantId, PublishEndpointId, alias, stream.TelephoneEventPayloadType));
-            }
+            metadata[stream.StreamId] = StreamMetadata(PublishEndpointId, AliasOf(aliases, stream.StreamId));
         }
         return new JsonObject { ["sdpAnswer"] = answer.Sdp, ["endpointId"] = PublishEndpointId, ["streamMetadata"] = metadata };
+    }
+
+    private static string? AliasOf(JsonObject? aliases, string streamId) =>
+        aliases?[streamId]?["alias"]?.GetValueKind() == JsonValueKind.String ? aliases[streamId]!["alias"]!.GetValue<string>() : null;
+
+    /// <summary>
+    /// Puts in the hub and the relay what the browser's latest offer carries while its publishing connection has consent,
+    /// and nothing while it has none: others then see its streams go, and come back when the browser does.
+    /// </summary>
+    private void ReconcilePublishedStreams()
+    {
+        // One at a time: the offer's thread and connection state changes both get here, and their hub and relay
+        // calls must not overtake each other.
+        lock (_publishing)
+        {
+            Dictionary<string, Offered> wanted;
+            IMediaConnection? connection;
+            lock (_gate)
+            {
+                connection = _publishConnection;
+                var live = !_closed.IsCancellationRequested && connection is not null &&
+                           connection.State is MediaConnectionState.New or MediaConnectionState.Connecting or MediaConnectionState.Connected;
+                wanted = live ? new Dictionary<string, Offered>(_offeredStreams, StringComparer.Ordinal) : new(StringComparer.Ordinal);
+            }
+            foreach (var gone in _publishedStreams.Keys.Where(id => !wanted.ContainsKey(id)))
+            {
+                // A later device of the same participant may publish the same MediaStream id: only withdraw our own.
+                if (_hub.Stream(gone)?.EndpointId == PublishEndpointId)
+                {
+                    _hub.Withdraw(gone);
+                }
+            }
+            foreach (var (streamId, offered) in wanted)
+            {
+                if (!_publishedStreams.TryGetValue(streamId, out var published) || published != offered ||
+                    !ReferenceEquals(_publishedSource, connection))
+                {
+                    _relay.AddSource(streamId, connection!, offered.Stream.Ssrc);
+                    _hub.Publish(new PublishedStream(streamId, ParticipantId, PublishEndpointId, offered.Alias, offered.Stream.TelephoneEventPayloadType));
+                }
+            }
+            _publishedStreams = wanted;
+            _publishedSource = connection;
+        }
     }
 
     /// <summary>The browser's answer to the emulator's latest <c>sdpOffer</c>.</summary>
@@ -351,12 +388,35 @@ internal sealed partial class BrowserDevice : IDevice
         List<SubscribeSlot> plan;
         TaskCompletionSource<SessionDescription> answered;
         JsonObject notification;
+        IMediaConnection? lostConnection = null;
+        List<SubscribeSlot> lostSlots = [];
+        var restart = false;
         lock (_gate)
         {
             plan = Plan(_slots, wanted);
-            if (plan.SequenceEqual(_slots) || (plan.Count == 0 && _slots.Count == 0))
+            restart = _subscribeLost && _subscribeConnection is not null;
+            _subscribeLost = false;
+            if (!restart && (plan.SequenceEqual(_slots) || (plan.Count == 0 && _slots.Count == 0)))
             {
                 return;
+            }
+            if (restart)
+            {
+                // The browser's receiving connection lost consent. It never restarts ICE there itself (the emulator is
+                // the offerer), so this offer does, with new credentials. Its m-lines stay as they are; every stream
+                // gets a new SSRC, so its new sink starts clean receive state (sequence numbers, rollover counter)
+                // in the browser instead of jumping inside the old one.
+                lostConnection = _subscribeConnection!;
+                lostSlots = _slots;
+                plan = [.. plan.Select(slot => slot.StreamId is null ? slot : slot with { Ssrc = NewSsrc() })];
+                if (lostConnection.State == MediaConnectionState.Closed)
+                {
+                    _subscribeConnection = null; // never connected: nothing to keep, a new one serves as well
+                }
+                else
+                {
+                    lostConnection.RestartIce();
+                }
             }
             if (_subscribeConnection is null || _subscribeConnection.State == MediaConnectionState.Closed)
             {
@@ -386,6 +446,13 @@ internal sealed partial class BrowserDevice : IDevice
             _pendingAnswer = answered;
         }
 
+        if (lostConnection is not null)
+        {
+            foreach (var slot in lostSlots.Where(slot => slot.StreamId is not null))
+            {
+                _relay.RemoveSink(slot.StreamId!, lostConnection);
+            }
+        }
         await SendAsync(notification);
         SessionDescription answer;
         try
@@ -399,7 +466,9 @@ internal sealed partial class BrowserDevice : IDevice
             {
                 _pendingAnswer = null;
             }
-            _syncRequested = true; // offer again; the revision moves on, so the browser takes the newer one
+            // Offer again; the revision moves on, so the browser takes the newer one. An unanswered restart is still owed.
+            _subscribeLost |= restart;
+            _syncRequested = true;
             return;
         }
         Apply(plan, answer);
@@ -414,7 +483,7 @@ internal sealed partial class BrowserDevice : IDevice
         {
             var free = plan.FindIndex(slot => slot.StreamId is null);
             var mid = free >= 0 ? plan[free].Mid : (plan.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var slot = new SubscribeSlot(mid, stream.StreamId, (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue), $"{stream.StreamId}-audio");
+            var slot = new SubscribeSlot(mid, stream.StreamId, NewSsrc(), $"{stream.StreamId}-audio");
             if (free >= 0)
             {
                 plan[free] = slot;
@@ -428,6 +497,8 @@ internal sealed partial class BrowserDevice : IDevice
 
         static SubscribeSlot Free(SubscribeSlot slot) => slot with { StreamId = null, TrackId = $"free-{slot.Mid}" };
     }
+
+    private static uint NewSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
 
     /// <summary>The browser accepted the offer: its credentials go to the media connection, the relay forwards accordingly.</summary>
     private void Apply(List<SubscribeSlot> plan, SessionDescription answer)
@@ -469,26 +540,41 @@ internal sealed partial class BrowserDevice : IDevice
         Log.Answered(_logger, ParticipantId, _sdpRevision, plan.Count(slot => slot.StreamId is not null));
     }
 
+    /// <summary>
+    /// Handlers run on the thread pool and may run out of order: each looks at the connection's state now, not at the
+    /// state it was called for.
+    /// </summary>
     private void OnMediaStateChanged(IMediaConnection connection, MediaConnectionState state)
     {
-        if (state != MediaConnectionState.Closed || _closed.IsCancellationRequested)
+        if (_closed.IsCancellationRequested)
         {
             return;
         }
-        // No consent checks for a long while: the browser is gone even if its socket lingers. Its streams go with it.
-        Log.MediaLost(_logger, ParticipantId);
-        if (connection == _publishConnection)
+        bool publishing;
+        lock (_gate)
         {
-            List<OfferedStream> lost;
-            lock (_gate)
+            publishing = connection == _publishConnection;
+            if (!publishing && connection != _subscribeConnection)
             {
-                lost = [.. _offeredStreams.Values];
-                _offeredStreams.Clear();
+                return; // a connection this device has replaced
             }
-            foreach (var stream in lost)
+        }
+        var lost = connection.State is MediaConnectionState.Disconnected or MediaConnectionState.Closed;
+        if (publishing)
+        {
+            // No consent checks for a long while: the browser is gone even if its socket lingers. Its streams go with
+            // it, and come back if it does (an ICE restart, or its checks resuming).
+            if (lost)
             {
-                _hub.Withdraw(stream.StreamId);
+                Log.MediaLost(_logger, ParticipantId, "publishing");
             }
+            ReconcilePublishedStreams();
+        }
+        else if (lost && state is MediaConnectionState.Disconnected or MediaConnectionState.Closed)
+        {
+            Log.MediaLost(_logger, ParticipantId, "receiving");
+            _subscribeLost = true;
+            SyncReceivedStreams();
         }
     }
 
@@ -496,6 +582,7 @@ internal sealed partial class BrowserDevice : IDevice
     {
         await _closed.CancelAsync();
         _hub.Disconnect(this);
+        ReconcilePublishedStreams(); // after any that a state change started meanwhile: nothing of ours stays published
         IMediaConnection? publish;
         IMediaConnection? subscribe;
         List<SubscribeSlot> slots;
@@ -593,6 +680,9 @@ internal sealed partial class BrowserDevice : IDevice
     private static JsonObject Error(JsonNode? id, int code, string message) =>
         new() { ["jsonrpc"] = "2.0", ["error"] = new JsonObject { ["code"] = code, ["message"] = message }, ["id"] = id };
 
+    /// <summary>A stream of the browser's latest publish offer, with the alias its metadata gave it.</summary>
+    private sealed record Offered(OfferedStream Stream, string? Alias);
+
     private sealed class RpcException(int code, string message) : Exception(message)
     {
         public int Code { get; } = code;
@@ -627,8 +717,8 @@ internal sealed partial class BrowserDevice : IDevice
         [LoggerMessage(EventId = 9609, Level = LogLevel.Debug, Message = "Participant {ParticipantId} applied sdpOffer revision {Revision}: receives {Streams} stream(s)")]
         public static partial void Answered(ILogger logger, string participantId, int revision, int streams);
 
-        [LoggerMessage(EventId = 9610, Level = LogLevel.Warning, Message = "Participant {ParticipantId}: media consent lost, its streams are withdrawn")]
-        public static partial void MediaLost(ILogger logger, string participantId);
+        [LoggerMessage(EventId = 9610, Level = LogLevel.Warning, Message = "Participant {ParticipantId}: media consent lost on its {Direction} connection")]
+        public static partial void MediaLost(ILogger logger, string participantId, string direction);
 
         [LoggerMessage(EventId = 9611, Level = LogLevel.Error, Message = "Participant {ParticipantId}: could not update what it receives")]
         public static partial void SyncFailed(ILogger logger, string participantId, Exception exception);

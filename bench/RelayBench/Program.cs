@@ -197,6 +197,8 @@ internal sealed class TimedConnection(IMediaConnection inner, Action sent) : IMe
 
     public void UpdateRemote(string? remoteIceUfrag, string? remoteFingerprint) => inner.UpdateRemote(remoteIceUfrag, remoteFingerprint);
 
+    public void RestartIce() => inner.RestartIce();
+
     public bool TrySendRtp(ReadOnlySpan<byte> rtpPacket)
     {
         var result = inner.TrySendRtp(rtpPacket);

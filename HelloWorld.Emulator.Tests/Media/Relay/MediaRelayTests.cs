@@ -202,6 +202,10 @@ public sealed class MediaRelayTests
         {
         }
 
+        public void RestartIce()
+        {
+        }
+
         public bool TrySendRtp(ReadOnlySpan<byte> rtpPacket)
         {
             Sent.Add(rtpPacket.ToArray());

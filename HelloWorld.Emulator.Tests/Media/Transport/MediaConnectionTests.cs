@@ -61,6 +61,31 @@ public sealed class MediaConnectionTests : IAsyncLifetime
         Assert.NotNull(await _browser.ReceiveRtpAsync(TimeSpan.FromSeconds(5)));
     }
 
+    [Fact]
+    public async Task AfterConsentLapses_ACheckWithTheBrowsersNewCredentials_RevivesItWithTheSameKeys()
+    {
+        var connection = _server.CreateConnection(MediaConnectionRole.Publish, _browser.Ufrag, _browser.Fingerprint);
+        Assert.True(await _browser.CheckAsync(connection.LocalIceUfrag, connection.LocalIcePassword));
+        await _browser.ConnectAsDtlsClientAsync(_server.CertificateFingerprint).WaitAsync(TimeSpan.FromSeconds(10));
+        await ConnectedAsync(connection);
+        Assert.NotNull(await RtpFromBrowserAsync(connection, sequence: 1));
+
+        _clock.Advance(ConsentTimeout + TimeSpan.FromSeconds(2));
+        Assert.Equal(MediaConnectionState.Disconnected, connection.State);
+        Assert.False(connection.TrySendRtp(Rtp(ssrc: 5, sequence: 1)), "nothing is sent without consent");
+        Assert.Null(await RtpFromBrowserAsync(connection, sequence: 2, wait: TimeSpan.FromMilliseconds(300)));
+
+        // The browser restarts ICE in a new offer; its certificate, DTLS association and SRTP keys stay.
+        _browser.RestartIce();
+        connection.UpdateRemote(_browser.Ufrag, _browser.Fingerprint);
+        Assert.True(await _browser.CheckAsync(connection.LocalIceUfrag, connection.LocalIcePassword));
+
+        Assert.Equal(MediaConnectionState.Connected, connection.State);
+        Assert.NotNull(await RtpFromBrowserAsync(connection, sequence: 3));
+        Assert.True(connection.TrySendRtp(Rtp(ssrc: 5, sequence: 2)));
+        Assert.NotNull(await _browser.ReceiveRtpAsync(TimeSpan.FromSeconds(5)));
+    }
+
     /// <summary>Sends one RTP packet from the browser; returns it as the connection decrypted it, or null.</summary>
     private async Task<byte[]?> RtpFromBrowserAsync(IMediaConnection connection, ushort sequence = 1, TimeSpan? wait = null)
     {

@@ -49,34 +49,73 @@ public sealed class MediaServerTests : IDisposable
     }
 
     [Fact]
-    public async Task WithoutConsentChecksForTheTimeout_TheConnectionCloses()
+    public async Task WithoutConsentChecksForTheTimeout_TheConnectionDisconnects_AndACheckRevivesIt()
     {
         var connection = _server.CreateConnection(MediaConnectionRole.Publish, "brws", null);
-        var closed = new TaskCompletionSource();
-        connection.StateChanged += (_, state) =>
-        {
-            if (state == MediaConnectionState.Closed)
-            {
-                closed.TrySetResult();
-            }
-        };
+        var disconnected = WhenState(connection, MediaConnectionState.Disconnected);
         await CheckAsync(connection, "brws", connection.LocalIcePassword);
 
         _clock.Advance(TimeSpan.FromSeconds(20));
         await CheckAsync(connection, "brws", connection.LocalIcePassword); // consent renewed
         _clock.Advance(TimeSpan.FromSeconds(20));
-        Assert.NotEqual(MediaConnectionState.Closed, connection.State);
+        Assert.Equal(MediaConnectionState.Connecting, connection.State);
         _clock.Advance(TimeSpan.FromSeconds(15));
 
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(MediaConnectionState.Closed, connection.State);
-        Assert.Null(await CheckAsync(connection, "brws", connection.LocalIcePassword)); // forgotten
+        await disconnected.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.NotNull(await CheckAsync(connection, "brws", connection.LocalIcePassword)); // still known: the browser may come back
+        Assert.Equal(MediaConnectionState.Connecting, connection.State);
     }
 
-    /// <summary>Sends a STUN Binding request as Chromium does (USERNAME, PRIORITY, MESSAGE-INTEGRITY, FINGERPRINT).</summary>
-    private async Task<byte[]?> CheckAsync(IMediaConnection connection, string browserUfrag, string password)
+    [Fact]
+    public async Task AConnectionNeverChecked_IsClosedAfterTheConsentTimeout_AndForgotten()
     {
-        var request = BindingRequest($"{connection.LocalIceUfrag}:{browserUfrag}", password);
+        var connection = _server.CreateConnection(MediaConnectionRole.Subscribe, "brws", null);
+        var closed = WhenState(connection, MediaConnectionState.Closed);
+        var connectionsBefore = _server.ConnectionCount;
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+
+        await closed.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(connectionsBefore - 1, _server.ConnectionCount);
+        Assert.Null(await CheckAsync(connection, "brws", connection.LocalIcePassword));
+    }
+
+    [Fact]
+    public async Task AfterAnIceRestart_OnlyTheNewCredentialsAreAnswered()
+    {
+        var connection = _server.CreateConnection(MediaConnectionRole.Subscribe, "brws", null);
+        var (oldUfrag, oldPassword) = (connection.LocalIceUfrag, connection.LocalIcePassword);
+
+        connection.RestartIce();
+
+        Assert.NotEqual(oldUfrag, connection.LocalIceUfrag);
+        Assert.Null(await CheckAsync(oldUfrag, "brws", oldPassword));
+        Assert.NotNull(await CheckAsync(connection, "n3w1", connection.LocalIcePassword)); // the browser's new ufrag: not known yet, taken
+    }
+
+    private static Task WhenState(IMediaConnection connection, MediaConnectionState wanted)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.StateChanged += (_, state) =>
+        {
+            if (state == wanted)
+            {
+                reached.TrySetResult();
+            }
+        };
+        return reached.Task;
+    }
+
+    private Task<byte[]?> CheckAsync(IMediaConnection connection, string browserUfrag, string password) =>
+        CheckAsync(connection.LocalIceUfrag, browserUfrag, password);
+
+    /// <summary>
+    /// Sends a STUN Binding request with USERNAME and MESSAGE-INTEGRITY only: less than Chromium sends (it adds PRIORITY,
+    /// ICE-CONTROLLING, USE-CANDIDATE and FINGERPRINT), and all an ICE-lite agent needs to answer.
+    /// </summary>
+    private async Task<byte[]?> CheckAsync(string emulatorUfrag, string browserUfrag, string password)
+    {
+        var request = BindingRequest($"{emulatorUfrag}:{browserUfrag}", password);
         await _browser.SendAsync(request, _server.CandidateEndPoint);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         try

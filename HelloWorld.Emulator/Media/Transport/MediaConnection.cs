@@ -35,7 +35,9 @@ internal sealed partial class MediaConnection : IMediaConnection
     private SrtpContext? _outbound;
     private long _lastConsent;
 
-    public MediaConnection(MediaServer server, MediaConnectionRole role, string? remoteIceUfrag, string? remoteFingerprint, ILogger logger)
+    /// <param name="createdAt">Consent is counted from here until the first check, so a connection never checked is reaped.</param>
+    public MediaConnection(
+        MediaServer server, MediaConnectionRole role, string? remoteIceUfrag, string? remoteFingerprint, long createdAt, ILogger logger)
     {
         _server = server;
         _logger = logger;
@@ -44,13 +46,14 @@ internal sealed partial class MediaConnection : IMediaConnection
         RemoteFingerprint = remoteFingerprint;
         LocalIceUfrag = RandomNumberGenerator.GetString(IceCharacters, 8);
         LocalIcePassword = RandomNumberGenerator.GetString(IceCharacters, 24);
+        _lastConsent = createdAt;
     }
 
     public MediaConnectionRole Role { get; }
 
-    public string LocalIceUfrag { get; }
+    public string LocalIceUfrag { get; private set; }
 
-    public string LocalIcePassword { get; }
+    public string LocalIcePassword { get; private set; }
 
     public string? RemoteIceUfrag { get; private set; }
 
@@ -91,6 +94,25 @@ internal sealed partial class MediaConnection : IMediaConnection
         }
     }
 
+    public void RestartIce()
+    {
+        lock (_gate)
+        {
+            if (State == MediaConnectionState.Closed)
+            {
+                return;
+            }
+            var previous = LocalIceUfrag;
+            LocalIceUfrag = RandomNumberGenerator.GetString(IceCharacters, 8);
+            LocalIcePassword = RandomNumberGenerator.GetString(IceCharacters, 24);
+            // Checks are only accepted once the browser's answer names its new credentials, or from whatever it sends
+            // first under ours: those are authenticated with the new password either way.
+            RemoteIceUfrag = null;
+            _server.Rekey(this, previous);
+            Log.IceRestarted(_logger, previous, LocalIceUfrag);
+        }
+    }
+
     public bool TrySendRtp(ReadOnlySpan<byte> rtpPacket) => Send(rtpPacket, rtcp: false);
 
     public bool TrySendRtcp(ReadOnlySpan<byte> rtcpPacket) => Send(rtcpPacket, rtcp: true);
@@ -111,17 +133,19 @@ internal sealed partial class MediaConnection : IMediaConnection
                 return;
             }
             _lastConsent = now;
-            if (_remote is null || (useCandidate && !_remote.Equals(from)))
+            var remote = _remote;
+            if (remote is null || (useCandidate && !remote.Equals(from)))
             {
                 var learnt = Copy(from);
-                _server.Route(this, _remote, learnt);
+                _server.Route(this, remote, learnt);
                 _remote = learnt;
                 RemoteEndPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(learnt);
                 Log.AddressLearnt(_logger, LocalIceUfrag, RemoteEndPoint);
             }
-            if (State == MediaConnectionState.New)
+            if (State is MediaConnectionState.New or MediaConnectionState.Disconnected)
             {
-                SetState(MediaConnectionState.Connecting);
+                // Revived with its keys, a connection needs no handshake: the browser kept its side of the association.
+                SetState(_outbound is null ? MediaConnectionState.Connecting : MediaConnectionState.Connected);
             }
             StartClientHandshakeWhenReady();
         }
@@ -136,7 +160,7 @@ internal sealed partial class MediaConnection : IMediaConnection
     private void StartClientHandshakeWhenReady()
     {
         if (Role == MediaConnectionRole.Subscribe && _remote is not null && RemoteFingerprint is not null && _dtls is null && _outbound is null &&
-            State != MediaConnectionState.Closed)
+            State is MediaConnectionState.Connecting)
         {
             StartHandshake();
         }
@@ -146,7 +170,8 @@ internal sealed partial class MediaConnection : IMediaConnection
     {
         lock (_gate)
         {
-            if (_dtls is null && _outbound is null && Role == MediaConnectionRole.Publish && _remote is not null)
+            if (_dtls is null && _outbound is null && Role == MediaConnectionRole.Publish && _remote is not null &&
+                State is MediaConnectionState.Connecting)
             {
                 StartHandshake();
             }
@@ -187,12 +212,33 @@ internal sealed partial class MediaConnection : IMediaConnection
         }
     }
 
-    /// <summary>RFC 7675: without consent checks for this long the browser is gone.</summary>
+    /// <summary>
+    /// RFC 7675: without consent checks for this long the browser is gone. A connection that was never checked is
+    /// closed; one that was keeps its DTLS association for a browser that comes back through an ICE restart.
+    /// </summary>
     internal void CheckConsent(long now, long timeoutTicks)
     {
-        if (State is MediaConnectionState.Connecting or MediaConnectionState.Connected && now - Volatile.Read(ref _lastConsent) > timeoutTicks)
+        lock (_gate)
         {
-            Close("no consent checks: the browser is gone");
+            if (now - _lastConsent <= timeoutTicks)
+            {
+                return;
+            }
+            if (State == MediaConnectionState.New)
+            {
+                Close("no consent check ever arrived");
+            }
+            else if (State is MediaConnectionState.Connecting or MediaConnectionState.Connected)
+            {
+                _server.Unroute(this, _remote);
+                _remote = null;
+                RemoteEndPoint = null;
+                // A handshake under way cannot finish without an address; a revived connection starts another.
+                _dtls?.Close();
+                _dtls = null;
+                Log.ConsentLost(_logger, LocalIceUfrag, _outbound is not null);
+                SetState(MediaConnectionState.Disconnected);
+            }
         }
     }
 
@@ -204,9 +250,8 @@ internal sealed partial class MediaConnection : IMediaConnection
             {
                 return;
             }
-            _dtls?.Close();
-            _dtls = null;
             _server.Forget(this, _remote);
+            _remote = null;
             ResetKeys();
             Log.Closed(_logger, LocalIceUfrag, reason);
             SetState(MediaConnectionState.Closed);
@@ -335,7 +380,7 @@ internal sealed partial class MediaConnection : IMediaConnection
         }
         catch (Exception exception) when (exception is TlsException or IOException or ObjectDisposedException)
         {
-            // The connection closed meanwhile, or the browser sent an alert: its keys are already in use.
+            // The connection closed or lost consent meanwhile, or the browser sent an alert: its keys are already in use.
         }
     }
 
@@ -347,6 +392,8 @@ internal sealed partial class MediaConnection : IMediaConnection
             _outbound?.Dispose();
             _outbound = null;
         }
+        // The receive thread may be unprotecting with it right now: SrtpContext makes a disposed context refuse packets.
+        _inbound?.Dispose();
         _inbound = null;
         if (_dtls is not null)
         {
@@ -390,5 +437,11 @@ internal sealed partial class MediaConnection : IMediaConnection
 
         [LoggerMessage(EventId = 9304, Level = LogLevel.Information, Message = "Media {Ufrag}: closed ({Reason})")]
         public static partial void Closed(ILogger logger, string ufrag, string reason);
+
+        [LoggerMessage(EventId = 9305, Level = LogLevel.Information, Message = "Media {Ufrag}: no consent checks, disconnected (keys kept: {KeysKept})")]
+        public static partial void ConsentLost(ILogger logger, string ufrag, bool keysKept);
+
+        [LoggerMessage(EventId = 9306, Level = LogLevel.Information, Message = "Media {PreviousUfrag}: ICE restarted as {Ufrag}")]
+        public static partial void IceRestarted(ILogger logger, string previousUfrag, string ufrag);
     }
 }

@@ -64,7 +64,7 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
 
     public IMediaConnection CreateConnection(MediaConnectionRole role, string? remoteIceUfrag, string? remoteFingerprint)
     {
-        var connection = new MediaConnection(this, role, remoteIceUfrag, remoteFingerprint, _loggers.CreateLogger<MediaConnection>());
+        var connection = new MediaConnection(this, role, remoteIceUfrag, remoteFingerprint, _clock.GetTimestamp(), _loggers.CreateLogger<MediaConnection>());
         _byUfrag[connection.LocalIceUfrag] = connection;
         return connection;
     }
@@ -112,6 +112,22 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
             _byAddress.TryRemove(new KeyValuePair<SocketAddress, MediaConnection>(from, connection));
         }
         _byAddress[to] = connection;
+    }
+
+    /// <summary>The connection lost consent: packets from its last address no longer belong to it.</summary>
+    internal void Unroute(MediaConnection connection, SocketAddress? address)
+    {
+        if (address is not null)
+        {
+            _byAddress.TryRemove(new KeyValuePair<SocketAddress, MediaConnection>(address, connection));
+        }
+    }
+
+    /// <summary>The connection restarted ICE: checks now name its new user fragment, and the old one is no longer answered.</summary>
+    internal void Rekey(MediaConnection connection, string previousUfrag)
+    {
+        _byUfrag.TryRemove(new KeyValuePair<string, MediaConnection>(previousUfrag, connection));
+        _byUfrag[connection.LocalIceUfrag] = connection;
     }
 
     internal void Forget(MediaConnection connection, SocketAddress? address)
