@@ -48,6 +48,16 @@ public sealed partial class BrowserDeviceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APublishersPcmu_AtAPayloadTypeOfItsOwn_ReachesTheListener_AtTheTypeTheListenerAnswered()
+    {
+        await _publisher.PublishAsync(pcmuPayloadType: 107);
+
+        var heard = await _publisher.SendUntilHeardAsync(_listener, payloadType: 107);
+
+        Assert.Equal(SubscribeOffer.PcmuPayloadType, RtpPacket.PayloadType(heard));
+    }
+
+    [Fact]
     public async Task AfterThePublishingConnectionLostConsent_AnIceRestartWithTheSameCertificate_CarriesTheStreamAgain()
     {
         await _publisher.PublishAsync();

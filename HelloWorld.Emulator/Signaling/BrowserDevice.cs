@@ -307,7 +307,8 @@ internal sealed partial class BrowserDevice : IDevice
                     !ReferenceEquals(_publishedSource, connection))
                 {
                     _relay.AddSource(streamId, connection!, offered.Stream.Ssrc);
-                    _hub.Publish(new PublishedStream(streamId, ParticipantId, PublishEndpointId, offered.Alias, offered.Stream.TelephoneEventPayloadType));
+                    _hub.Publish(new PublishedStream(streamId, ParticipantId, PublishEndpointId, offered.Alias,
+                        offered.Stream.PayloadType, offered.Stream.TelephoneEventPayloadType));
                 }
             }
             _publishedStreams = wanted;
@@ -526,10 +527,11 @@ internal sealed partial class BrowserDevice : IDevice
             {
                 continue;
             }
+            // From what the source's packets carry to what this browser accepted in its answer.
             var payloadTypes = new Dictionary<byte, byte>();
             if (media.RtpMaps.FirstOrDefault(map => map.Is("PCMU", 8000)) is { } pcmu)
             {
-                payloadTypes[SubscribeOffer.PcmuPayloadType] = pcmu.PayloadType;
+                payloadTypes[stream.PcmuPayloadType] = pcmu.PayloadType;
             }
             if (stream.TelephoneEventPayloadType is { } source && media.RtpMaps.FirstOrDefault(map => map.Is("telephone-event", 8000)) is { } dtmf)
             {

@@ -53,7 +53,7 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
         StreamId = Guid.NewGuid().ToString();
         _voiceOut = relay.AddInternalSource(StreamId);
         hub.Connect(this);
-        hub.Publish(new PublishedStream(StreamId, participantId, $"phone-{participantId}", $"phone {number}", SubscribeOfferTelephoneEvents));
+        hub.Publish(new PublishedStream(StreamId, participantId, $"phone-{participantId}", $"phone {number}", Pcmu.PayloadType, SubscribeOfferTelephoneEvents));
         _ticker = audio ? clock.CreateTimer(_ => Speak(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(20)) : null;
         Log.Joined(_logger, number, participantId);
     }
@@ -95,7 +95,7 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
         {
             if (!_ears.ContainsKey(stream.StreamId))
             {
-                var ear = new Ear(this, stream.TelephoneEventPayloadType);
+                var ear = new Ear(this, stream.PcmuPayloadType, stream.TelephoneEventPayloadType);
                 if (_ears.TryAdd(stream.StreamId, ear))
                 {
                     _relay.AddInternalSink(stream.StreamId, ear);
@@ -142,13 +142,13 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
         }
     }
 
-    private void Hear(ReadOnlySpan<byte> packet, byte? telephoneEventPayloadType)
+    private void Hear(ReadOnlySpan<byte> packet, byte pcmuPayloadType, byte? telephoneEventPayloadType)
     {
         Interlocked.Increment(ref _packetsReceived);
         Interlocked.Exchange(ref _lastHeard, _clock.GetTimestamp());
         var payloadType = RtpPacket.PayloadType(packet);
         var payload = RtpPacket.Payload(packet);
-        if (payloadType == Pcmu.PayloadType)
+        if (payloadType == pcmuPayloadType)
         {
             Volatile.Write(ref _level, (1 - LevelSmoothing) * Volatile.Read(ref _level) + LevelSmoothing * AudioLevel.OfPcmu(payload));
             if (Echo && payload.Length <= Pcmu.SamplesPerFrame * 3)
@@ -192,9 +192,9 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
     }
 
     /// <summary>What the phone hears of one stream.</summary>
-    private sealed class Ear(PhoneDevice phone, byte? telephoneEventPayloadType) : IRtpSink
+    private sealed class Ear(PhoneDevice phone, byte pcmuPayloadType, byte? telephoneEventPayloadType) : IRtpSink
     {
-        public void Write(ReadOnlySpan<byte> rtpPacket) => phone.Hear(rtpPacket, telephoneEventPayloadType);
+        public void Write(ReadOnlySpan<byte> rtpPacket) => phone.Hear(rtpPacket, pcmuPayloadType, telephoneEventPayloadType);
     }
 
     private static partial class Log
