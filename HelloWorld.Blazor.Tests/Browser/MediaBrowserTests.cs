@@ -11,6 +11,12 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
 {
     private const string Phone = "+19195550124";
     private static readonly TimeSpan Listening = TimeSpan.FromSeconds(3);
+
+    /// <summary>Short, so that a test can wait it out; Chromium checks consent every 1-2.5 s, well within it.</summary>
+    private static readonly TimeSpan ConsentTimeout = TimeSpan.FromSeconds(8);
+
+    /// <summary>The consent timer's 1 s tick, the offer that withdraws the stream, and the page applying it.</summary>
+    private static readonly TimeSpan ConsentMargin = TimeSpan.FromSeconds(5);
     private RunningApp _app = null!;
     private IBrowserContext _context = null!;
 
@@ -18,7 +24,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     {
         if (Chromium.IsInstalled)
         {
-            _app = RunningApp.Start(new Dictionary<string, string?> { ["Emulator:MediaConsentTimeout"] = "00:00:08" });
+            _app = RunningApp.Start(new Dictionary<string, string?> { ["Emulator:MediaConsentTimeout"] = ConsentTimeout.ToString() });
             _context = await chromium.NewContextAsync();
         }
     }
@@ -104,7 +110,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     }
 
     [BrowserFact]
-    public async Task ClosingATab_TheOtherTabLosesItsStream_WithinTheConsentTimeout()
+    public async Task ClosingATab_TheOtherTabLosesItsStream_AsSoonAsItsSocketCloses()
     {
         var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
         var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
@@ -114,6 +120,26 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
 
         await second.Page.CloseAsync(new PageCloseOptions { RunBeforeUnload = false });
 
-        await Expect(first.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 8_000 });
+        // Well within the consent timeout: the closed WebSocket withdraws the stream, not the missing consent checks.
+        await Expect(first.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = (float)(ConsentTimeout - TimeSpan.FromSeconds(3)).TotalMilliseconds });
+    }
+
+    [BrowserFact]
+    public async Task ATabWhoseMediaBreaks_WhileItsSocketStaysOpen_LosesItsStreamInTheOtherTab_WithinTheConsentTimeout()
+    {
+        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await first.WaitUntilPublishingAsync();
+        await second.WaitUntilPublishingAsync();
+        var secondsStream = await first.WaitForStreamAsync("Browser");
+        var secondParticipant = (string)(await _app.Control.ParticipantsAsync())
+            .Single(participant => participant["streams"]!.AsArray().Any(stream => (string?)stream!["streamId"] == secondsStream))["id"]!;
+
+        await second.BreakMediaKeepingSignalingAsync();
+
+        await Expect(first.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = (float)(ConsentTimeout + ConsentMargin).TotalMilliseconds });
+        var device = (await _app.Control.ParticipantsAsync()).Single(participant => (string?)participant["id"] == secondParticipant)["device"];
+        Assert.Equal("browser", (string?)device?["kind"]); // still connected: it was the lost consent that withdrew the stream
+        Assert.Equal("Disconnected", (string?)device?["publishState"]);
     }
 }
