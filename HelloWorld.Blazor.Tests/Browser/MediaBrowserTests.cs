@@ -73,7 +73,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     }
 
     [BrowserFact]
-    public async Task PhoneSetToEcho_SendsThePagesOwnMicrophoneBack()
+    public async Task PhoneSetToEcho_SendsThePagesOwnMicrophoneBack_AndSilenceWhileThePageIsMuted()
     {
         var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
         await page.WaitUntilPublishingAsync();
@@ -81,13 +81,19 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
         var callId = (string)call["callId"]!;
         var phone = await page.WaitForStreamAsync($"Phone {Phone}");
         await _app.Control.SetEchoAsync(callId, enabled: true);
-        // While echoing, the phone says nothing of its own: what comes back is the page's beep, having gone there and back.
-        await page.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 500))");
 
-        var heard = await page.MeasureAsync(phone, Listening);
+        // While echoing, the phone says nothing of its own: muted, the page must hear silence from it (the phone's tone
+        // would be heard here), and unmuted its own beep, having gone there and back (a silent echo would fail here).
+        await page.SetMutedAsync(true);
+        await page.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 1000))"); // let buffered audio drain
+        var whileMuted = await page.MeasureAsync(phone, Listening);
+        await page.SetMutedAsync(false);
+        await page.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 500))");
+        var unmuted = await page.MeasureAsync(phone, Listening);
         var echoed = await _app.Control.CallAsync(callId);
 
-        Assert.True(heard.IsAudible, $"the page heard {heard} from the echoing phone");
+        Assert.True(whileMuted.IsSilent, $"the page heard {whileMuted} from the echoing phone while muted");
+        Assert.True(unmuted.IsAudible, $"the page heard {unmuted} from the echoing phone");
         Assert.True((long)echoed!["phone"]!["packetsReceived"]! > 50, "the phone heard the page");
         Assert.True((double?)echoed["phone"]!["receivedLevel"] > 0, "the phone measured a level");
     }
