@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using HelloWorld.Emulator.Media.Dtls;
@@ -58,6 +59,13 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
     internal DtlsCertificate Certificate { get; }
 
     internal SecureRandom Random { get; }
+
+    /// <summary>
+    /// When the datagram being handled now came off the socket (<see cref="Stopwatch"/> ticks). Only
+    /// meaningful on the receive thread, inside a packet handler: the relay benchmark measures each hop from here, so
+    /// that demultiplexing and SRTP unprotect count as the relay's work.
+    /// </summary>
+    internal long DatagramReceivedAt { get; private set; }
 
     /// <summary>Connections alive now, for diagnostics.</summary>
     public int ConnectionCount => _byUfrag.Count;
@@ -150,6 +158,7 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
             try
             {
                 length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+                DatagramReceivedAt = Stopwatch.GetTimestamp();
             }
             catch (SocketException exception) when (exception.SocketErrorCode == SocketError.ConnectionReset)
             {
