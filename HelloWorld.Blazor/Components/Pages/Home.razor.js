@@ -103,10 +103,35 @@ function stopQuietly(client) {
   client.closed = true;
   client.generation++;
   client.streams.clear();
-  try {
-    client.rtc.disconnect();
-  } catch {
-    // Never connected: there is nothing to close.
+  if (!client.rtc.delegate) {
+    return; // connect() never got as far as choosing a protocol, so the SDK opened no socket and has nothing to close
+  }
+  stopReconnecting(client.rtc);
+  client.rtc.disconnect();
+}
+
+// The SDK opens its socket with rpc-websockets' max_reconnects 0, which means "retry every second, forever" whenever the
+// socket closes with any code but 1000 (v3/signaling.js; rpc-websockets lib/client.cjs). The SDK's disconnect() does not
+// end that loop: between two attempts the client has no socket, its close() throws, and the timer goes on connecting
+// with the token of a participant the server has already deleted; every "Try again" would start one more such loop.
+// The path is BandwidthRtc.delegate (the V3 BandwidthRtc) → .signaling (Signaling) → .ws (the rpc-websockets Client).
+function stopReconnecting(rtc) {
+  const signaling = rtc.delegate.signaling;
+  const socket = signaling?.ws;
+  if (!socket) {
+    return;
+  }
+  socket.setAutoReconnect(false);
+  clearTimeout(socket.reconnect_timer_id); // an attempt already scheduled would otherwise still run once
+  if (!socket.ready) {
+    // Not open, so there is nobody to say "leave" to. Close a socket still in its handshake ourselves and detach the
+    // client, so that the SDK's disconnect() skips the socket instead of throwing on it, and goes on to stop the
+    // microphone and close the peer connections.
+    socket.removeAllListeners();
+    if (socket.socket) {
+      socket.close(1000);
+    }
+    signaling.ws = null;
   }
 }
 
