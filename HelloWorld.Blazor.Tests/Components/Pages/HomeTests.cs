@@ -53,6 +53,19 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
+    public void WhileBandwidthCreatesTheParticipant_ThePageSaysItIsJoining()
+    {
+        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+            .Returns(new TaskCompletionSource<JoinedParticipant>().Task); // never answers
+
+        var page = Render<Home>();
+
+        Assert.Equal("Joining the call…", page.Find(".status-joining").TextContent);
+        Assert.Empty(Module.Invocations["connect"]);
+        Assert.Empty(page.FindAll(".mute-toggle"));
+    }
+
+    [Fact]
     public void WhileTheSdkConnects_ThePageSaysSo()
     {
         Module.SetupVoid("connect", _ => true); // never answers
@@ -211,6 +224,78 @@ public sealed class HomeTests : CallPageContext
         page.Find(".status-bandwidth-unavailable button").Click();
         page.WaitForAssertion(() => Module.VerifyInvoke("connect"));
         Assert.Empty(page.FindAll(".status-bandwidth-unavailable"));
+    }
+
+    [Fact]
+    public void SdkThatFailsToLoad_IsExplained_AsksBandwidthForNothing_AndRetryLoadsItAgain()
+    {
+        var sdk = new MockedSdk(this);
+        sdk.Runtime.SetupSequence(js => js.InvokeAsync<IJSObjectReference>("import", It.IsAny<object?[]?>()))
+            .ThrowsAsync(new JSException("Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js\n    at import"))
+            .ReturnsAsync(sdk.Module.Object);
+
+        var page = Render<Home>();
+
+        var error = page.Find(".status-sdk-unavailable").TextContent;
+        Assert.Contains("could not start Bandwidth's browser SDK (Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js)", error);
+        Assert.DoesNotContain("at import", error);
+        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        page.Find(".status-sdk-unavailable button").Click();
+        page.WaitForAssertion(() => Assert.Equal(1, sdk.Calls("connect")));
+        Assert.Empty(page.FindAll(".status-sdk-unavailable"));
+    }
+
+    [Fact]
+    public void SdkThatCannotMakeAClient_IsExplained_AndAsksBandwidthForNothing()
+    {
+        var sdk = new MockedSdk(this);
+        sdk.Module.Setup(m => m.InvokeAsync<IJSObjectReference>("createClient", It.IsAny<object?[]?>()))
+            .ThrowsAsync(new JSException("RTCPeerConnection is not defined"));
+
+        var page = Render<Home>();
+
+        Assert.Contains("(RTCPeerConnection is not defined)", page.Find(".status-sdk-unavailable").TextContent);
+        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public void Mute_WhenTheSdkFails_SaysSo_AndStaysInTheCallUnmuted()
+    {
+        Module.SetupVoid("setMicEnabled", _ => true).SetException(new JSException("Cannot read properties of undefined (reading 'getAudioTracks')"));
+        var page = Render<Home>();
+
+        page.Find(".mute-toggle").Click();
+
+        Assert.Contains("The microphone could not be muted: Cannot read properties", page.Find(".notice").TextContent);
+        Assert.Equal("Mute", page.Find(".mute-toggle").TextContent.Trim());
+        Assert.False(page.Find(".mute-toggle").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void MicrophoneSwitch_WhenUnpublishFails_SaysSo_AndKeepsTheMicrophone()
+    {
+        Module.SetupVoid("unpublish", _ => true).SetException(new JSException("No publishing RTCPeerConnection, cannot offer SDP"));
+        var page = Render<Home>();
+
+        page.Find(".microphone-picker").Change("mic-2");
+
+        Assert.Contains("The microphone could not be switched", page.Find(".notice").TextContent);
+        Module.VerifyInvoke("publish", calledTimes: 1);
+        page.Find(".mute-toggle:not([disabled])");
+    }
+
+    [Fact]
+    public async Task Dtmf_WhenTheSdkFails_SaysSo_AndStaysInTheCall()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+        Module.SetupVoid("sendDtmf", _ => true).SetException(new JSException("insertDTMF: sender is stopped"));
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(new RemoteStream("stream-p", "p-phone", null, ["AUDIO"])));
+
+        page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
+
+        Assert.Contains("The tone could not be sent", page.Find(".notice").TextContent);
+        page.Find(".mute-toggle:not([disabled])");
     }
 
     [Fact]

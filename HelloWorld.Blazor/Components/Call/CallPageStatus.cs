@@ -3,6 +3,7 @@ namespace HelloWorld.Blazor.Components.Call;
 /// <summary>What the page is doing, or why it cannot.</summary>
 public enum CallPageStatus
 {
+    /// <summary>Loading the SDK and asking Bandwidth for a participant.</summary>
     Joining,
     Connecting,
     Publishing,
@@ -13,4 +14,7 @@ public enum CallPageStatus
     MicrophoneFailed,
     ConnectFailed,
     BandwidthUnavailable,
+
+    /// <summary>The browser SDK's module did not load or could not make a client.</summary>
+    SdkUnavailable,
 }

@@ -50,16 +50,34 @@ export async function connect(client, deviceToken, websocketUrl) {
 // Returns { error: null } or { error: "microphone-denied" | "microphone-missing" | "microphone-busy" | "failed", message }.
 export async function publish(client, constraints) {
   const generation = ++client.generation;
+  let mediaStream;
   try {
-    client.published = await client.rtc.publish(constraints, (level) => {
+    // The module takes the microphone itself instead of handing publish() the constraints, so that it holds the
+    // tracks: a client disconnected while the browser was still asking for the microphone, or a publish that failed
+    // half way, must not leave the microphone on.
+    mediaStream = await navigator.mediaDevices.getUserMedia(constraints);
+  } catch (error) {
+    return { error: publishErrorKind(error), message: messageOf(error) };
+  }
+  if (client.closed) {
+    stopTracks(mediaStream);
+    return { error: "failed", message: "The page left the call before the microphone started." };
+  }
+  try {
+    client.published = await client.rtc.publish(mediaStream, (level) => {
       if (generation === client.generation) {
         notify(client, "OnAudioLevel", level);
       }
     });
-    return { error: null, message: null };
   } catch (error) {
-    return { error: publishErrorKind(error), message: String(error?.message ?? error) };
+    stopTracks(mediaStream);
+    return { error: "failed", message: messageOf(error) };
   }
+  if (client.closed) {
+    stopTracks(mediaStream);
+    return { error: "failed", message: "The page left the call before the microphone started." };
+  }
+  return { error: null, message: null };
 }
 
 export async function unpublish(client) {
@@ -140,6 +158,14 @@ function notify(client, method, argument) {
     // The circuit may be gone by the time an SDK event fires; there is nobody left to tell.
     client.dotNet.invokeMethodAsync(method, argument).catch(() => {});
   }
+}
+
+function stopTracks(mediaStream) {
+  mediaStream.getTracks().forEach((track) => track.stop());
+}
+
+function messageOf(error) {
+  return String(error?.message ?? error);
 }
 
 function publishErrorKind(error) {
