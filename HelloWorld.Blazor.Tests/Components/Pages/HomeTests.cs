@@ -4,6 +4,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
+using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Moq;
 
@@ -124,6 +125,23 @@ public sealed class HomeTests : CallPageContext
 
         Assert.Equal(2, page.FindAll("audio").Count);
         Assert.Equal("Phone +19195550124", page.Find("[data-endpoint-id='stream-p'] figcaption").TextContent);
+    }
+
+    [Fact]
+    public async Task StreamAnnouncedAgain_AttachesItsAudioElementAgain()
+    {
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => page.Instance.OnAudioLevel("high")); // a render that brings no new stream
+        Module.VerifyInvoke("attachStream", calledTimes: 1);
+
+        // The SDK announces the endpoint again (a new MediaStream in the browser); .NET sees the same metadata.
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser with { }));
+
+        var attached = Module.VerifyInvoke("attachStream", calledTimes: 2);
+        Assert.All(attached, invocation => Assert.Equal("stream-b", invocation.Arguments[2]));
+        Assert.Equal(((ElementReference)attached[0].Arguments[1]!).Id, ((ElementReference)attached[1].Arguments[1]!).Id);
+        Assert.Single(page.FindAll("audio"));
     }
 
     [Fact]

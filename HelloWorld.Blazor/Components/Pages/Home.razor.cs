@@ -25,6 +25,7 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
     private string? _notice;
     private string? _microphoneId;
     private bool _muted;
+    private int _announcements;
     private bool _disposed;
 
     private IJSObjectReference? _module;
@@ -82,7 +83,7 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
     public Task OnStreamAvailable(RemoteStream stream) => InvokeAsync(() =>
     {
         _streams.RemoveAll(known => known.EndpointId == stream.EndpointId);
-        _streams.Add(stream);
+        _streams.Add(stream with { Announcement = ++_announcements });
         Log.StreamAvailable(Logger, stream.EndpointId, stream.ParticipantId ?? "unknown");
         StateHasChanged();
     });
@@ -329,9 +330,14 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
     private Task SendDtmfAsync(string digit) =>
         CallSdkAsync((module, client) => module.InvokeVoidAsync("sendDtmf", client, digit), "The tone could not be sent");
 
-    private Task AttachAsync(RemoteStream stream, ElementReference element) =>
-        CallSdkAsync((module, client) => module.InvokeVoidAsync("attachStream", client, element, stream.EndpointId),
-            "A remote stream could not be played");
+    private async Task AttachAsync(RemoteStream stream, ElementReference element)
+    {
+        if (!await CallSdkAsync((module, client) => module.InvokeVoidAsync("attachStream", client, element, stream.EndpointId),
+                "A remote stream could not be played"))
+        {
+            StateHasChanged(); // called from the stream's after-render, not from an event: the notice needs a render
+        }
+    }
 
     /// <summary>
     /// A call into the SDK that a person asked for. If the SDK throws, the page says so and stays in the call: one failed
