@@ -12,6 +12,8 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     /// <summary>rpc-websockets' reconnect interval as the SDK leaves it: one attempt a second while a loop runs.</summary>
     private static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(1);
 
+    private const string Phone = "+19195550124";
+
     private RunningApp _app = null!;
     private IBrowserContext _context = null!;
 
@@ -68,4 +70,33 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifet
         }
         await Task.WhenAll(closed);
     }
+
+    [BrowserFact]
+    public async Task Layout_AtDesktopAndPhoneWidths_FitsTheScreen_TitlesTheCallsAbove_AndAlignsTheMicrophoneRow()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        await Expect(page.Page.Locator(".dtmf-keypad")).ToHaveCountAsync(0); // no phone in the call, nobody to hear tones
+        await _app.Control.DialInAsync(Phone);
+        await page.WaitForStreamAsync($"Phone {Phone}");
+        await Expect(page.Page.Locator(".dtmf-label")).ToHaveTextAsync("Keypad: the tones go to the phone in the call.");
+
+        foreach (var width in new[] { 1200, 390 })
+        {
+            await page.Page.SetViewportSizeAsync(width, 900);
+
+            var overflow = await page.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"at {width}px the page is {overflow}px wider than the screen");
+            var caption = await BoxAsync(page.Page.Locator(".phone-calls caption"));
+            var firstCall = await BoxAsync(page.Page.Locator(".phone-calls tbody tr").First);
+            Assert.True(caption.Y + caption.Height <= firstCall.Y + 1, $"at {width}px the caption ({caption.Y}) is not above the calls ({firstCall.Y})");
+            var label = await BoxAsync(page.Page.Locator(".me label[for=microphone]"));
+            var picker = await BoxAsync(page.Page.Locator(".microphone-picker"));
+            var centres = Math.Abs(label.Y + label.Height / 2 - (picker.Y + picker.Height / 2));
+            Assert.True(centres <= 2, $"at {width}px the Microphone label's centre is {centres}px off the picker's");
+        }
+    }
+
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>
+        await locator.BoundingBoxAsync() ?? throw new Xunit.Sdk.XunitException($"{locator} is not visible");
 }

@@ -13,6 +13,7 @@ namespace HelloWorld.Blazor.Tests.Components.Pages;
 public sealed class HomeTests : CallPageContext
 {
     private static readonly RemoteStream OtherBrowser = new("stream-b", "p-other", "microphone", ["AUDIO"]);
+    private static readonly RemoteStream PhoneStream = new("stream-p", "p-phone", null, ["AUDIO"]);
 
     [Fact]
     public void FirstRender_JoinsAsABrowserParticipant_Once()
@@ -308,7 +309,7 @@ public sealed class HomeTests : CallPageContext
         Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
         Module.SetupVoid("sendDtmf", _ => true).SetException(new JSException("insertDTMF: sender is stopped"));
         var page = Render<Home>();
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(new RemoteStream("stream-p", "p-phone", null, ["AUDIO"])));
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
 
         page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
 
@@ -339,9 +340,51 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
-    public void Dtmf_SendsTheDigitThroughTheSdk()
+    public async Task Keypad_IsShownOnlyWhileAPhoneIsInTheCall_AndSaysWhereTheTonesGo()
     {
         var page = Render<Home>();
+        Assert.Empty(page.FindAll(".dtmf-keypad"));
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        Assert.Empty(page.FindAll(".dtmf-keypad"));
+
+        await page.InvokeAsync(() => Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone"));
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+
+        Assert.Equal("Keypad: the tones go to the phone in the call.", page.Find(".dtmf-label").TextContent);
+        Assert.Equal(12, page.FindAll(".dtmf-keypad button").Count);
+        await page.InvokeAsync(() => page.Instance.OnStreamUnavailable(PhoneStream.EndpointId));
+        Assert.Empty(page.FindAll(".dtmf-keypad"));
+    }
+
+    [Fact]
+    public async Task Keypad_GoesWhenThePhonesCallEnds()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+        page.Find(".dtmf-keypad");
+
+        Calls.MarkEnded("c-1", "hangup");
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".dtmf-keypad")));
+    }
+
+    [Fact]
+    public async Task CallHint_OnceSomeoneIsHeard_NoLongerFollowsTheDialHint()
+    {
+        var page = Render<Home>();
+
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+
+        Assert.Equal("Click to call +19195550123", page.Find(".call-hint").TextContent);
+    }
+
+    [Fact]
+    public async Task Dtmf_SendsTheDigitThroughTheSdk()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
 
         page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
 

@@ -52,6 +52,10 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
 
     private string? PhoneNumber => Bandwidth.Value.PhoneNumber;
 
+    private bool CanBeDialed => !string.IsNullOrEmpty(PhoneNumber);
+
+    private bool ShowsDialHint => CanBeDialed && _streams.Count == 0;
+
     private IReadOnlyList<string> DialableNumbers => PhoneCalls.DialableNumbers;
 
     /// <summary>Connected to Bandwidth, whether or not the microphone works: the page can still listen and dial.</summary>
@@ -59,6 +63,10 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
         or CallPageStatus.MicrophoneMissing or CallPageStatus.MicrophoneBusy or CallPageStatus.MicrophoneFailed;
 
     private bool IsPublishing => _status == CallPageStatus.Connected;
+
+    /// <summary>Phones whose stream is in the call: the ones the keypad's tones reach.</summary>
+    private int PhonesInTheCall => _streams.Count(stream =>
+        stream.ParticipantId is { } participantId && CallRegistry.FindByParticipant(participantId) is { IsActive: true });
 
     protected override void OnInitialized() => _calls = CallRegistry.Calls;
 
