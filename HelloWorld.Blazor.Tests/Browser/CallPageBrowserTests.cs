@@ -72,6 +72,24 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     }
 
     [BrowserFact]
+    public async Task LevelMeter_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        var meter = page.Page.Locator(".level-meter");
+
+        // Chromium's fake microphone beeps about once a second; the SDK's detector reports "high" during a beep.
+        await Expect(meter).ToHaveAttributeAsync("data-level", "high", new() { Timeout = 10_000 });
+        await Expect(meter).ToContainTextAsync("You are heard");
+
+        await page.Page.ClickAsync(".mute-toggle");
+
+        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("Muted");
+        await Expect(page.Page.Locator(".mute-toggle")).ToHaveTextAsync("Unmute");
+        await Expect(page.Page.Locator(".mute-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+    }
+
+    [BrowserFact]
     public async Task Layout_AtDesktopAndPhoneWidths_FitsTheScreen_TitlesTheCallsAbove_AndAlignsTheMicrophoneRow()
     {
         var page = await CallPage.OpenAsync(_context, _app.BaseUrl);

@@ -164,7 +164,9 @@ public sealed class HomeTests : CallPageContext
 
         page.Find(".mute-toggle").Click();
         Assert.Equal("Unmute", page.Find(".mute-toggle").TextContent.Trim());
+        Assert.Equal("true", page.Find(".mute-toggle").GetAttribute("aria-pressed"));
         page.Find(".mute-toggle").Click();
+        Assert.Equal("false", page.Find(".mute-toggle").GetAttribute("aria-pressed"));
 
         var calls = Module.VerifyInvoke("setMicEnabled", calledTimes: 2);
         Assert.Equal([false, true], calls.Select(c => c.Arguments[1]));
