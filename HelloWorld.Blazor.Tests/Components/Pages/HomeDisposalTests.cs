@@ -33,6 +33,21 @@ public sealed class HomeDisposalTests : CallPageContext
     }
 
     [Fact]
+    public async Task DisposedWhileTheModuleImports_ThenTheImportFails_NothingBreaks()
+    {
+        var sdk = new MockedSdk(this);
+        var importing = new TaskCompletionSource<IJSObjectReference>();
+        sdk.Runtime.Setup(js => js.InvokeAsync<IJSObjectReference>("import", It.IsAny<object?[]?>())).Returns(new ValueTask<IJSObjectReference>(importing.Task));
+        var page = Render<Home>();
+
+        await DisposeComponentsAsync();
+        await page.InvokeAsync(() => importing.SetException(new JSException("Failed to fetch dynamically imported module")));
+
+        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        AssertNoUnhandledException();
+    }
+
+    [Fact]
     public async Task DisposedWhileTheSdkClientIsCreated_DisposesTheLateClient_AndJoinsNothing()
     {
         var sdk = new MockedSdk(this);

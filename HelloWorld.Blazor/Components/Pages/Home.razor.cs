@@ -79,7 +79,7 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
                 _calls = CallRegistry.Calls;
                 StateHasChanged();
             }));
-            await JoinOrLetGoAsync();
+            await UnlessGoneAsync(JoinAsync);
             if (!_disposed)
             {
                 StateHasChanged(); // an after-render handler's changes are not rendered by themselves
@@ -113,20 +113,23 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
         StateHasChanged();
     });
 
-    /// <summary>Joins, unless the page goes away meanwhile: then whatever the join made is already being let go.</summary>
-    private async Task JoinOrLetGoAsync()
+    /// <summary>
+    /// Runs the join, or a new publish, which the tab may close in the middle of. An interop call then fails because the
+    /// page has gone, and DisposeAsync lets go of whatever was made.
+    /// </summary>
+    private async Task UnlessGoneAsync(Func<Task> step)
     {
         try
         {
-            await JoinAsync();
+            await step();
         }
         catch (JSDisconnectedException)
         {
-            // The tab closed while the page was joining; DisposeAsync lets go of what was made.
+            // The tab closed: the circuit can no longer reach the browser, and the component is disposed soon.
         }
-        catch (OperationCanceledException) when (_disposed)
+        catch (Exception exception) when (_disposed && exception is JSException or OperationCanceledException)
         {
-            // DisposeAsync cancelled a wait (for the microphone prompt) and lets go of what was made.
+            // Disposal cancelled a wait (the microphone prompt) or tore the SDK down under a call in flight.
         }
     }
 
@@ -224,12 +227,12 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
         }
         catch (Exception exception) when (exception is JSException or TaskCanceledException)
         {
-            // A timeout here is the browser not answering the interop call; the module's own connect timeout is shorter.
-            Log.ConnectFailed(Logger, participant.Id, FirstLine(exception.Message));
             if (_disposed)
             {
                 return false; // DisposeAsync has disconnected the client and deleted the participant
             }
+            // A timeout here is the browser not answering the interop call; the module's own connect timeout is shorter.
+            Log.ConnectFailed(Logger, participant.Id, FirstLine(exception.Message));
             _status = CallPageStatus.ConnectFailed;
             await ReleaseClientAsync();
             await LeaveAsync();
@@ -301,7 +304,7 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
         await ReleaseClientAsync();
         await LeaveAsync();
         _streams.Clear();
-        await JoinOrLetGoAsync();
+        await UnlessGoneAsync(JoinAsync);
     }
 
     private async Task ToggleMuteAsync()
@@ -325,14 +328,7 @@ public sealed partial class Home : ComponentBase, IAsyncDisposable
             return;
         }
         _microphoneId = microphoneId;
-        try
-        {
-            await PublishAsync();
-        }
-        catch (OperationCanceledException) when (_disposed)
-        {
-            // DisposeAsync cancelled the wait for the microphone prompt.
-        }
+        await UnlessGoneAsync(PublishAsync);
     }
 
     private Task SendDtmfAsync(string digit) =>

@@ -2,7 +2,8 @@
 // the MediaStreams and the audio elements' sources stay here, .NET keeps only ids and metadata.
 import BandwidthRtc from "../../lib/bandwidth-webrtc/bandwidth-webrtc.js";
 
-// The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever. A page needs an answer.
+// The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever (see stopReconnecting).
+// A page needs an answer.
 const connectTimeoutMs = 15000;
 
 export function createClient(dotNet) {
@@ -40,7 +41,7 @@ export async function connect(client, deviceToken, websocketUrl) {
   try {
     await Promise.race([client.rtc.connect({ deviceToken }, options), timedOut]);
   } catch (error) {
-    stopQuietly(client);
+    stop(client);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -111,10 +112,10 @@ export function attachStream(client, element, endpointId) {
 }
 
 export function disconnect(client) {
-  stopQuietly(client);
+  stop(client);
 }
 
-function stopQuietly(client) {
+function stop(client) {
   if (client.closed) {
     return;
   }
