@@ -4,6 +4,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
+using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Moq;
 
@@ -12,6 +13,7 @@ namespace HelloWorld.Blazor.Tests.Components.Pages;
 public sealed class HomeTests : CallPageContext
 {
     private static readonly RemoteStream OtherBrowser = new("stream-b", "p-other", "microphone", ["AUDIO"]);
+    private static readonly RemoteStream PhoneStream = new("stream-p", "p-phone", null, ["AUDIO"]);
 
     [Fact]
     public void FirstRender_JoinsAsABrowserParticipant_Once()
@@ -50,6 +52,19 @@ public sealed class HomeTests : CallPageContext
         var constraints = Assert.IsType<PublishConstraints>(Module.VerifyInvoke("publish").Arguments[1]);
         Assert.Equal(true, constraints.Audio);
         Assert.False(constraints.Video);
+    }
+
+    [Fact]
+    public void WhileBandwidthCreatesTheParticipant_ThePageSaysItIsJoining()
+    {
+        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+            .Returns(new TaskCompletionSource<JoinedParticipant>().Task); // never answers
+
+        var page = Render<Home>();
+
+        Assert.Equal("Joining the call…", page.Find(".status-joining").TextContent);
+        Assert.Empty(Module.Invocations["connect"]);
+        Assert.Empty(page.FindAll(".mute-toggle"));
     }
 
     [Fact]
@@ -114,6 +129,23 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
+    public async Task StreamAnnouncedAgain_AttachesItsAudioElementAgain()
+    {
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => page.Instance.OnAudioLevel("high")); // a render that brings no new stream
+        Module.VerifyInvoke("attachStream", calledTimes: 1);
+
+        // The SDK announces the endpoint again (a new MediaStream in the browser); .NET sees the same metadata.
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser with { }));
+
+        var attached = Module.VerifyInvoke("attachStream", calledTimes: 2);
+        Assert.All(attached, invocation => Assert.Equal("stream-b", invocation.Arguments[2]));
+        Assert.Equal(((ElementReference)attached[0].Arguments[1]!).Id, ((ElementReference)attached[1].Arguments[1]!).Id);
+        Assert.Single(page.FindAll("audio"));
+    }
+
+    [Fact]
     public async Task StreamUnavailable_RemovesItsAudioElement()
     {
         var page = Render<Home>();
@@ -132,7 +164,9 @@ public sealed class HomeTests : CallPageContext
 
         page.Find(".mute-toggle").Click();
         Assert.Equal("Unmute", page.Find(".mute-toggle").TextContent.Trim());
+        Assert.Equal("true", page.Find(".mute-toggle").GetAttribute("aria-pressed"));
         page.Find(".mute-toggle").Click();
+        Assert.Equal("false", page.Find(".mute-toggle").GetAttribute("aria-pressed"));
 
         var calls = Module.VerifyInvoke("setMicEnabled", calledTimes: 2);
         Assert.Equal([false, true], calls.Select(c => c.Arguments[1]));
@@ -214,6 +248,78 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
+    public void SdkThatFailsToLoad_IsExplained_AsksBandwidthForNothing_AndRetryLoadsItAgain()
+    {
+        var sdk = new MockedSdk(this);
+        sdk.Runtime.SetupSequence(js => js.InvokeAsync<IJSObjectReference>("import", It.IsAny<object?[]?>()))
+            .ThrowsAsync(new JSException("Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js\n    at import"))
+            .ReturnsAsync(sdk.Module.Object);
+
+        var page = Render<Home>();
+
+        var error = page.Find(".status-sdk-unavailable").TextContent;
+        Assert.Contains("could not start Bandwidth's browser SDK (Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js)", error);
+        Assert.DoesNotContain("at import", error);
+        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        page.Find(".status-sdk-unavailable button").Click();
+        page.WaitForAssertion(() => Assert.Equal(1, sdk.Calls("connect")));
+        Assert.Empty(page.FindAll(".status-sdk-unavailable"));
+    }
+
+    [Fact]
+    public void SdkThatCannotMakeAClient_IsExplained_AndAsksBandwidthForNothing()
+    {
+        var sdk = new MockedSdk(this);
+        sdk.Module.Setup(m => m.InvokeAsync<IJSObjectReference>("createClient", It.IsAny<object?[]?>()))
+            .ThrowsAsync(new JSException("RTCPeerConnection is not defined"));
+
+        var page = Render<Home>();
+
+        Assert.Contains("(RTCPeerConnection is not defined)", page.Find(".status-sdk-unavailable").TextContent);
+        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public void Mute_WhenTheSdkFails_SaysSo_AndStaysInTheCallUnmuted()
+    {
+        Module.SetupVoid("setMicEnabled", _ => true).SetException(new JSException("Cannot read properties of undefined (reading 'getAudioTracks')"));
+        var page = Render<Home>();
+
+        page.Find(".mute-toggle").Click();
+
+        Assert.Contains("The microphone could not be muted: Cannot read properties", page.Find(".notice").TextContent);
+        Assert.Equal("Mute", page.Find(".mute-toggle").TextContent.Trim());
+        Assert.False(page.Find(".mute-toggle").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void MicrophoneSwitch_WhenUnpublishFails_SaysSo_AndKeepsTheMicrophone()
+    {
+        Module.SetupVoid("unpublish", _ => true).SetException(new JSException("No publishing RTCPeerConnection, cannot offer SDP"));
+        var page = Render<Home>();
+
+        page.Find(".microphone-picker").Change("mic-2");
+
+        Assert.Contains("The microphone could not be switched", page.Find(".notice").TextContent);
+        Module.VerifyInvoke("publish", calledTimes: 1);
+        page.Find(".mute-toggle:not([disabled])");
+    }
+
+    [Fact]
+    public async Task Dtmf_WhenTheSdkFails_SaysSo_AndStaysInTheCall()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+        Module.SetupVoid("sendDtmf", _ => true).SetException(new JSException("insertDTMF: sender is stopped"));
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+
+        page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
+
+        Assert.Contains("The tone could not be sent", page.Find(".notice").TextContent);
+        page.Find(".mute-toggle:not([disabled])");
+    }
+
+    [Fact]
     public async Task Dispose_DisconnectsTheSdkAndDeletesTheParticipant()
     {
         Render<Home>();
@@ -236,9 +342,51 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
-    public void Dtmf_SendsTheDigitThroughTheSdk()
+    public async Task Keypad_IsShownOnlyWhileAPhoneIsInTheCall_AndSaysWhereTheTonesGo()
     {
         var page = Render<Home>();
+        Assert.Empty(page.FindAll(".dtmf-keypad"));
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        Assert.Empty(page.FindAll(".dtmf-keypad"));
+
+        await page.InvokeAsync(() => Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone"));
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+
+        Assert.Equal("Keypad: the tones go to the phone in the call.", page.Find(".dtmf-label").TextContent);
+        Assert.Equal(12, page.FindAll(".dtmf-keypad button").Count);
+        await page.InvokeAsync(() => page.Instance.OnStreamUnavailable(PhoneStream.EndpointId));
+        Assert.Empty(page.FindAll(".dtmf-keypad"));
+    }
+
+    [Fact]
+    public async Task Keypad_GoesWhenThePhonesCallEnds()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+        page.Find(".dtmf-keypad");
+
+        Calls.MarkEnded("c-1", "hangup");
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".dtmf-keypad")));
+    }
+
+    [Fact]
+    public async Task CallHint_OnceSomeoneIsHeard_NoLongerFollowsTheDialHint()
+    {
+        var page = Render<Home>();
+
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+
+        Assert.Equal("Click to call +19195550123", page.Find(".call-hint").TextContent);
+    }
+
+    [Fact]
+    public async Task Dtmf_SendsTheDigitThroughTheSdk()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+        var page = Render<Home>();
+        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
 
         page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
 

@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HelloWorld.Blazor.Tests.Browser;
+
+/// <summary>The call page's own behaviour in Chromium with the unmodified browser SDK: its failure states and its controls.</summary>
+[Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
+public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
+{
+    /// <summary>rpc-websockets' reconnect interval as the SDK leaves it: one attempt a second while a loop runs.</summary>
+    private static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(1);
+
+    private const string Phone = "+19195550124";
+
+    private RunningApp _app = null!;
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (Chromium.IsInstalled)
+        {
+            _app = RunningApp.Start();
+            _context = await chromium.NewContextAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium.IsInstalled)
+        {
+            await _context.DisposeAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    [BrowserFact]
+    public async Task ConnectFailure_StopsTheSdksReconnectLoop_AndDeletesTheParticipant()
+    {
+        var page = await _context.NewPageAsync();
+        var attempts = 0;
+        var closing = new List<Task>();
+        // A device endpoint that drops every connection (code 1011): the SDK's socket then retries every second, the
+        // loop that must end once the page has given up.
+        await page.RouteWebSocketAsync(new Regex("/emulator/device/"), socket =>
+        {
+            Interlocked.Increment(ref attempts);
+            lock (closing)
+            {
+                closing.Add(socket.CloseAsync(new() { Code = 1011, Reason = "unavailable" }));
+            }
+        });
+
+        await page.GotoAsync(_app.BaseUrl + "/");
+        await Expect(page.Locator(".status-connect-failed")).ToBeVisibleAsync(new() { Timeout = 40_000 });
+        var atFailure = Volatile.Read(ref attempts);
+        // Watching for a few reconnect intervals is the observation itself: a loop still running shows up in that time.
+        await Task.Delay(3 * ReconnectInterval + TimeSpan.FromMilliseconds(500));
+        var afterwards = Volatile.Read(ref attempts);
+
+        Assert.True(atFailure >= 5, $"the SDK made {atFailure} attempts before the page gave up; the endpoint did not make it retry");
+        Assert.Equal(atFailure, afterwards);
+        await EmulatorControl.EventuallyAsync(_app.Control.ParticipantsAsync, participants => participants.Count == 0,
+            "the participant of the page that could not connect to be deleted");
+        Task[] closed;
+        lock (closing)
+        {
+            closed = [.. closing];
+        }
+        await Task.WhenAll(closed);
+    }
+
+    [BrowserFact]
+    public async Task LevelMeter_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        var meter = page.Page.Locator(".level-meter");
+
+        // Chromium's fake microphone beeps about once a second; the SDK's detector reports "high" during a beep.
+        await Expect(meter).ToHaveAttributeAsync("data-level", "high", new() { Timeout = 10_000 });
+        await Expect(meter).ToContainTextAsync("You are heard");
+
+        await page.Page.ClickAsync(".mute-toggle");
+
+        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("Muted");
+        await Expect(page.Page.Locator(".mute-toggle")).ToHaveTextAsync("Unmute");
+        await Expect(page.Page.Locator(".mute-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
+    }
+
+    [BrowserFact]
+    public async Task Layout_AtDesktopAndPhoneWidths_FitsTheScreen_TitlesTheCallsAbove_AndAlignsTheMicrophoneRow()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        await Expect(page.Page.Locator(".dtmf-keypad")).ToHaveCountAsync(0); // no phone in the call, nobody to hear tones
+        await _app.Control.DialInAsync(Phone);
+        await page.WaitForStreamAsync($"Phone {Phone}");
+        await Expect(page.Page.Locator(".dtmf-label")).ToHaveTextAsync("Keypad: the tones go to the phone in the call.");
+
+        foreach (var width in new[] { 1200, 390 })
+        {
+            await page.Page.SetViewportSizeAsync(width, 900);
+
+            var overflow = await page.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"at {width}px the page is {overflow}px wider than the screen");
+            var caption = await BoxAsync(page.Page.Locator(".phone-calls caption"));
+            var firstCall = await BoxAsync(page.Page.Locator(".phone-calls tbody tr").First);
+            Assert.True(caption.Y + caption.Height <= firstCall.Y + 1, $"at {width}px the caption ({caption.Y}) is not above the calls ({firstCall.Y})");
+            var label = await BoxAsync(page.Page.Locator(".me label[for=microphone]"));
+            var picker = await BoxAsync(page.Page.Locator(".microphone-picker"));
+            var centres = Math.Abs(label.Y + label.Height / 2 - (picker.Y + picker.Height / 2));
+            Assert.True(centres <= 2, $"at {width}px the Microphone label's centre is {centres}px off the picker's");
+        }
+    }
+
+    private static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator locator) =>
+        await locator.BoundingBoxAsync() ?? throw new Xunit.Sdk.XunitException($"{locator} is not visible");
+}
