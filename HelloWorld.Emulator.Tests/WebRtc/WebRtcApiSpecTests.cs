@@ -132,6 +132,24 @@ public sealed class WebRtcApiSpecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AddParticipantToSession_Twice_ListsItOnce_AndDeletingItLeavesTheSessionUsable()
+    {
+        var session = await NewSessionAsync();
+        var participant = await NewParticipantAsync();
+        await Put($"sessions/{session}/participants/{participant}", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Put($"sessions/{session}/participants/{participant}", $$"""{"sessionId": "{{session}}"}""")).StatusCode);
+
+        var listed = await _emulator.Api.GetAsync(_emulator.WebRtc($"sessions/{session}/participants"));
+        Assert.Equal(participant, (string?)Assert.Single((await Json(listed)).AsArray())!["id"]);
+        Assert.Equal(HttpStatusCode.NoContent, (await _emulator.Api.DeleteAsync(_emulator.WebRtc($"participants/{participant}"))).StatusCode);
+        var afterDelete = await _emulator.Api.GetAsync(_emulator.WebRtc($"sessions/{session}/participants"));
+        Assert.Equal(HttpStatusCode.OK, afterDelete.StatusCode);
+        Assert.Empty((await Json(afterDelete)).AsArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await _emulator.Api.DeleteAsync(_emulator.WebRtc($"sessions/{session}"))).StatusCode);
+    }
+
+    [Fact]
     public async Task AddParticipantToSession_WhenTheSessionOrParticipantIsUnknown_Answers404()
     {
         var session = await NewSessionAsync();

@@ -146,9 +146,13 @@ internal sealed class WebRtcStore(TimeProvider timeProvider)
             {
                 return MembershipResult.InAnotherSession;
             }
-            participant.SessionId = sessionId;
+            if (participant.SessionId is null)
+            {
+                // Members is a list (listing keeps join order), so a second add must not append the participant again.
+                session.Members.Add(participantId);
+                participant.SessionId = sessionId;
+            }
             participant.Subscriptions = subscriptions;
-            session.Members.Add(participantId);
         }
         Raise(new WebRtcChange(WebRtcChangeKind.MembershipChanged, participantId, sessionId));
         return MembershipResult.Ok;
