@@ -101,6 +101,43 @@ public sealed class VoiceApiTests : IAsyncLifetime
         Assert.Equal(CallPhase.Ringing, Calls.Find(callId)!.Phase);
     }
 
+    [Theory]
+    [InlineData("calls")]
+    [InlineData("calls/c-00000000-00000000-0000-0000-0000-000000000000")]
+    public async Task AnOperation_WithoutTheApiCredentials_Answers401WithAVoiceApiError(string path)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(_emulator.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = EmulatorHost.Basic("emulator", "wrong-password");
+
+        var response = await client.PostAsync(_emulator.Voice(path), new StringContent(CallBody(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await AssertVoiceApiErrorAsync(response);
+        Assert.Empty(Calls.Calls);
+    }
+
+    [Theory]
+    [InlineData("calls")]
+    [InlineData("calls/c-00000000-00000000-0000-0000-0000-000000000000")]
+    public async Task AnOperation_OnAnotherAccount_Answers403WithAVoiceApiError(string path)
+    {
+        var response = await _emulator.Api.PostAsync($"/emulator/voice/api/v2/accounts/1234567/{path}",
+            new StringContent(CallBody(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await AssertVoiceApiErrorAsync(response);
+        Assert.Empty(Calls.Calls);
+    }
+
+    private static async Task AssertVoiceApiErrorAsync(HttpResponseMessage response)
+    {
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.False(string.IsNullOrEmpty((string?)error["type"]), error.ToJsonString());
+        Assert.False(string.IsNullOrEmpty((string?)error["description"]), error.ToJsonString());
+        Assert.False(string.IsNullOrEmpty((string?)error["id"]), error.ToJsonString());
+        Assert.Null(error["message"]);
+    }
+
     private async Task<string> PlaceCallAsync() =>
         (string)(await (await CreateCall(CallBody())).Content.ReadFromJsonAsync<JsonObject>())!["callId"]!;
 
