@@ -106,6 +106,23 @@ public sealed class ControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _emulator.Api.PostAsync("/emulator/control/calls/c-nope/hangup", null)).StatusCode);
     }
 
+    [Fact]
+    public async Task GetCall_AnswersThatCall_Or404()
+    {
+        var first = (await (await _emulator.Api.PostAsync("/emulator/control/calls", Json("""{"from": "+19195550124"}"""))).Content.ReadFromJsonAsync<JsonObject>())!;
+        await _emulator.Api.PostAsync("/emulator/control/calls", Json("""{"from": "+19195550123"}"""));
+
+        var read = await _emulator.Api.GetAsync($"/emulator/control/calls/{first["callId"]}");
+        var missing = await _emulator.Api.GetAsync("/emulator/control/calls/c-nope");
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var call = (await read.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal((string?)first["callId"], (string?)call["callId"]);
+        Assert.Equal("+19195550124", (string?)call["from"]);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("c-nope", (string?)(await missing.Content.ReadFromJsonAsync<JsonObject>())!["error"]);
+    }
+
     private Task<HttpResponseMessage> CreateSession() => _emulator.Api.PostAsync(_emulator.WebRtc("sessions"), Json("{}"));
 
     private async Task AddFault(string rule) =>

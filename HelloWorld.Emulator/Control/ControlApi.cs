@@ -22,6 +22,8 @@ internal static class ControlApi
             ApiResults.Ok(new { applicationPhoneNumber = options.Value.ApplicationPhoneNumber, phones = options.Value.PhoneNumbers }));
 
         control.MapGet("/calls", (CallEngine engine) => ApiResults.Ok(engine.Calls.Select(CallView.Of)));
+        control.MapGet("/calls/{callId}", (string callId, CallEngine engine) =>
+            engine.Find(callId) is { } call ? ApiResults.Ok(CallView.Of(call)) : CallNotFound(callId));
         control.MapPost("/calls", DialInAsync);
         control.MapPost("/calls/{callId}/answer", (string callId, CallEngine engine) => Act(engine, callId, engine.Answer(callId)));
         control.MapPost("/calls/{callId}/decline", (string callId, CallEngine engine) => Act(engine, callId, engine.Decline(callId)));
