@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace HelloWorld.Emulator.Tests;
 
@@ -35,6 +36,9 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>Every log line the host wrote, at every level.</summary>
+    public required FakeLogCollector Logs { get; init; }
+
     /// <summary>Every webhook the "app" received: path, Authorization header, body.</summary>
     public ConcurrentQueue<ReceivedWebhook> Webhooks { get; } = new();
 
@@ -53,6 +57,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var logs = new FakeLogCollector();
+        // Everything, for tests that read the log; the console keeps to warnings.
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs)).AddFilter<FakeLoggerProvider>(null, LogLevel.Trace);
         services?.Invoke(builder.Services);
         var options = new EmulatorOptions();
         configure?.Invoke(options);
@@ -79,7 +86,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
         });
         await host.StartAsync();
-        self = new EmulatorHost(host, host.Urls.First().TrimEnd('/'), options);
+        self = new EmulatorHost(host, host.Urls.First().TrimEnd('/'), options) { Logs = logs };
         return self;
     }
 

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.Signaling.Sdp;
 
 namespace HelloWorld.Emulator.Tests.Signaling;
@@ -34,6 +35,23 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
         await _emulator.Api.DeleteAsync(_emulator.WebRtc($"participants/{id}"));
 
         await Assert.ThrowsAsync<WebSocketException>(() => DeviceClient.ConnectAsync(_emulator.BaseUrl, token));
+    }
+
+    [Fact]
+    public async Task Connect_NeverWritesTheDeviceTokenFromTheUrlToTheLog_AtAnyLevel()
+    {
+        var (_, token) = await JoinAsync();
+
+        await using (var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token))
+        {
+            await device.CallAsync("ping");
+        }
+        await Assert.ThrowsAsync<WebSocketException>(() => DeviceClient.ConnectAsync(_emulator.BaseUrl, token + "x"));
+
+        var lines = _emulator.Logs.GetSnapshot();
+        Assert.Contains(lines, line => line.Category == typeof(BrowserDevice).FullName); // the collector does see the connection
+        Assert.DoesNotContain(lines, line => line.Message.Contains(token, StringComparison.Ordinal) ||
+            (line.StructuredState ?? []).Any(pair => pair.Value?.Contains(token, StringComparison.Ordinal) == true));
     }
 
     [Fact]
