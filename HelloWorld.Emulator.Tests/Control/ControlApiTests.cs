@@ -106,6 +106,32 @@ public sealed class ControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _emulator.Api.PostAsync("/emulator/control/calls/c-nope/hangup", null)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("19195550124")]
+    [InlineData("+0195550124")]
+    [InlineData("+1919555012412345")]
+    [InlineData("Anonymous")]
+    [InlineData("+1 919 555 0124")]
+    public async Task DialIn_FromSomethingThatIsNotAnE164Number_IsRefused(string from)
+    {
+        var response = await _emulator.Api.PostAsync("/emulator/control/calls", Json(new JsonObject { ["from"] = from }.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("E.164", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]);
+        Assert.Empty((await _emulator.Api.GetFromJsonAsync<JsonArray>("/emulator/control/calls"))!);
+    }
+
+    [Fact]
+    public async Task BadRequests_GetALogLine_OnTheControlApiAndTheEmulatedApisAlike()
+    {
+        await _emulator.Api.PostAsync("/emulator/control/calls", Json("""{"from": "nobody"}"""));
+        await _emulator.Api.PostAsync(_emulator.WebRtc("sessions"), Json("{not json"));
+
+        var lines = _emulator.Logs.GetSnapshot().Select(line => line.Message).ToList();
+        Assert.Contains("Control API refused POST /emulator/control/calls with 400", lines);
+        Assert.Contains(lines, line => line.StartsWith($"Emulator answered POST {_emulator.WebRtc("sessions")} with 400", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task GetCall_AnswersThatCall_Or404()
     {

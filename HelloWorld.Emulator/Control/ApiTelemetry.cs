@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using HelloWorld.Emulator.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace HelloWorld.Emulator.Control;
 
 /// <summary>
-/// Wraps every emulated API call: applies injected faults first, then records method, path, status and duration.
+/// Wraps every emulated API call: applies injected faults first, then records method, path, status and duration, and
+/// logs every answer that is an error (the answer's body says why; the log says that it happened).
 /// </summary>
-internal sealed class ApiTelemetry(RequestLog log, FaultInjector faults, TimeProvider timeProvider) : IEndpointFilter
+internal sealed partial class ApiTelemetry(RequestLog log, FaultInjector faults, TimeProvider timeProvider, ILogger<ApiTelemetry> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -46,6 +48,16 @@ internal sealed class ApiTelemetry(RequestLog log, FaultInjector faults, TimePro
         }
         var statusCode = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
         log.Add(request.Method, request.Path, statusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds, at, fault?.Status is not null);
+        if (statusCode >= 400)
+        {
+            Log.ErrorAnswer(logger, request.Method, request.Path, statusCode, fault is null ? "" : $"(injected by fault rule {fault.Id})");
+        }
         return result;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9101, Level = LogLevel.Information, Message = "Emulator answered {Method} {Path} with {Status} {Fault}")]
+        public static partial void ErrorAnswer(ILogger logger, string method, string path, int status, string fault);
     }
 }
