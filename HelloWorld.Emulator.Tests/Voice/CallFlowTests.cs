@@ -52,6 +52,29 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DialIn_HungUpByTheCallerBeforeTheAppAnswers_EndsWithCauseCancel()
+    {
+        var release = new TaskCompletionSource();
+        _emulator.AppAnswers["/incomingCall"] = async (context, _) =>
+        {
+            await release.Task;
+            context.Response.ContentType = "application/xml";
+            await context.Response.WriteAsync("<Response><SpeakSentence>Too late.</SpeakSentence></Response>");
+        };
+        var call = Calls.DialIn(Phone);
+        await _emulator.EventuallyAsync(() => _emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
+
+        Assert.True(Calls.HangUp(call.CallId));
+
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        release.SetResult();
+        Assert.Equal("cancel", call.Cause);
+        Assert.Empty(call.Heard);
+        var disconnect = await _emulator.EventuallyAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
+        Assert.Equal("cancel", (string?)JsonNode.Parse(disconnect!.Body)!["cause"]);
+    }
+
+    [Fact]
     public async Task Webhook_WhenTheAppChallenges_IsSentAgainWithTheCallbackCredentials()
     {
         _emulator.AppAnswers["/incomingCall"] = async (context, _) =>

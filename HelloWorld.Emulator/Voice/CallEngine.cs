@@ -104,14 +104,17 @@ internal sealed partial class CallEngine : IDisposable
         return true;
     }
 
-    /// <summary>The phone's user hangs up.</summary>
+    /// <summary>
+    /// The phone's user hangs up. A caller who gives up before the app answers cancels the call, as Bandwidth reports it.
+    /// </summary>
     public bool HangUp(string callId)
     {
         if (Find(callId) is not { Phase: not CallPhase.Completed } call)
         {
             return false;
         }
-        _ = Guard(call, EndAsync(call, "hangup", null));
+        var cause = call is { Direction: "inbound", Phase: CallPhase.Ringing } ? "cancel" : "hangup";
+        _ = Guard(call, EndAsync(call, cause, null));
         return true;
     }
 
