@@ -60,13 +60,13 @@ public sealed class EmulatorHost : IAsyncDisposable
         var logs = new FakeLogCollector();
         // Everything, for tests that read the log; the console keeps to warnings.
         builder.Logging.AddProvider(new FakeLoggerProvider(logs)).AddFilter<FakeLoggerProvider>(null, LogLevel.Trace);
-        services?.Invoke(builder.Services);
         var options = new EmulatorOptions();
         configure?.Invoke(options);
         builder.Services.AddBandwidthEmulator(emulator =>
         {
             configure?.Invoke(emulator);
         });
+        services?.Invoke(builder.Services); // after the emulator's own registrations, so a test's replacement wins
         var host = builder.Build();
         host.UseWebSockets();
         host.MapBandwidthEmulator();

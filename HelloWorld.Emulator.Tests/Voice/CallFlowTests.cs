@@ -181,6 +181,53 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Transfer_OfAParticipantWithoutAudioPermission_JoinsThePhoneToListen_WithoutPublishingItsVoice()
+    {
+        var (participantId, token) = Participant(permissions: []);
+        _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
+
+        var call = Calls.DialIn(Phone);
+
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        var streams = _emulator.Services.GetRequiredService<IStreamDirectory>();
+        Assert.Contains(streams.Devices, device => device.ParticipantId == participantId && device.Kind == "phone");
+        Assert.DoesNotContain(streams.PublishedStreams, stream => stream.ParticipantId == participantId);
+        Assert.Contains(_emulator.Logs.GetSnapshot(), line =>
+            line.Message.Contains($"joins as participant {participantId} without publishing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Transfer_OfAParticipantWithAudioPermission_PublishesThePhonesVoice()
+    {
+        var (participantId, token) = Participant(permissions: ["AUDIO"]);
+        _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
+
+        var call = Calls.DialIn(Phone);
+
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        var published = Assert.Single(_emulator.Services.GetRequiredService<IStreamDirectory>().PublishedStreams, s => s.ParticipantId == participantId);
+        Assert.Equal(["AUDIO"], published.MediaTypes);
+    }
+
+    [Fact]
+    public async Task DeletingThePhonesParticipantWhileThePhoneJoins_EndsItsCall()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(services: services =>
+            services.AddSingleton<IVirtualDevices>(provider => new DeletingWhileJoining(
+                provider.GetRequiredService<WebRtcStore>(), ActivatorUtilities.CreateInstance<VirtualDevices>(provider))));
+        var store = emulator.Services.GetRequiredService<WebRtcStore>();
+        var participant = store.CreateParticipant(["AUDIO"], "phone", "V3", null).Id;
+        emulator.AnswerBxml("/incomingCall", Transfer($"{emulator.Services.GetRequiredService<DeviceTokens>().Issue(participant)};encoding=jwt"));
+
+        var call = emulator.Services.GetRequiredService<CallEngine>().DialIn(Phone);
+
+        await emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        Assert.Equal("hangup", call.Cause);
+        var streams = emulator.Services.GetRequiredService<IStreamDirectory>();
+        await emulator.EventuallyAsync(() => streams.Devices, devices => devices.Count == 0, "the phone to leave");
+    }
+
+    [Fact]
     public async Task DeletingThePhonesParticipant_EndsItsCall()
     {
         var (participantId, token) = Participant();
@@ -228,13 +275,23 @@ public sealed class CallFlowTests : IAsyncLifetime
         new CallCallbacks($"{_emulator.BaseUrl}/callAnswered", $"{_emulator.BaseUrl}/callStatus", null, null, "my-tag", TimeSpan.FromSeconds(15), "em-voice-application"),
         TimeSpan.FromSeconds(30));
 
-    private (string ParticipantId, string Token) Participant()
+    private (string ParticipantId, string Token) Participant(IReadOnlyList<string>? permissions = null)
     {
         var store = _emulator.Services.GetRequiredService<WebRtcStore>();
         var session = store.CreateSession("s").Id;
-        var participant = store.CreateParticipant(["AUDIO"], "phone", "V3", null).Id;
+        var participant = store.CreateParticipant(permissions ?? ["AUDIO"], "phone", "V3", null).Id;
         store.AddToSession(session, participant, new EmulatedSubscriptions(session, []));
         return (participant, _emulator.Services.GetRequiredService<DeviceTokens>().Issue(participant));
+    }
+
+    /// <summary>The app deletes the participant just as the phone is being connected as it.</summary>
+    private sealed class DeletingWhileJoining(WebRtcStore store, IVirtualDevices devices) : IVirtualDevices
+    {
+        public IVirtualDevice ConnectPhone(EmulatedParticipant participant, string phoneNumber)
+        {
+            store.DeleteParticipant(participant.Id);
+            return devices.ConnectPhone(participant, phoneNumber);
+        }
     }
 
     private static string Transfer(string uui) =>

@@ -256,17 +256,24 @@ internal sealed partial class CallEngine : IDisposable
             await EndAsync(call, "error", "The transfer's device token is invalid, expired, or its participant is gone.");
             return;
         }
-        if (!call.TryMove(CallPhase.Transferred, _clock.GetUtcNow()))
+        if (!call.TryTransfer(participantId, _clock.GetUtcNow()))
         {
             return;
         }
+        // Read again now that the call names its participant: a deletion from here on finds the call (OnStoreChanged),
+        // and one that came in between is seen here.
+        if (_store.FindParticipant(participantId) is not { } participant)
+        {
+            await EndAsync(call, "hangup", null);
+            return;
+        }
         var phoneNumber = call.Direction == "inbound" ? call.From : call.To;
-        var device = _devices.ConnectPhone(participantId, phoneNumber);
+        var device = _devices.ConnectPhone(participant, phoneNumber);
         device.Echo = call.Echo;
-        call.Joined(participantId, device);
+        call.Joined(device);
         if (call.Ended.IsCancellationRequested && call.TakeDevice() is { } late)
         {
-            await late.DisposeAsync(); // hung up while joining
+            await late.DisposeAsync(); // hung up, or its participant deleted, while joining
             return;
         }
         Log.Transferred(_logger, call.CallId, participantId);

@@ -107,11 +107,29 @@ internal sealed class EmulatedCall
         return true;
     }
 
-    public void Joined(string participantId, Signaling.IVirtualDevice device)
+    /// <summary>
+    /// Moves the call into WebRTC as <paramref name="participantId"/>: both at once, so whoever sees the call transferred
+    /// also sees whose participant it is (a deletion of that participant must find the call). False when it already ended.
+    /// </summary>
+    public bool TryTransfer(string participantId, DateTimeOffset now)
     {
         lock (_gate)
         {
+            if (Phase is CallPhase.Completed or CallPhase.Transferred)
+            {
+                return false;
+            }
+            Phase = CallPhase.Transferred;
             ParticipantId = participantId;
+            AnswerTime ??= now;
+            return true;
+        }
+    }
+
+    public void Joined(Signaling.IVirtualDevice device)
+    {
+        lock (_gate)
+        {
             Device = device;
         }
     }

@@ -9,7 +9,6 @@ namespace HelloWorld.Emulator.WebRtc;
 /// <summary>The WebRTC HTTP API of <c>webrtc.yml</c>: every operation, with its bodies and status codes.</summary>
 internal static class WebRtcApi
 {
-    private static readonly string[] PublishPermissions = ["AUDIO", "VIDEO"];
     private static readonly string[] DeviceApiVersions = ["V3"];
 
     public static void Map(RouteGroupBuilder api)
@@ -38,7 +37,7 @@ internal static class WebRtcApi
             return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, error ?? "Missing body.");
         }
         var permissions = body.PublishPermissions ?? [];
-        if (permissions.FirstOrDefault(p => !PublishPermissions.Contains(p)) is { } badPermission)
+        if (permissions.FirstOrDefault(p => !PublishPermission.All.Contains(p)) is { } badPermission)
         {
             return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, $"Invalid publishPermissions value '{badPermission}': use AUDIO or VIDEO.");
         }

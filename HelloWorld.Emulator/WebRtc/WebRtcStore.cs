@@ -272,6 +272,15 @@ internal sealed record EmulatedParticipant(
     public bool MayPublish(string mediaType) => PublishPermissions.Contains(mediaType, StringComparer.Ordinal);
 }
 
+/// <summary>The values of <c>webrtc.yml</c>'s <c>publishPermissionsEnum</c>.</summary>
+internal static class PublishPermission
+{
+    public const string Audio = "AUDIO";
+    public const string Video = "VIDEO";
+
+    public static IReadOnlyList<string> All { get; } = [Audio, Video];
+}
+
 internal sealed record EmulatedSession(string Id, string? Tag, IReadOnlyList<string> ParticipantIds, DateTimeOffset CreatedAt);
 
 /// <summary>A subscription to publishers of the session, optionally narrowed to some of their stream aliases.</summary>
