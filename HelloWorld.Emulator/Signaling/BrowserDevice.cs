@@ -249,12 +249,13 @@ internal sealed partial class BrowserDevice : IDevice
                 _publishConnection.UpdateRemote(ufrag, fingerprint);
             }
             var transport = Transport(_publishConnection, "passive");
-            answer = PublishAnswer.Build(offer, transport, _sessionId, ++_publishVersion, _participant.MayPublish("AUDIO"));
+            answer = PublishAnswer.Build(offer, transport, _sessionId, ++_publishVersion, _participant.PublishPermissions);
             var offered = answer.Streams.ToDictionary(stream => stream.StreamId, StringComparer.Ordinal);
             added = [.. offered.Values.Where(stream => !_offeredStreams.TryGetValue(stream.StreamId, out var known) || known != stream)];
             removed = [.. _offeredStreams.Values.Where(stream => !offered.ContainsKey(stream.StreamId))];
             _offeredStreams = offered;
         }
+        answer.LogRefusals(_logger, ParticipantId);
         if (answer.Rejected.Count > 0)
         {
             Log.Rejected(_logger, ParticipantId, string.Join(", ", answer.Rejected));
