@@ -6,6 +6,7 @@ using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Emulator.Tests.Voice;
 
@@ -114,6 +115,24 @@ public sealed class CallFlowTests : IAsyncLifetime
         await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
         Assert.Equal("callback-error", call.Cause);
         Assert.Single(_emulator.Webhooks, w => w.Path == "/incomingCall");
+    }
+
+    [Fact]
+    public async Task Webhook_ThatTheAppDoesNotAnswerWithinTheCallbackTimeout_FailsTheCallWithCallbackError()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await EmulatorHost.StartAsync(
+            options => options.CallbackTimeout = TimeSpan.FromSeconds(25), services => services.AddSingleton<TimeProvider>(time));
+        emulator.AppAnswers["/incomingCall"] = (context, _) => Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+        var call = emulator.Services.GetRequiredService<CallEngine>().DialIn(Phone);
+        await emulator.EventuallyAsync(() => emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
+
+        time.Advance(TimeSpan.FromSeconds(25)); // the emulator's clock only: the app's handler is still waiting
+
+        await emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
+        Assert.Equal("callback-error", call.Cause);
+        Assert.Contains("no answer within 25 s", call.ErrorMessage);
+        Assert.Equal(0, call.Webhooks.Single(w => w.EventType == "initiate").Status);
     }
 
     [Theory]

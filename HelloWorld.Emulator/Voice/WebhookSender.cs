@@ -24,10 +24,11 @@ internal sealed partial class WebhookSender(IHttpClientFactory clients, TimeProv
         var at = clock.GetUtcNow();
         var callbacks = call.Callbacks;
         WebhookRecord record;
+        // On the emulator's clock, so a test can run a slow app past the callback timeout without waiting for it.
+        using var timeLimit = new CancellationTokenSource(callbacks.Timeout, clock);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(callbacks.Timeout);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeLimit.Token);
             var client = clients.CreateClient(ClientName);
             using var first = await client.SendAsync(Request(url, payload, null), HttpCompletionOption.ResponseContentRead, timeout.Token);
             if (first.StatusCode == HttpStatusCode.Unauthorized)
