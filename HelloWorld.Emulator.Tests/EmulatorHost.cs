@@ -39,7 +39,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>Every log line the host wrote, at every level.</summary>
     public required FakeLogCollector Logs { get; init; }
 
-    /// <summary>Every webhook the "app" received: path, Authorization header, body.</summary>
+    /// <summary>Every webhook the "app" received: path, Authorization header, body, method and query.</summary>
     public ConcurrentQueue<ReceivedWebhook> Webhooks { get; } = new();
 
     /// <summary>What the "app" answers per path; unset paths answer 204.</summary>
@@ -71,10 +71,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         host.UseWebSockets();
         host.MapBandwidthEmulator();
         EmulatorHost? self = null;
-        host.MapPost("/{**path}", async (HttpContext context, string path) =>
+        host.MapMethods("/{**path}", ["GET", "POST"], async (HttpContext context, string path) =>
         {
             using var reader = new StreamReader(context.Request.Body);
-            var webhook = new ReceivedWebhook("/" + path, context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync());
+            var webhook = new ReceivedWebhook("/" + path, context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync(),
+                context.Request.Method, context.Request.QueryString.Value ?? "");
             self!.Webhooks.Enqueue(webhook);
             if (self.AppAnswers.TryGetValue("/" + path, out var answer))
             {
@@ -120,4 +121,5 @@ public sealed class EmulatorHost : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedWebhook(string Path, string Authorization, string Body);
+/// <param name="Query">The query string (with its <c>?</c>): where a GET webhook carries its fields.</param>
+public sealed record ReceivedWebhook(string Path, string Authorization, string Body, string Method = "POST", string Query = "");

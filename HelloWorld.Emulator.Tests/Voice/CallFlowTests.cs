@@ -247,6 +247,27 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Redirect_OfACallInWebRtc_TakesThePhoneOutOfTheSession_AndRunsTheNewBxml()
+    {
+        var (participantId, token) = Participant();
+        _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
+        _emulator.AnswerBxml("/redirected", """<Response><SpeakSentence>Back on the phone.</SpeakSentence><Pause duration="300"/></Response>""");
+        var call = Calls.DialIn(Phone);
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        var streams = _emulator.Services.GetRequiredService<IStreamDirectory>();
+
+        var response = await _emulator.Api.PostAsync(_emulator.Voice($"calls/{call.CallId}"),
+            new StringContent($$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        await _emulator.EventuallyAsync(() => call, c => c.Heard.Contains("Back on the phone."), "the redirect's BXML");
+        Assert.Equal(CallPhase.Answered, call.Phase);
+        Assert.Null(call.ParticipantId);
+        Assert.DoesNotContain(streams.Devices, device => device.ParticipantId == participantId);
+        Assert.DoesNotContain(streams.PublishedStreams, stream => stream.ParticipantId == participantId);
+    }
+
+    [Fact]
     public async Task DeletingThePhonesParticipant_EndsItsCall()
     {
         var (participantId, token) = Participant();
