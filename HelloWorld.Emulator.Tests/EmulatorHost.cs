@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace HelloWorld.Emulator.Tests;
 
@@ -35,7 +36,10 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Every webhook the "app" received: path, Authorization header, body.</summary>
+    /// <summary>Every log line the host wrote, at every level.</summary>
+    public required FakeLogCollector Logs { get; init; }
+
+    /// <summary>Every webhook the "app" received: path, Authorization header, body, method and query.</summary>
     public ConcurrentQueue<ReceivedWebhook> Webhooks { get; } = new();
 
     /// <summary>What the "app" answers per path; unset paths answer 204.</summary>
@@ -53,21 +57,25 @@ public sealed class EmulatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        services?.Invoke(builder.Services);
+        var logs = new FakeLogCollector();
+        // Everything, for tests that read the log; the console keeps to warnings.
+        builder.Logging.AddProvider(new FakeLoggerProvider(logs)).AddFilter<FakeLoggerProvider>(null, LogLevel.Trace);
         var options = new EmulatorOptions();
         configure?.Invoke(options);
         builder.Services.AddBandwidthEmulator(emulator =>
         {
             configure?.Invoke(emulator);
         });
+        services?.Invoke(builder.Services); // after the emulator's own registrations, so a test's replacement wins
         var host = builder.Build();
         host.UseWebSockets();
         host.MapBandwidthEmulator();
         EmulatorHost? self = null;
-        host.MapPost("/{**path}", async (HttpContext context, string path) =>
+        host.MapMethods("/{**path}", ["GET", "POST"], async (HttpContext context, string path) =>
         {
             using var reader = new StreamReader(context.Request.Body);
-            var webhook = new ReceivedWebhook("/" + path, context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync());
+            var webhook = new ReceivedWebhook("/" + path, context.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync(),
+                context.Request.Method, context.Request.QueryString.Value ?? "");
             self!.Webhooks.Enqueue(webhook);
             if (self.AppAnswers.TryGetValue("/" + path, out var answer))
             {
@@ -79,7 +87,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
         });
         await host.StartAsync();
-        self = new EmulatorHost(host, host.Urls.First().TrimEnd('/'), options);
+        self = new EmulatorHost(host, host.Urls.First().TrimEnd('/'), options) { Logs = logs };
         return self;
     }
 
@@ -113,4 +121,5 @@ public sealed class EmulatorHost : IAsyncDisposable
     }
 }
 
-public sealed record ReceivedWebhook(string Path, string Authorization, string Body);
+/// <param name="Query">The query string (with its <c>?</c>): where a GET webhook carries its fields.</param>
+public sealed record ReceivedWebhook(string Path, string Authorization, string Body, string Method = "POST", string Query = "");

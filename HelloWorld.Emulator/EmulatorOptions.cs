@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace HelloWorld.Emulator;
 
 /// <summary>How the emulated Bandwidth account looks: its credentials, its numbers and its Voice application.</summary>
@@ -17,7 +19,7 @@ public sealed class EmulatorOptions
     /// <summary>The Bandwidth number of the emulated account: dialing it reaches the Voice application.</summary>
     public string ApplicationPhoneNumber { get; set; } = "+19195550100";
 
-    /// <summary>The simulated phones: numbers that can dial in and that outbound calls ring.</summary>
+    /// <summary>The simulated phones: the numbers outbound calls can ring, and the phone simulator's choice of caller.</summary>
     public List<string> PhoneNumbers { get; set; } = ["+19195550123", "+19195550124"];
 
     /// <summary>
@@ -56,6 +58,20 @@ public sealed class EmulatorOptions
     /// off, since every phone would otherwise hear every other phone (a cost that grows with the square of the count).
     /// </summary>
     public bool SimulatePhoneAudio { get; set; } = true;
+
+    /// <summary>
+    /// Binds <paramref name="section"/> (the <see cref="SectionName"/> section) onto these options. A configured list
+    /// replaces the default one: the configuration binder on its own appends to a list that already holds items, which
+    /// would keep the default phones beside the configured ones.
+    /// </summary>
+    public void BindConfiguration(IConfiguration section)
+    {
+        if (section.GetSection(nameof(PhoneNumbers)).GetChildren().Any())
+        {
+            PhoneNumbers = [];
+        }
+        section.Bind(this);
+    }
 
     /// <summary>How long a browser may go without ICE consent checks (sent every few seconds) before it counts as gone (RFC 7675).</summary>
     public TimeSpan MediaConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -7,6 +7,7 @@ using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Emulator;
@@ -38,6 +39,24 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<HostAddress>();
         services.AddSingleton<CallEngine>();
+        services.PostConfigure<LoggerFilterOptions>(KeepDeviceTokensOutOfRequestLines);
         return services;
     }
+
+    /// <summary>
+    /// The browser SDK puts the device token in the signaling URL's query (<c>/emulator/device/v3/?token=...</c>), and
+    /// hosting's request lines (Information) print whole URLs, query included. While the emulator is hosted those lines
+    /// stay off, whatever the configuration says: a rule for hosting's category, at Warning, added last for every provider
+    /// any rule names (a provider-specific rule would otherwise win over a general one) and for all providers.
+    /// </summary>
+    private static void KeepDeviceTokensOutOfRequestLines(LoggerFilterOptions options)
+    {
+        foreach (var provider in options.Rules.Select(rule => rule.ProviderName).Append(null).Distinct(StringComparer.Ordinal).ToList())
+        {
+            options.Rules.Add(new LoggerFilterRule(provider, HostingRequestCategory, LogLevel.Warning, null));
+        }
+    }
+
+    /// <summary>Where ASP.NET Core hosting writes "Request starting ..." and "Request finished ...".</summary>
+    internal const string HostingRequestCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 }

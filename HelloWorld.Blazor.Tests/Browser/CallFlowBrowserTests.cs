@@ -31,6 +31,18 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
         }
     }
 
+    private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 30_000 };
+
+    /// <summary>The phone simulator as its user sees it, showing the outbound phone (its first, in a fresh profile).</summary>
+    private async Task<IPage> OpenPhoneSimulatorAsync()
+    {
+        var phone = await _context.NewPageAsync();
+        await phone.GotoAsync(_app.BaseUrl + "/emulator/phone");
+        await Expect(phone.Locator("#my-number")).ToHaveValueAsync(OutboundPhone);
+        await Expect(phone.Locator("#status")).ToHaveTextAsync("Idle");
+        return phone;
+    }
+
     [BrowserFact]
     public async Task PageLoad_ConnectsAndPublishes_WithExactlyOneParticipantInTheSession()
     {
@@ -53,16 +65,19 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
         var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
         await page.WaitUntilPublishingAsync();
 
-        var call = await _app.Control.DialInAsync(Phone);
+        var callId = (string)(await _app.Control.DialInAsync(Phone))["callId"]!;
         await page.WaitForStreamAsync($"Phone {Phone}");
         await Expect(page.Page.Locator(".connected")).ToHaveTextAsync("Hooray! You're connected!");
         await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("In the call");
+        var phoneParticipant = (string?)(await _app.Control.CallAsync(callId))!["participantId"];
+        Assert.NotNull(phoneParticipant);
+        Assert.Contains(await _app.Control.ParticipantsAsync(), p => (string?)p["id"] == phoneParticipant);
 
-        await _app.Control.HangUpAsync((string)call["callId"]!);
+        await _app.Control.HangUpAsync(callId);
 
         await Expect(page.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await EmulatorControl.EventuallyAsync(_app.Control.ParticipantsAsync,
-            participants => participants.All(p => (string?)p["tag"] != "hello-world-phone"), "the phone's participant to be deleted");
+            participants => participants.All(p => (string?)p["id"] != phoneParticipant), "the phone's participant to be deleted");
         await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("Ended (hangup)");
     }
 
@@ -93,6 +108,44 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
         await Expect(page.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await Expect(page.Page.Locator($".phone-calls [data-call-id='{callId}']")).ToContainTextAsync("Ended");
         await Expect(page.Page.Locator(".call-button")).ToBeEnabledAsync();
+    }
+
+    [BrowserFact]
+    public async Task CallButton_RingsThePhoneSimulator_WhoseAnswerButtonPutsThePhoneInTheCall()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        var phone = await OpenPhoneSimulatorAsync();
+
+        await page.Page.ClickAsync(".call-button");
+
+        await Expect(phone.Locator("#status")).ToHaveTextAsync("Incoming call…", Patiently);
+        await Expect(phone.Locator("#peer")).ToHaveTextAsync("from +19195550100");
+        await phone.ClickAsync("#answer");
+        await Expect(phone.Locator("#status")).ToHaveTextAsync("In the call", Patiently);
+        await Expect(phone.Locator("#heard")).ToContainTextAsync("Thank you. Connecting you to your conference now.");
+        await page.WaitForStreamAsync($"Phone {OutboundPhone}");
+        await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("In the call");
+    }
+
+    [BrowserFact]
+    public async Task CallButton_DeclinedOnThePhoneSimulator_EndsTheCallRejected_AndBothPagesShowIt()
+    {
+        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        await page.WaitUntilPublishingAsync();
+        var phone = await OpenPhoneSimulatorAsync();
+        await page.Page.ClickAsync(".call-button");
+        await Expect(phone.Locator("#status")).ToHaveTextAsync("Incoming call…", Patiently);
+
+        await phone.ClickAsync("#decline");
+
+        await Expect(phone.Locator("#status")).ToHaveTextAsync("Idle", Patiently);
+        await Expect(phone.Locator("#log li").First).ToContainTextAsync("ended (rejected)");
+        var call = Assert.Single(await _app.Control.CallsAsync())!;
+        Assert.Equal(("completed", "rejected"), ((string?)call["state"], (string?)call["cause"]));
+        await Expect(page.Page.Locator($".phone-calls [data-call-id='{call["callId"]}']")).ToContainTextAsync("Ended (rejected)", new() { Timeout = 30_000 });
+        await Expect(page.Page.Locator(".call-button")).ToBeEnabledAsync();
+        await Expect(page.RemoteStreams).ToHaveCountAsync(0);
     }
 
     [BrowserFact]

@@ -21,8 +21,21 @@ public sealed class EmulatorControl(HttpClient http, string baseUrl)
 
     public async Task<JsonArray> CallsAsync() => (await GetAsync("calls")).AsArray();
 
-    public async Task<JsonObject?> CallAsync(string callId) =>
-        (await CallsAsync()).OfType<JsonObject>().FirstOrDefault(call => (string?)call["callId"] == callId);
+    /// <summary>One call, or <c>null</c> when the emulator does not know it (404).</summary>
+    public async Task<JsonObject?> CallAsync(string callId)
+    {
+        using var response = await http.GetAsync(Url($"calls/{Uri.EscapeDataString(callId)}"));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new Xunit.Sdk.XunitException($"GET calls/{callId} answered {(int)response.StatusCode}: {text}");
+        }
+        return JsonNode.Parse(text)!.AsObject();
+    }
 
     /// <summary>The emulated API requests served so far: method, path, status, duration.</summary>
     public async Task<IReadOnlyList<JsonObject>> RequestsAsync() => [.. (await GetAsync("requests")).AsArray().OfType<JsonObject>()];

@@ -106,6 +106,49 @@ public sealed class ControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _emulator.Api.PostAsync("/emulator/control/calls/c-nope/hangup", null)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("19195550124")]
+    [InlineData("+0195550124")]
+    [InlineData("+1919555012412345")]
+    [InlineData("Anonymous")]
+    [InlineData("+1 919 555 0124")]
+    public async Task DialIn_FromSomethingThatIsNotAnE164Number_IsRefused(string from)
+    {
+        var response = await _emulator.Api.PostAsync("/emulator/control/calls", Json(new JsonObject { ["from"] = from }.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("E.164", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]);
+        Assert.Empty((await _emulator.Api.GetFromJsonAsync<JsonArray>("/emulator/control/calls"))!);
+    }
+
+    [Fact]
+    public async Task BadRequests_GetALogLine_OnTheControlApiAndTheEmulatedApisAlike()
+    {
+        await _emulator.Api.PostAsync("/emulator/control/calls", Json("""{"from": "nobody"}"""));
+        await _emulator.Api.PostAsync(_emulator.WebRtc("sessions"), Json("{not json"));
+
+        var lines = _emulator.Logs.GetSnapshot().Select(line => line.Message).ToList();
+        Assert.Contains("Control API refused POST /emulator/control/calls with 400", lines);
+        Assert.Contains(lines, line => line.StartsWith($"Emulator answered POST {_emulator.WebRtc("sessions")} with 400", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetCall_AnswersThatCall_Or404()
+    {
+        var first = (await (await _emulator.Api.PostAsync("/emulator/control/calls", Json("""{"from": "+19195550124"}"""))).Content.ReadFromJsonAsync<JsonObject>())!;
+        await _emulator.Api.PostAsync("/emulator/control/calls", Json("""{"from": "+19195550123"}"""));
+
+        var read = await _emulator.Api.GetAsync($"/emulator/control/calls/{first["callId"]}");
+        var missing = await _emulator.Api.GetAsync("/emulator/control/calls/c-nope");
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var call = (await read.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal((string?)first["callId"], (string?)call["callId"]);
+        Assert.Equal("+19195550124", (string?)call["from"]);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("c-nope", (string?)(await missing.Content.ReadFromJsonAsync<JsonObject>())!["error"]);
+    }
+
     private Task<HttpResponseMessage> CreateSession() => _emulator.Api.PostAsync(_emulator.WebRtc("sessions"), Json("{}"));
 
     private async Task AddFault(string rule) =>

@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.Signaling.Sdp;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HelloWorld.Emulator.Tests.Signaling;
 
@@ -37,6 +39,23 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connect_NeverWritesTheDeviceTokenFromTheUrlToTheLog_AtAnyLevel()
+    {
+        var (_, token) = await JoinAsync();
+
+        await using (var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token))
+        {
+            await device.CallAsync("ping");
+        }
+        await Assert.ThrowsAsync<WebSocketException>(() => DeviceClient.ConnectAsync(_emulator.BaseUrl, token + "x"));
+
+        var lines = _emulator.Logs.GetSnapshot();
+        Assert.Contains(lines, line => line.Category == typeof(BrowserDevice).FullName); // the collector does see the connection
+        Assert.DoesNotContain(lines, line => line.Message.Contains(token, StringComparison.Ordinal) ||
+            (line.StructuredState ?? []).Any(pair => pair.Value?.Contains(token, StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
     public async Task Publish_AnswersTheOffer_WithStreamMetadataKeyedByTheMediaStream()
     {
         var (id, token) = await JoinAsync();
@@ -53,6 +72,36 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
         Assert.Equal("microphone", (string?)metadata["alias"]);
         Assert.Equal((string?)result["endpointId"], (string?)metadata["endpointId"]);
         Assert.Contains("a=recvonly", (string)result["sdpAnswer"]!);
+    }
+
+    [Fact]
+    public async Task Publish_ByAnAudioOnlyParticipant_OfAudioAndVideo_AcceptsTheAudio_AndRefusesTheVideo()
+    {
+        var (id, token) = await JoinAsync();
+        await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
+
+        var answer = await OfferAsync(device, RecordedSdp.PublishOfferWithVideo);
+
+        var sdp = SessionDescription.Parse((string)answer["result"]!["sdpAnswer"]!);
+        Assert.False(sdp.Media.Single(m => m.Kind == "audio").IsRejected);
+        Assert.True(sdp.Media.Single(m => m.Kind == "video").IsRejected);
+        Assert.Equal(["AUDIO"], answer["result"]!["streamMetadata"]![MicrophoneStream]!["mediaTypes"]!.AsArray().Select(t => (string?)t));
+        Assert.Contains(_emulator.Logs.GetSnapshot(), line => line.Message == $"Participant {id} may not publish VIDEO: its video m-line (mid 2) is rejected");
+    }
+
+    [Fact]
+    public async Task Publish_ByAParticipantWithoutAudioPermission_RefusesTheAudio_AndPublishesNothing()
+    {
+        var (id, token) = await JoinAsync(permissions: "[]");
+        await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
+
+        var answer = await OfferAsync(device, RecordedSdp.PublishOffer);
+
+        var sdp = SessionDescription.Parse((string)answer["result"]!["sdpAnswer"]!);
+        Assert.True(sdp.Media.Single(m => m.Kind == "audio").IsRejected);
+        Assert.Empty(answer["result"]!["streamMetadata"]!.AsObject());
+        Assert.DoesNotContain(_emulator.Services.GetRequiredService<IStreamDirectory>().PublishedStreams, stream => stream.ParticipantId == id);
+        Assert.Contains(_emulator.Logs.GetSnapshot(), line => line.Message == $"Participant {id} may not publish AUDIO: its audio m-line (mid 1) is rejected");
     }
 
     [Fact]
@@ -157,9 +206,9 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
         return device.CallAsync("answerSdp", new JsonObject { ["sdpAnswer"] = answer });
     }
 
-    private async Task<(string Id, string Token)> JoinAsync()
+    private async Task<(string Id, string Token)> JoinAsync(string permissions = """["AUDIO"]""")
     {
-        var created = await Post(_emulator.WebRtc("participants"), """{"publishPermissions": ["AUDIO"], "deviceApiVersion": "V3"}""");
+        var created = await Post(_emulator.WebRtc("participants"), $$"""{"publishPermissions": {{permissions}}, "deviceApiVersion": "V3"}""");
         var id = (string)created["participant"]!["id"]!;
         await _emulator.Api.PutAsync(_emulator.WebRtc($"sessions/{_session}/participants/{id}"),
             new StringContent($$"""{"sessionId": "{{_session}}"}""", Encoding.UTF8, "application/json"));

@@ -114,7 +114,7 @@ public sealed class PhoneDeviceTests : IAsyncLifetime
     [Fact]
     public void WithSimulatedPhoneAudioOff_ThePhonesStreamIsInTheSession_ButItNeitherSpeaksNorListens()
     {
-        var browser = Join();
+        var browser = Join().Id;
         var heard = PublishBrowserStream("microphone", browser);
         var phone = (PhoneDevice)Devices(simulatePhoneAudio: false).ConnectPhone(Join(), "+19195550123");
         _phones.Add(phone);
@@ -153,27 +153,28 @@ public sealed class PhoneDeviceTests : IAsyncLifetime
     }
 
     private VirtualDevices Devices(bool simulatePhoneAudio) => new(
-        _hub, _relay, Options.Create(new EmulatorOptions { SimulatePhoneAudio = simulatePhoneAudio }), _clock, NullLoggerFactory.Instance);
+        _hub, _relay, Options.Create(new EmulatorOptions { SimulatePhoneAudio = simulatePhoneAudio }), _clock, NullLoggerFactory.Instance,
+        NullLogger<VirtualDevices>.Instance);
 
     private PhoneDevice ConnectPhone()
     {
-        var phone = new PhoneDevice(Join(), "+19195550123", audio: true, _hub, _relay, _clock, NullLogger.Instance);
+        var phone = new PhoneDevice(Join().Id, "+19195550123", audio: true, publish: true, _hub, _relay, _clock, NullLogger.Instance);
         _phones.Add(phone);
         return phone;
     }
 
-    private string Join()
+    private EmulatedParticipant Join()
     {
         var participant = _store.CreateParticipant(["AUDIO"], null, "V3", null);
         _store.AddToSession(_session, participant.Id, new EmulatedSubscriptions(_session, []));
-        return participant.Id;
+        return participant;
     }
 
     /// <summary>A browser's microphone as the relay sees it: plain PCMU packets, written by the test.</summary>
     private IRtpSink PublishBrowserStream(string streamId, string? participantId = null)
     {
         var source = _relay.AddInternalSource(streamId);
-        _hub.Publish(new PublishedStream(streamId, participantId ?? Join(), $"endpoint-{streamId}", null, Pcmu.PayloadType, null));
+        _hub.Publish(new PublishedStream(streamId, participantId ?? Join().Id, $"endpoint-{streamId}", null, Pcmu.PayloadType, null));
         return source;
     }
 

@@ -10,7 +10,7 @@ public sealed class PublishAnswerTests
     [Fact]
     public void Answer_ReceivesTheMicrophoneAsPcmuWithTelephoneEvents_AndNothingElseOfTheOffer()
     {
-        var result = PublishAnswer.Build(SessionDescription.Parse(RecordedSdp.PublishOffer), Transport, 42, 2, mayPublishAudio: true);
+        var result = PublishAnswer.Build(SessionDescription.Parse(RecordedSdp.PublishOffer), Transport, 42, 2, publishPermissions: ["AUDIO"]);
 
         var answer = SessionDescription.Parse(result.Sdp);
         Assert.Equal("0 1", answer.Attribute("group")?["BUNDLE ".Length..]);
@@ -32,25 +32,41 @@ public sealed class PublishAnswerTests
     }
 
     [Fact]
-    public void Answer_RejectsVideo_LeavingItOutOfTheBundle()
+    public void Answer_ForAnAudioOnlyParticipant_RefusesVideo_AsAPermissionMatter_LeavingItOutOfTheBundle()
     {
-        var result = PublishAnswer.Build(SessionDescription.Parse(RecordedSdp.PublishOfferWithVideo), Transport, 42, 2, mayPublishAudio: true);
+        var result = PublishAnswer.Build(SessionDescription.Parse(RecordedSdp.PublishOfferWithVideo), Transport, 42, 2, publishPermissions: ["AUDIO"]);
 
         var answer = SessionDescription.Parse(result.Sdp);
         var video = answer.Media.Single(m => m.Kind == "video");
         Assert.True(video.IsRejected);
         Assert.Equal("2", video.Mid);
         Assert.Equal("0 1", answer.Attribute("group")?["BUNDLE ".Length..]);
+        Assert.False(answer.Media.Single(m => m.Kind == "audio").IsRejected);
         Assert.Single(result.Streams);
-        Assert.Contains("video", Assert.Single(result.Rejected));
+        Assert.Equal(new RefusedMedia("VIDEO", "video", "2"), Assert.Single(result.Refused));
+        Assert.Empty(result.Rejected);
     }
 
     [Fact]
-    public void Answer_ForAParticipantWithoutAudioPermission_RejectsTheMicrophoneToo()
+    public void Answer_ForAParticipantAllowedVideo_StillDoesNotReceiveVideo_BecauseTheEmulatorRelaysAudioOnly()
     {
-        var result = PublishAnswer.Build(SessionDescription.Parse(RecordedSdp.PublishOffer), Transport, 42, 2, mayPublishAudio: false);
+        var result = PublishAnswer.Build(SessionDescription.Parse(RecordedSdp.PublishOfferWithVideo), Transport, 42, 2, publishPermissions: ["AUDIO", "VIDEO"]);
 
-        Assert.True(SessionDescription.Parse(result.Sdp).Media.Single(m => m.Kind == "audio").IsRejected);
+        Assert.True(SessionDescription.Parse(result.Sdp).Media.Single(m => m.Kind == "video").IsRejected);
+        Assert.Empty(result.Refused);
+        Assert.Contains("relays audio only", Assert.Single(result.Rejected));
+        Assert.Single(result.Streams);
+    }
+
+    [Fact]
+    public void Answer_ForAParticipantWithoutAudioPermission_RefusesTheMicrophone()
+    {
+        var result = PublishAnswer.Build(SessionDescription.Parse(RecordedSdp.PublishOffer), Transport, 42, 2, publishPermissions: ["VIDEO"]);
+
+        var answer = SessionDescription.Parse(result.Sdp);
+        Assert.True(answer.Media.Single(m => m.Kind == "audio").IsRejected);
+        Assert.False(answer.Media.Single(m => m.Kind == "application").IsRejected);
         Assert.Empty(result.Streams);
+        Assert.Equal("AUDIO", Assert.Single(result.Refused).MediaType);
     }
 }

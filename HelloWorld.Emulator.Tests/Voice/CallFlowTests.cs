@@ -6,6 +6,7 @@ using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Emulator.Tests.Voice;
 
@@ -52,6 +53,29 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DialIn_HungUpByTheCallerBeforeTheAppAnswers_EndsWithCauseCancel()
+    {
+        var release = new TaskCompletionSource();
+        _emulator.AppAnswers["/incomingCall"] = async (context, _) =>
+        {
+            await release.Task;
+            context.Response.ContentType = "application/xml";
+            await context.Response.WriteAsync("<Response><SpeakSentence>Too late.</SpeakSentence></Response>");
+        };
+        var call = Calls.DialIn(Phone);
+        await _emulator.EventuallyAsync(() => _emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
+
+        Assert.True(Calls.HangUp(call.CallId));
+
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        release.SetResult();
+        Assert.Equal("cancel", call.Cause);
+        Assert.Empty(call.Heard);
+        var disconnect = await _emulator.EventuallyAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
+        Assert.Equal("cancel", (string?)JsonNode.Parse(disconnect!.Body)!["cause"]);
+    }
+
+    [Fact]
     public async Task Webhook_WhenTheAppChallenges_IsSentAgainWithTheCallbackCredentials()
     {
         _emulator.AppAnswers["/incomingCall"] = async (context, _) =>
@@ -91,6 +115,24 @@ public sealed class CallFlowTests : IAsyncLifetime
         await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
         Assert.Equal("callback-error", call.Cause);
         Assert.Single(_emulator.Webhooks, w => w.Path == "/incomingCall");
+    }
+
+    [Fact]
+    public async Task Webhook_ThatTheAppDoesNotAnswerWithinTheCallbackTimeout_FailsTheCallWithCallbackError()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await EmulatorHost.StartAsync(
+            options => options.CallbackTimeout = TimeSpan.FromSeconds(25), services => services.AddSingleton<TimeProvider>(time));
+        emulator.AppAnswers["/incomingCall"] = (context, _) => Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+        var call = emulator.Services.GetRequiredService<CallEngine>().DialIn(Phone);
+        await emulator.EventuallyAsync(() => emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
+
+        time.Advance(TimeSpan.FromSeconds(25)); // the emulator's clock only: the app's handler is still waiting
+
+        await emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
+        Assert.Equal("callback-error", call.Cause);
+        Assert.Contains("no answer within 25 s", call.ErrorMessage);
+        Assert.Equal(0, call.Webhooks.Single(w => w.EventType == "initiate").Status);
     }
 
     [Theory]
@@ -158,6 +200,74 @@ public sealed class CallFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Transfer_OfAParticipantWithoutAudioPermission_JoinsThePhoneToListen_WithoutPublishingItsVoice()
+    {
+        var (participantId, token) = Participant(permissions: []);
+        _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
+
+        var call = Calls.DialIn(Phone);
+
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        var streams = _emulator.Services.GetRequiredService<IStreamDirectory>();
+        Assert.Contains(streams.Devices, device => device.ParticipantId == participantId && device.Kind == "phone");
+        Assert.DoesNotContain(streams.PublishedStreams, stream => stream.ParticipantId == participantId);
+        Assert.Contains(_emulator.Logs.GetSnapshot(), line =>
+            line.Message.Contains($"joins as participant {participantId} without publishing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Transfer_OfAParticipantWithAudioPermission_PublishesThePhonesVoice()
+    {
+        var (participantId, token) = Participant(permissions: ["AUDIO"]);
+        _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
+
+        var call = Calls.DialIn(Phone);
+
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        var published = Assert.Single(_emulator.Services.GetRequiredService<IStreamDirectory>().PublishedStreams, s => s.ParticipantId == participantId);
+        Assert.Equal(["AUDIO"], published.MediaTypes);
+    }
+
+    [Fact]
+    public async Task DeletingThePhonesParticipantWhileThePhoneJoins_EndsItsCall()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(services: services =>
+            services.AddSingleton<IVirtualDevices>(provider => new DeletingWhileJoining(
+                provider.GetRequiredService<WebRtcStore>(), ActivatorUtilities.CreateInstance<VirtualDevices>(provider))));
+        var store = emulator.Services.GetRequiredService<WebRtcStore>();
+        var participant = store.CreateParticipant(["AUDIO"], "phone", "V3", null).Id;
+        emulator.AnswerBxml("/incomingCall", Transfer($"{emulator.Services.GetRequiredService<DeviceTokens>().Issue(participant)};encoding=jwt"));
+
+        var call = emulator.Services.GetRequiredService<CallEngine>().DialIn(Phone);
+
+        await emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        Assert.Equal("hangup", call.Cause);
+        var streams = emulator.Services.GetRequiredService<IStreamDirectory>();
+        await emulator.EventuallyAsync(() => streams.Devices, devices => devices.Count == 0, "the phone to leave");
+    }
+
+    [Fact]
+    public async Task Redirect_OfACallInWebRtc_TakesThePhoneOutOfTheSession_AndRunsTheNewBxml()
+    {
+        var (participantId, token) = Participant();
+        _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
+        _emulator.AnswerBxml("/redirected", """<Response><SpeakSentence>Back on the phone.</SpeakSentence><Pause duration="300"/></Response>""");
+        var call = Calls.DialIn(Phone);
+        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        var streams = _emulator.Services.GetRequiredService<IStreamDirectory>();
+
+        var response = await _emulator.Api.PostAsync(_emulator.Voice($"calls/{call.CallId}"),
+            new StringContent($$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        await _emulator.EventuallyAsync(() => call, c => c.Heard.Contains("Back on the phone."), "the redirect's BXML");
+        Assert.Equal(CallPhase.Answered, call.Phase);
+        Assert.Null(call.ParticipantId);
+        Assert.DoesNotContain(streams.Devices, device => device.ParticipantId == participantId);
+        Assert.DoesNotContain(streams.PublishedStreams, stream => stream.ParticipantId == participantId);
+    }
+
+    [Fact]
     public async Task DeletingThePhonesParticipant_EndsItsCall()
     {
         var (participantId, token) = Participant();
@@ -205,13 +315,23 @@ public sealed class CallFlowTests : IAsyncLifetime
         new CallCallbacks($"{_emulator.BaseUrl}/callAnswered", $"{_emulator.BaseUrl}/callStatus", null, null, "my-tag", TimeSpan.FromSeconds(15), "em-voice-application"),
         TimeSpan.FromSeconds(30));
 
-    private (string ParticipantId, string Token) Participant()
+    private (string ParticipantId, string Token) Participant(IReadOnlyList<string>? permissions = null)
     {
         var store = _emulator.Services.GetRequiredService<WebRtcStore>();
         var session = store.CreateSession("s").Id;
-        var participant = store.CreateParticipant(["AUDIO"], "phone", "V3", null).Id;
+        var participant = store.CreateParticipant(permissions ?? ["AUDIO"], "phone", "V3", null).Id;
         store.AddToSession(session, participant, new EmulatedSubscriptions(session, []));
         return (participant, _emulator.Services.GetRequiredService<DeviceTokens>().Issue(participant));
+    }
+
+    /// <summary>The app deletes the participant just as the phone is being connected as it.</summary>
+    private sealed class DeletingWhileJoining(WebRtcStore store, IVirtualDevices devices) : IVirtualDevices
+    {
+        public IVirtualDevice ConnectPhone(EmulatedParticipant participant, string phoneNumber)
+        {
+            store.DeleteParticipant(participant.Id);
+            return devices.ConnectPhone(participant, phoneNumber);
+        }
     }
 
     private static string Transfer(string uui) =>

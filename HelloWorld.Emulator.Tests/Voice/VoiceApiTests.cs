@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using HelloWorld.Emulator.Voice;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HelloWorld.Emulator.Tests.Voice;
@@ -45,6 +47,14 @@ public sealed class VoiceApiTests : IAsyncLifetime
     [InlineData("""{"to": "+19195550123", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "callbackTimeout": 30}""", "callbackTimeout")]
     [InlineData("""{"to": "+19195550123", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "priority": 9}""", "priority")]
     [InlineData("""{"to": "+19195550123" """, "not valid JSON")]
+    [InlineData("""{"to": "+19195550123", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "answerMethod": "PUT"}""", "answerMethod")]
+    [InlineData("""{"to": "+19195550123", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "disconnectMethod": "get"}""", "disconnectMethod")]
+    [InlineData("""{"to": "+19195550123", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "answerFallbackMethod": "DELETE"}""", "answerFallbackMethod")]
+    [InlineData("""{"to": "+19195550123", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "answerFallbackUrl": "not a url"}""", "Invalid answerFallbackUrl")]
+    [InlineData("""{"to": "+19195550123", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "answerFallbackUrl": "http://b.example/answer", "fallbackUsername": "u", "fallbackPassword": "p"}""", "answerFallbackUrl must use https")]
+    [InlineData("""{"to": "sip:a@b.example", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "uui": "aGVsbG8="}""", "encoding")]
+    [InlineData("""{"to": "sip:a@b.example", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "uui": "aGVsbG8=;encoding=hex"}""", "encoding")]
+    [InlineData("""{"to": "sip:a@b.example", "from": "+19195550100", "applicationId": "em-voice-application", "answerUrl": "https://a.example/answer", "uui": "a.b.c;encoding=jwt,;encoding=base64"}""", "encoding")]
     public async Task CreateCall_BreakingTheSpec_Answers400WithAVoiceApiError(string body, string reason)
     {
         var response = await CreateCall(body);
@@ -55,6 +65,192 @@ public sealed class VoiceApiTests : IAsyncLifetime
         Assert.Contains(reason, (string?)error["description"]);
         Assert.False(string.IsNullOrEmpty((string?)error["id"]));
         Assert.Empty(Calls.Calls);
+    }
+
+    [Fact]
+    public async Task CreateCall_WithAUuiOver350Characters_Answers400()
+    {
+        var uui = new string('a', 338) + ";encoding=jwt"; // 351 characters
+        var body = JsonNode.Parse(CallBody())!.AsObject();
+        body["uui"] = uui;
+
+        var response = await CreateCall(body.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("350", (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["description"]);
+    }
+
+    [Fact]
+    public async Task CreateCall_WithAUuiOfJwtAndBase64Values_IsAccepted()
+    {
+        var body = JsonNode.Parse(CallBody())!.AsObject();
+        body["uui"] = "eyJhbGciOiJIUzI1NiJ9.WyJoaSJd.-znkjYyCkgz4djmHUPSXl9YrJ6Nix_XvmlwKGFh5ERM;encoding=jwt,aGVsbG8gd29ybGQ=;encoding=base64";
+
+        Assert.Equal(HttpStatusCode.Created, (await CreateCall(body.ToJsonString())).StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateCall_EchoesItsFallbackSettings_WithTheFallbackPasswordMasked()
+    {
+        var body = JsonNode.Parse(CallBody())!.AsObject();
+        body["answerFallbackUrl"] = "https://b.example/answer";
+        body["answerFallbackMethod"] = "GET";
+        body["fallbackUsername"] = "fallback-user";
+        body["fallbackPassword"] = "fallback-secret";
+
+        var call = (await (await CreateCall(body.ToJsonString())).Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal("https://b.example/answer", (string?)call["answerFallbackUrl"]);
+        Assert.Equal("GET", (string?)call["answerFallbackMethod"]);
+        Assert.Equal("fallback-user", (string?)call["fallbackUsername"]);
+        Assert.Equal("*****", (string?)call["fallbackPassword"]);
+        Assert.Equal("POST", (string?)call["answerMethod"]);
+    }
+
+    [Theory]
+    [InlineData("calls", "text/plain")]
+    [InlineData("calls", "application/x-www-form-urlencoded")]
+    [InlineData("calls/{callId}", "text/xml")]
+    public async Task AnOperation_WithABodyThatIsNotJson_Answers415WithAVoiceApiError(string path, string contentType)
+    {
+        var callId = await PlaceCallAsync();
+        var body = path == "calls" ? CallBody() : """{"state": "completed"}""";
+
+        var response = await _emulator.Api.PostAsync(_emulator.Voice(path.Replace("{callId}", callId, StringComparison.Ordinal)),
+            new StringContent(body, Encoding.UTF8, contentType));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        await AssertVoiceApiErrorAsync(response);
+        Assert.Single(Calls.Calls);
+        Assert.Equal(CallPhase.Ringing, Calls.Find(callId)!.Phase);
+    }
+
+    [Fact]
+    public async Task CreateCall_WhenRateLimited_Answers429WithRetryAfterAndAVoiceApiError()
+    {
+        var fault = """{"pathPattern": "/calls$", "method": "POST", "status": 429, "retryAfterSeconds": 3, "count": 1}""";
+        await _emulator.Api.PostAsync("/emulator/control/faults", new StringContent(fault, Encoding.UTF8, "application/json"));
+
+        var limited = await CreateCall(CallBody());
+        var next = await CreateCall(CallBody());
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), limited.Headers.RetryAfter?.Delta);
+        await AssertVoiceApiErrorAsync(limited);
+        Assert.Equal(HttpStatusCode.Created, next.StatusCode);
+        Assert.Single(Calls.Calls);
+    }
+
+    [Fact]
+    public async Task CreateCall_WithGetMethods_SendsTheAnswerAndDisconnectWebhooksAsGetsWithTheirFieldsInTheQuery()
+    {
+        _emulator.AnswerBxml("/callAnswered", "<Response><Hangup/></Response>");
+        var body = JsonNode.Parse(CallBody())!.AsObject();
+        body["answerMethod"] = "GET";
+        body["disconnectMethod"] = "GET";
+        var callId = (string)(await (await CreateCall(body.ToJsonString())).Content.ReadFromJsonAsync<JsonObject>())!["callId"]!;
+
+        Calls.Answer(callId);
+
+        var disconnect = await _emulator.EventuallyAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
+        var answer = _emulator.Webhooks.Single(w => w.Path == "/callAnswered");
+        Assert.Equal(("GET", ""), (answer.Method, answer.Body));
+        var answerFields = QueryHelpers.ParseQuery(answer.Query);
+        Assert.Equal("answer", answerFields["eventType"].ToString());
+        Assert.Equal(callId, answerFields["callId"].ToString());
+        Assert.Equal("+19195550123", answerFields["to"].ToString());
+        Assert.Equal("t", answerFields["tag"].ToString());
+        Assert.Equal("GET", disconnect!.Method);
+        Assert.Equal("hangup", QueryHelpers.ParseQuery(disconnect.Query)["cause"].ToString());
+        Assert.Equal("hangup", Calls.Find(callId)!.Cause);
+    }
+
+    [Fact]
+    public async Task CreateCall_WhenTheAnswerUrlFails_SendsTheAnswerWebhookToTheFallbackUrl_WithTheFallbackCredentials()
+    {
+        _emulator.AppAnswers["/callAnswered"] = (context, _) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        };
+        _emulator.AppAnswers["/fallbackAnswered"] = async (context, _) =>
+        {
+            if (context.Request.Headers.Authorization != EmulatorHost.Basic("fallback-user", "fallback-secret").ToString())
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Basic realm=\"app\"";
+                return;
+            }
+            context.Response.ContentType = "application/xml";
+            await context.Response.WriteAsync("<Response><SpeakSentence>From the fallback.</SpeakSentence><Hangup/></Response>");
+        };
+        var body = JsonNode.Parse(CallBody())!.AsObject();
+        body["answerFallbackUrl"] = $"{_emulator.BaseUrl}/fallbackAnswered";
+        body["fallbackUsername"] = "fallback-user";
+        body["fallbackPassword"] = "fallback-secret";
+        var callId = (string)(await (await CreateCall(body.ToJsonString())).Content.ReadFromJsonAsync<JsonObject>())!["callId"]!;
+
+        Calls.Answer(callId);
+
+        var call = await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the call to end");
+        Assert.Equal("hangup", call.Cause);
+        Assert.Equal(["From the fallback."], call.Heard);
+        var answers = call.Webhooks.Where(w => w.EventType == "answer").ToList();
+        Assert.Equal([503, 200], answers.Select(w => w.Status));
+        Assert.EndsWith("/fallbackAnswered", answers[1].Url);
+        Assert.True(answers[1].Authenticated);
+    }
+
+    [Fact]
+    public async Task UpdateCall_Active_RedirectsAnAnsweredCall_ToTheBxmlTheRedirectUrlAnswers_WithTheNewTag()
+    {
+        _emulator.AnswerBxml("/callAnswered", """<Response><SpeakSentence>Please hold.</SpeakSentence><Pause duration="300"/></Response>""");
+        _emulator.AnswerBxml("/redirected", "<Response><SpeakSentence>You were redirected.</SpeakSentence><Hangup/></Response>");
+        var callId = await PlaceCallAsync();
+        Calls.Answer(callId);
+        await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Heard.Count == 1, "the first sentence");
+
+        var response = await UpdateCall(callId, $$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected", "tag": "moved"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var call = await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the redirected call to end");
+        Assert.Equal(["Please hold.", "You were redirected."], call.Heard);
+        Assert.Equal("hangup", call.Cause);
+        var redirect = JsonNode.Parse(_emulator.Webhooks.Single(w => w.Path == "/redirected").Body)!;
+        Assert.Equal("redirect", (string?)redirect["eventType"]);
+        Assert.Equal(callId, (string?)redirect["callId"]);
+        Assert.Equal("moved", (string?)redirect["tag"]);
+        Assert.NotNull(redirect["answerTime"]);
+    }
+
+    [Fact]
+    public async Task UpdateCall_Active_WithRedirectMethodGet_SendsTheRedirectWebhookAsAGet()
+    {
+        _emulator.AnswerBxml("/callAnswered", """<Response><Pause duration="300"/></Response>""");
+        _emulator.AnswerBxml("/redirected", "<Response><Hangup/></Response>");
+        var callId = await PlaceCallAsync();
+        Calls.Answer(callId);
+        await _emulator.EventuallyAsync(() => _emulator.Webhooks.Any(w => w.Path == "/callAnswered"), sent => sent, "the answer webhook");
+
+        await UpdateCall(callId, $$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected", "redirectMethod": "GET"}""");
+
+        await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the redirected call to end");
+        var redirect = _emulator.Webhooks.Single(w => w.Path == "/redirected");
+        Assert.Equal("GET", redirect.Method);
+        Assert.Equal("redirect", QueryHelpers.ParseQuery(redirect.Query)["eventType"].ToString());
+    }
+
+    [Fact]
+    public async Task UpdateCall_Active_OnACallThatStillRings_Answers409()
+    {
+        var callId = await PlaceCallAsync();
+
+        var response = await UpdateCall(callId, $$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected"}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        await AssertVoiceApiErrorAsync(response);
+        Assert.DoesNotContain(_emulator.Webhooks, w => w.Path == "/redirected");
+        Assert.Equal(CallPhase.Ringing, Calls.Find(callId)!.Phase);
     }
 
     [Fact]
@@ -90,7 +286,11 @@ public sealed class VoiceApiTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"state": "completed", "redirectUrl": "https://a.example/redirect"}""")]
+    [InlineData("""{"state": "completed", "redirectMethod": "GET"}""")]
     [InlineData("""{"state": "active"}""")]
+    [InlineData("""{"state": "active", "redirectUrl": "ftp://a.example/redirect"}""")]
+    [InlineData("""{"state": "active", "redirectUrl": "https://a.example/redirect", "redirectMethod": "PATCH"}""")]
+    [InlineData("""{"state": "active", "redirectUrl": "https://a.example/redirect", "redirectFallbackUrl": "nope"}""")]
     [InlineData("""{"state": "paused"}""")]
     [InlineData("""{"state": """)]
     public async Task UpdateCall_WithAnInvalidBody_Answers400(string body)
@@ -99,6 +299,43 @@ public sealed class VoiceApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, (await UpdateCall(callId, body)).StatusCode);
         Assert.Equal(CallPhase.Ringing, Calls.Find(callId)!.Phase);
+    }
+
+    [Theory]
+    [InlineData("calls")]
+    [InlineData("calls/c-00000000-00000000-0000-0000-0000-000000000000")]
+    public async Task AnOperation_WithoutTheApiCredentials_Answers401WithAVoiceApiError(string path)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(_emulator.BaseUrl) };
+        client.DefaultRequestHeaders.Authorization = EmulatorHost.Basic("emulator", "wrong-password");
+
+        var response = await client.PostAsync(_emulator.Voice(path), new StringContent(CallBody(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await AssertVoiceApiErrorAsync(response);
+        Assert.Empty(Calls.Calls);
+    }
+
+    [Theory]
+    [InlineData("calls")]
+    [InlineData("calls/c-00000000-00000000-0000-0000-0000-000000000000")]
+    public async Task AnOperation_OnAnotherAccount_Answers403WithAVoiceApiError(string path)
+    {
+        var response = await _emulator.Api.PostAsync($"/emulator/voice/api/v2/accounts/1234567/{path}",
+            new StringContent(CallBody(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        await AssertVoiceApiErrorAsync(response);
+        Assert.Empty(Calls.Calls);
+    }
+
+    private static async Task AssertVoiceApiErrorAsync(HttpResponseMessage response)
+    {
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.False(string.IsNullOrEmpty((string?)error["type"]), error.ToJsonString());
+        Assert.False(string.IsNullOrEmpty((string?)error["description"]), error.ToJsonString());
+        Assert.False(string.IsNullOrEmpty((string?)error["id"]), error.ToJsonString());
+        Assert.Null(error["message"]);
     }
 
     private async Task<string> PlaceCallAsync() =>

@@ -57,6 +57,101 @@ public sealed class WebRtcApiSpecTests : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty((string?)error["requestId"]));
     }
 
+    /// <summary>webrtc.yml's 11 operations: name, method, path ({s}: a session, {p}: a participant in it) and body.</summary>
+    private static readonly (string Name, string Method, string Path, bool Documents404)[] Operations =
+    [
+        ("createParticipant", "POST", "participants", false),
+        ("getParticipant", "GET", "participants/{p}", true),
+        ("deleteParticipant", "DELETE", "participants/{p}", true),
+        ("createSession", "POST", "sessions", false),
+        ("getSession", "GET", "sessions/{s}", true),
+        ("deleteSession", "DELETE", "sessions/{s}", true),
+        ("listSessionParticipants", "GET", "sessions/{s}/participants", true),
+        ("addParticipantToSession", "PUT", "sessions/{s}/participants/{p}", true),
+        ("removeParticipantFromSession", "DELETE", "sessions/{s}/participants/{p}", true),
+        ("getParticipantSubscriptions", "GET", "sessions/{s}/participants/{p}/subscriptions", true),
+        ("updateParticipantSubscriptions", "PUT", "sessions/{s}/participants/{p}/subscriptions", true),
+    ];
+
+    public static TheoryData<string, int> EveryDocumentedErrorOfEveryOperation()
+    {
+        var cases = new TheoryData<string, int>();
+        foreach (var operation in Operations)
+        {
+            foreach (var status in operation.Documents404 ? new[] { 401, 403, 404, 500 } : [401, 403, 500])
+            {
+                cases.Add(operation.Name, status);
+            }
+        }
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryDocumentedErrorOfEveryOperation))]
+    public async Task EveryOperation_AnswersEachErrorItDocuments_WithTheSpecsErrorBody(string operationName, int status)
+    {
+        var operation = Operations.Single(o => o.Name == operationName);
+        var session = await NewSessionAsync();
+        var participant = await NewParticipantAsync();
+        await Put($"sessions/{session}/participants/{participant}", $$"""{"sessionId": "{{session}}"}""");
+        var path = operation.Path.Replace("{s}", status == 404 ? "no-such-session" : session, StringComparison.Ordinal)
+            .Replace("{p}", status == 404 && !operation.Path.Contains("{s}", StringComparison.Ordinal) ? "no-such-participant" : participant, StringComparison.Ordinal);
+        var url = status == 403 ? $"/emulator/webrtc/v1/accounts/1234567/{path}" : _emulator.WebRtc(path);
+        using var request = new HttpRequestMessage(new HttpMethod(operation.Method), url);
+        if (operation.Method is "POST" or "PUT")
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+        using var client = new HttpClient { BaseAddress = new Uri(_emulator.BaseUrl) };
+        request.Headers.Authorization = status == 401 ? EmulatorHost.Basic("emulator", "wrong-password") : _emulator.Api.DefaultRequestHeaders.Authorization;
+        if (status == 500)
+        {
+            var fault = new JsonObject { ["pathPattern"] = $"^{System.Text.RegularExpressions.Regex.Escape(url)}$", ["method"] = operation.Method, ["status"] = 500, ["count"] = 1 };
+            Assert.Equal(HttpStatusCode.Created, (await _emulator.Api.PostAsync("/emulator/control/faults", new StringContent(fault.ToJsonString(), Encoding.UTF8, "application/json"))).StatusCode);
+        }
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        var error = await Json(response);
+        if (status is 401 or 403)
+        {
+            Assert.False(string.IsNullOrEmpty((string?)error["message"]), error.ToJsonString()); // unauthorizedRequest, forbiddenRequest
+        }
+        else
+        {
+            Assert.False(string.IsNullOrEmpty((string?)error["error"]), error.ToJsonString()); // requestError
+            Assert.False(string.IsNullOrEmpty((string?)error["requestId"]), error.ToJsonString());
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"tag": """)]
+    [InlineData("""{"tag": 42}""")]
+    [InlineData("""["hello-world"]""")]
+    public async Task CreateSession_WithABadBody_Answers400WithARequestError(string body)
+    {
+        var response = await Post("sessions", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await Json(response);
+        Assert.False(string.IsNullOrEmpty((string?)error["error"]));
+        Assert.False(string.IsNullOrEmpty((string?)error["requestId"]));
+    }
+
+    [Fact]
+    public async Task GetSubscriptions_OfAParticipantAddedWithoutAny_Answers200WithAnEmptyObject_Not204()
+    {
+        var session = await NewSessionAsync();
+        var participant = await NewParticipantAsync();
+        await Put($"sessions/{session}/participants/{participant}", null);
+
+        var response = await _emulator.Api.GetAsync(_emulator.WebRtc($"sessions/{session}/participants/{participant}/subscriptions"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{}", (await Json(response)).ToJsonString());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("emulator:wrong-password")]
@@ -129,6 +224,24 @@ public sealed class WebRtcApiSpecTests : IAsyncLifetime
         Assert.Equal([session], listed["sessions"]!.AsArray().Select(s => (string?)s));
         var subscriptions = await Json(await _emulator.Api.GetAsync(_emulator.WebRtc($"sessions/{session}/participants/{participant}/subscriptions")));
         Assert.Equal(session, (string?)subscriptions["sessionId"]);
+    }
+
+    [Fact]
+    public async Task AddParticipantToSession_Twice_ListsItOnce_AndDeletingItLeavesTheSessionUsable()
+    {
+        var session = await NewSessionAsync();
+        var participant = await NewParticipantAsync();
+        await Put($"sessions/{session}/participants/{participant}", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Put($"sessions/{session}/participants/{participant}", $$"""{"sessionId": "{{session}}"}""")).StatusCode);
+
+        var listed = await _emulator.Api.GetAsync(_emulator.WebRtc($"sessions/{session}/participants"));
+        Assert.Equal(participant, (string?)Assert.Single((await Json(listed)).AsArray())!["id"]);
+        Assert.Equal(HttpStatusCode.NoContent, (await _emulator.Api.DeleteAsync(_emulator.WebRtc($"participants/{participant}"))).StatusCode);
+        var afterDelete = await _emulator.Api.GetAsync(_emulator.WebRtc($"sessions/{session}/participants"));
+        Assert.Equal(HttpStatusCode.OK, afterDelete.StatusCode);
+        Assert.Empty((await Json(afterDelete)).AsArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await _emulator.Api.DeleteAsync(_emulator.WebRtc($"sessions/{session}"))).StatusCode);
     }
 
     [Fact]

@@ -73,6 +73,21 @@ public sealed class WebRtcStoreTests
         Assert.Equal(EmulatedSubscriptions.None, left.Subscriptions);
     }
 
+    [Fact]
+    public void AddingAParticipantToItsOwnSessionAgain_OnlyReplacesItsSubscriptions_AndItStaysListedOnce()
+    {
+        var session = _store.CreateSession("s").Id;
+        var participant = Join(session, EmulatedSubscriptions.None);
+
+        Assert.Equal(MembershipResult.Ok, _store.AddToSession(session, participant, new EmulatedSubscriptions(session, [])));
+
+        Assert.Equal([participant], _store.FindSession(session)!.ParticipantIds);
+        Assert.Equal(session, _store.FindParticipant(participant)!.Subscriptions.SessionId);
+        Assert.True(_store.DeleteParticipant(participant));
+        Assert.Empty(_store.SessionParticipants(session)!);
+        Assert.True(_store.DeleteSession(session));
+    }
+
     private string Join(string session, EmulatedSubscriptions subscriptions)
     {
         var participant = _store.CreateParticipant(["AUDIO"], null, "V3", null).Id;

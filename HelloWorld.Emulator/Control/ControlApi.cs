@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using HelloWorld.Emulator.Http;
 using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.Voice;
@@ -6,6 +7,8 @@ using HelloWorld.Emulator.WebRtc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Emulator.Control;
@@ -14,14 +17,18 @@ namespace HelloWorld.Emulator.Control;
 /// The emulator's own API, for tests, the load tool and the phone simulator (documented in CONTROL-API.md): the calls and
 /// what happened to them, the sessions and their streams, the API request log, fault injection, and the simulated phones.
 /// </summary>
-internal static class ControlApi
+internal static partial class ControlApi
 {
     public static void Map(RouteGroupBuilder control)
     {
+        control.AddEndpointFilter(LogRefusalsAsync);
+
         control.MapGet("/phones", (IOptions<EmulatorOptions> options) =>
             ApiResults.Ok(new { applicationPhoneNumber = options.Value.ApplicationPhoneNumber, phones = options.Value.PhoneNumbers }));
 
         control.MapGet("/calls", (CallEngine engine) => ApiResults.Ok(engine.Calls.Select(CallView.Of)));
+        control.MapGet("/calls/{callId}", (string callId, CallEngine engine) =>
+            engine.Find(callId) is { } call ? ApiResults.Ok(CallView.Of(call)) : CallNotFound(callId));
         control.MapPost("/calls", DialInAsync);
         control.MapPost("/calls/{callId}/answer", (string callId, CallEngine engine) => Act(engine, callId, engine.Answer(callId)));
         control.MapPost("/calls/{callId}/decline", (string callId, CallEngine engine) => Act(engine, callId, engine.Decline(callId)));
@@ -50,12 +57,30 @@ internal static class ControlApi
         control.MapGet("/events", ControlEvents.StreamAsync);
     }
 
+    /// <summary>A tool that sends a bad request learns why from the answer; whoever reads the emulator's log, from this line.</summary>
+    private static async ValueTask<object?> LogRefusalsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context).ConfigureAwait(false);
+        if (result is IStatusCodeHttpResult { StatusCode: >= 400 and < 500 and var status })
+        {
+            var request = context.HttpContext.Request;
+            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ControlApi));
+            Log.Refused(logger, request.Method, request.Path, status);
+        }
+        return result;
+    }
+
     private static async Task<IResult> DialInAsync(HttpRequest request, CallEngine engine, IOptions<EmulatorOptions> options)
     {
         var (body, error) = await ApiResults.ReadAsync<DialInBody>(request);
         if (error is not null || string.IsNullOrWhiteSpace(body?.From))
         {
             return Problem(error ?? "Give the calling phone: {\"from\": \"+1...\"}.");
+        }
+        // Any E.164 number may dial in (the load tool dials from thousands); it is what the app's webhooks carry as from.
+        if (!E164().IsMatch(body.From))
+        {
+            return Problem($"Invalid from '{body.From}': use an E.164 number such as +19195550123.");
         }
         if (body.To is { } to && to != options.Value.ApplicationPhoneNumber)
         {
@@ -153,6 +178,15 @@ internal static class ControlApi
 
     private static IResult Problem(string error) =>
         Results.Json(new { error }, ApiResults.Json, statusCode: StatusCodes.Status400BadRequest);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9120, Level = LogLevel.Information, Message = "Control API refused {Method} {Path} with {Status}")]
+        public static partial void Refused(ILogger logger, string method, string path, int status);
+    }
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
+    private static partial Regex E164();
 
     private sealed record DialInBody(string? From, string? To);
 

@@ -1,13 +1,17 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 
 namespace HelloWorld.Emulator.Control;
 
 /// <summary>
 /// Makes the emulated APIs misbehave on purpose: the next N matching requests (or a share of them) answer an error
 /// status, optionally with <c>Retry-After</c>, or are delayed first. How the app's resilience is tested and measured.
+/// A rule with a count leaves the list as soon as its count is used up.
 /// </summary>
-internal sealed class FaultInjector
+internal sealed partial class FaultInjector(ILogger<FaultInjector> logger)
 {
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
+
     private readonly Lock _gate = new();
     private readonly List<ActiveFault> _faults = [];
     private long _nextId;
@@ -25,7 +29,7 @@ internal sealed class FaultInjector
 
     public FaultRule Add(FaultRule rule)
     {
-        var pattern = new Regex(rule.PathPattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        var pattern = new Regex(rule.PathPattern, RegexOptions.CultureInvariant, MatchTimeout);
         lock (_gate)
         {
             var added = rule with { Id = ++_nextId };
@@ -47,25 +51,43 @@ internal sealed class FaultInjector
     {
         lock (_gate)
         {
-            foreach (var fault in _faults)
+            for (var i = 0; i < _faults.Count; i++)
             {
-                if ((fault.Rule.Method is null || fault.Rule.Method.Equals(method, StringComparison.OrdinalIgnoreCase)) &&
-                    fault.Pattern.IsMatch(path) &&
-                    (fault.Rule.Probability is not { } chance || Random.Shared.NextDouble() < chance))
+                var fault = _faults[i];
+                if ((fault.Rule.Method is not null && !fault.Rule.Method.Equals(method, StringComparison.OrdinalIgnoreCase)) ||
+                    !Matches(fault, path) ||
+                    (fault.Rule.Probability is { } chance && Random.Shared.NextDouble() >= chance))
                 {
-                    if (fault.Remaining is { } remaining)
-                    {
-                        if (remaining <= 0)
-                        {
-                            continue;
-                        }
-                        fault.Remaining = remaining - 1;
-                    }
-                    return fault.Rule;
+                    continue;
                 }
+                if (fault.Remaining is { } remaining)
+                {
+                    fault.Remaining = remaining - 1;
+                    if (fault.Remaining <= 0)
+                    {
+                        _faults.RemoveAt(i);
+                    }
+                }
+                return fault.Rule;
             }
-            _faults.RemoveAll(fault => fault.Remaining <= 0);
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A pattern that backtracks past its time limit does not match: the request it was tested on is a real API call,
+    /// which must not fail because of a test's rule.
+    /// </summary>
+    private bool Matches(ActiveFault fault, string path)
+    {
+        try
+        {
+            return fault.Pattern.IsMatch(path);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            Log.PatternTimedOut(logger, fault.Rule.Id, fault.Rule.PathPattern, MatchTimeout.TotalMilliseconds);
+            return false;
         }
     }
 
@@ -74,6 +96,13 @@ internal sealed class FaultInjector
         public FaultRule Rule { get; } = rule;
         public Regex Pattern { get; } = pattern;
         public int? Remaining { get; set; } = remaining;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9110, Level = LogLevel.Warning,
+            Message = "Fault rule {Id}: pathPattern {PathPattern} took longer than {TimeoutMs} ms to match a request path, so the rule was skipped for it")]
+        public static partial void PatternTimedOut(ILogger logger, long id, string pathPattern, double timeoutMs);
     }
 }
 

@@ -9,7 +9,7 @@ namespace HelloWorld.Emulator.Http;
 
 /// <summary>
 /// What Bandwidth checks before any API call: HTTP Basic with the account's API credentials (401 otherwise), and an
-/// account id in the path that belongs to those credentials (403 otherwise).
+/// account id in the path that belongs to those credentials (403 otherwise). Each API answers in its own error shape.
 /// </summary>
 internal sealed partial class ApiGuard(IOptions<EmulatorOptions> options, ILogger<ApiGuard> logger) : IEndpointFilter
 {
@@ -20,13 +20,13 @@ internal sealed partial class ApiGuard(IOptions<EmulatorOptions> options, ILogge
         if (!Authenticated(http.Request, emulator))
         {
             Log.Unauthorized(logger, http.Request.Method, http.Request.Path);
-            return Results.Json(new { message = "Unauthorized" }, ApiResults.Json, statusCode: StatusCodes.Status401Unauthorized);
+            return ApiResults.Error(http.Request.Path, StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized");
         }
         if (http.Request.RouteValues.TryGetValue("accountId", out var accountId) && !Equals(accountId as string, emulator.AccountId))
         {
             Log.WrongAccount(logger, accountId as string ?? "");
-            return Results.Json(new { message = $"The credentials do not give access to account {accountId}." }, ApiResults.Json,
-                statusCode: StatusCodes.Status403Forbidden);
+            return ApiResults.Error(http.Request.Path, StatusCodes.Status403Forbidden, "forbidden",
+                $"The credentials do not give access to account {accountId}.");
         }
         return await next(context).ConfigureAwait(false);
     }

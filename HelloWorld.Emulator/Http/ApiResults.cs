@@ -16,6 +16,18 @@ internal static class ApiResults
 
     public static IResult Created<T>(T body) => Results.Json(body, Json, statusCode: StatusCodes.Status201Created);
 
+    /// <summary>
+    /// An error in the shape the API under <paramref name="path"/> documents: <c>voiceApiError</c> under the Voice API;
+    /// under the WebRTC API <c>unauthorizedRequest</c>/<c>forbiddenRequest</c> (<c>{message}</c>) for 401 and 403 and
+    /// <c>requestError</c> for every other status.
+    /// </summary>
+    public static IResult Error(PathString path, int status, string voiceType, string message) =>
+        IsVoiceApi(path) ? VoiceError(status, voiceType, message)
+        : status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden ? Results.Json(new WebRtcMessage(message), Json, statusCode: status)
+        : WebRtcError(status, message);
+
+    public static bool IsVoiceApi(PathString path) => path.StartsWithSegments("/emulator/voice", StringComparison.Ordinal);
+
     /// <summary>The WebRTC API's <c>requestError</c>: <c>{error, requestId}</c>.</summary>
     public static IResult WebRtcError(int status, string error) =>
         Results.Json(new WebRtcRequestError(error, Guid.NewGuid().ToString()), Json, statusCode: status);
@@ -48,6 +60,8 @@ internal static class ApiResults
     }
 
     private sealed record WebRtcRequestError(string Error, string RequestId);
+
+    private sealed record WebRtcMessage(string Message);
 
     private sealed record VoiceApiError(string Type, string Description, string Id);
 }

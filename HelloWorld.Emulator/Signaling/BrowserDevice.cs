@@ -254,10 +254,11 @@ internal sealed partial class BrowserDevice : IDevice
                 _publishConnection.UpdateRemote(ufrag, fingerprint);
             }
             var transport = Transport(_publishConnection, "passive");
-            answer = PublishAnswer.Build(offer, transport, _sessionId, ++_publishVersion, _participant.MayPublish("AUDIO"));
+            answer = PublishAnswer.Build(offer, transport, _sessionId, ++_publishVersion, _participant.PublishPermissions);
             _offeredStreams = answer.Streams.ToDictionary(
                 stream => stream.StreamId, stream => new Offered(stream, AliasOf(aliases, stream.StreamId)), StringComparer.Ordinal);
         }
+        answer.LogRefusals(_logger, ParticipantId);
         if (answer.Rejected.Count > 0)
         {
             Log.Rejected(_logger, ParticipantId, string.Join(", ", answer.Rejected));

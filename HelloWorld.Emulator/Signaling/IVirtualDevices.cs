@@ -1,3 +1,5 @@
+using HelloWorld.Emulator.WebRtc;
+
 namespace HelloWorld.Emulator.Signaling;
 
 /// <summary>
@@ -6,8 +8,11 @@ namespace HelloWorld.Emulator.Signaling;
 /// </summary>
 internal interface IVirtualDevices
 {
-    /// <summary>Connects a simulated phone as <paramref name="participantId"/>; dispose the result to hang it up.</summary>
-    IVirtualDevice ConnectPhone(string participantId, string phoneNumber);
+    /// <summary>
+    /// Connects a simulated phone as <paramref name="participant"/>; dispose the result to hang it up. The phone publishes
+    /// its voice only if the participant may publish AUDIO; otherwise it joins to listen.
+    /// </summary>
+    IVirtualDevice ConnectPhone(EmulatedParticipant participant, string phoneNumber);
 }
 
 internal interface IVirtualDevice : IAsyncDisposable

@@ -54,7 +54,8 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
     private int _closed;
 
     /// <param name="audio">False: the phone publishes its stream (it is in the session) but neither speaks nor listens.</param>
-    public PhoneDevice(string participantId, string number, bool audio, DeviceHub hub, IMediaRelay relay, TimeProvider clock, ILogger logger)
+    /// <param name="publish">False: the phone only listens (its participant may not publish AUDIO).</param>
+    public PhoneDevice(string participantId, string number, bool audio, bool publish, DeviceHub hub, IMediaRelay relay, TimeProvider clock, ILogger logger)
     {
         ParticipantId = participantId;
         _audio = audio;
@@ -68,8 +69,11 @@ internal sealed partial class PhoneDevice : IDevice, IVirtualDevice
         StreamId = Guid.NewGuid().ToString();
         _voiceOut = relay.AddInternalSource(StreamId);
         hub.Connect(this);
-        hub.Publish(new PublishedStream(StreamId, participantId, $"phone-{participantId}", $"phone {number}", Pcmu.PayloadType, SubscribeOfferTelephoneEvents));
-        _ticker = audio ? clock.CreateTimer(_ => Speak(), null, TimeSpan.Zero, FrameDuration) : null;
+        if (publish)
+        {
+            hub.Publish(new PublishedStream(StreamId, participantId, $"phone-{participantId}", $"phone {number}", Pcmu.PayloadType, SubscribeOfferTelephoneEvents));
+        }
+        _ticker = audio && publish ? clock.CreateTimer(_ => Speak(), null, TimeSpan.Zero, FrameDuration) : null;
         Log.Joined(_logger, number, participantId);
     }
 

@@ -104,14 +104,17 @@ internal sealed partial class CallEngine : IDisposable
         return true;
     }
 
-    /// <summary>The phone's user hangs up.</summary>
+    /// <summary>
+    /// The phone's user hangs up. A caller who gives up before the app answers cancels the call, as Bandwidth reports it.
+    /// </summary>
     public bool HangUp(string callId)
     {
         if (Find(callId) is not { Phase: not CallPhase.Completed } call)
         {
             return false;
         }
-        _ = Guard(call, EndAsync(call, "hangup", null));
+        var cause = call is { Direction: "inbound", Phase: CallPhase.Ringing } ? "cancel" : "hangup";
+        _ = Guard(call, EndAsync(call, cause, null));
         return true;
     }
 
@@ -168,25 +171,69 @@ internal sealed partial class CallEngine : IDisposable
 
     private async Task RunInitiateAsync(EmulatedCall call)
     {
+        var document = call.BeginDocument();
         var webhook = new InitiateWebhook("initiate", _clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From, call.To,
             call.Direction, call.CallId, CallUrl(call), call.StartTime);
-        var answer = await _webhooks.PostAsync(call, call.Callbacks.AnswerUrl, webhook, "initiate", call.Ended.Token);
+        var answer = await _webhooks.SendAsync(call, call.Callbacks.Answer, call.Callbacks.AnswerFallback, webhook, "initiate", document);
         Changed?.Invoke(call);
-        await ExecuteAsync(call, answer);
+        await ExecuteAsync(call, answer, document);
     }
 
     private async Task RunAnswerAsync(EmulatedCall call)
     {
+        var document = call.BeginDocument();
         var webhook = new AnswerWebhook("answer", _clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From, call.To,
-            call.Direction, call.CallId, CallUrl(call), call.StartTime, call.StartTime, call.AnswerTime, call.Callbacks.Tag);
-        var answer = await _webhooks.PostAsync(call, call.Callbacks.AnswerUrl, webhook, "answer", call.Ended.Token);
+            call.Direction, call.CallId, CallUrl(call), call.StartTime, call.StartTime, call.AnswerTime, call.Tag);
+        var answer = await _webhooks.SendAsync(call, call.Callbacks.Answer, call.Callbacks.AnswerFallback, webhook, "answer", document);
         Changed?.Invoke(call);
-        await ExecuteAsync(call, answer);
+        await ExecuteAsync(call, answer, document);
     }
 
-    private async Task ExecuteAsync(EmulatedCall call, WebhookRecord answer)
+    /// <summary>
+    /// updateCall with <c>state: active</c>: the BXML running (or the call's stay in WebRTC) is interrupted, the
+    /// <c>redirect</c> webhook asks the app for new BXML, and that is executed instead.
+    /// </summary>
+    public RedirectResult Redirect(string callId, WebhookTarget target, WebhookTarget? fallback, string? tag)
     {
-        if (call.Ended.IsCancellationRequested)
+        if (Find(callId) is not { Phase: not CallPhase.Completed } call)
+        {
+            return RedirectResult.NotFound;
+        }
+        if (call.Phase == CallPhase.Ringing)
+        {
+            return RedirectResult.NotAnswered;
+        }
+        if (tag is not null)
+        {
+            call.Retag(tag);
+        }
+        _ = Guard(call, RunRedirectAsync(call, target, fallback));
+        return RedirectResult.Redirected;
+    }
+
+    private async Task RunRedirectAsync(EmulatedCall call, WebhookTarget target, WebhookTarget? fallback)
+    {
+        var document = call.BeginDocument();
+        Log.Redirected(_logger, call.CallId, target.Url);
+        if (call.TryLeaveWebRtc(out var device))
+        {
+            Changed?.Invoke(call);
+            if (device is not null)
+            {
+                await device.DisposeAsync();
+            }
+        }
+        var webhook = new RedirectWebhook("redirect", _clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From, call.To,
+            call.Direction, call.CallId, CallUrl(call), call.Direction == "outbound" ? call.StartTime : null, call.StartTime, call.AnswerTime, call.Tag);
+        var answer = await _webhooks.SendAsync(call, target, fallback, webhook, "redirect", document);
+        Changed?.Invoke(call);
+        await ExecuteAsync(call, answer, document);
+    }
+
+    /// <summary>Runs one BXML document until it ends, the call ends, or a redirect replaces it.</summary>
+    private async Task ExecuteAsync(EmulatedCall call, WebhookRecord answer, CancellationToken document)
+    {
+        if (document.IsCancellationRequested)
         {
             return;
         }
@@ -207,7 +254,7 @@ internal sealed partial class CallEngine : IDisposable
         }
         foreach (var verb in verbs)
         {
-            if (call.Ended.IsCancellationRequested)
+            if (document.IsCancellationRequested)
             {
                 return;
             }
@@ -217,24 +264,27 @@ internal sealed partial class CallEngine : IDisposable
                     call.TryMove(CallPhase.Answered, _clock.GetUtcNow());
                     call.Hear(speak.Text);
                     Changed?.Invoke(call);
-                    await WaitAsync(call, SpeakingTimePerCharacter * Math.Min(speak.Text.Length, 150));
+                    await WaitAsync(SpeakingTimePerCharacter * Math.Min(speak.Text.Length, 150), document);
                     break;
                 case Pause pause:
-                    await WaitAsync(call, pause.Duration);
+                    await WaitAsync(pause.Duration, document);
                     break;
                 case Hangup:
                     await EndAsync(call, "hangup", null);
                     return;
                 case Transfer transfer:
-                    await TransferAsync(call, transfer);
+                    await TransferAsync(call, transfer, document);
                     return;
             }
         }
-        await EndAsync(call, "hangup", null); // Bandwidth hangs up when the BXML runs out
+        if (!document.IsCancellationRequested)
+        {
+            await EndAsync(call, "hangup", null); // Bandwidth hangs up when the BXML runs out
+        }
     }
 
     /// <summary>A <c>Transfer</c> to the WebRTC SIP URI: the token names the participant the phone joins as.</summary>
-    private async Task TransferAsync(EmulatedCall call, Transfer transfer)
+    private async Task TransferAsync(EmulatedCall call, Transfer transfer, CancellationToken document)
     {
         if (transfer.SipUris.FirstOrDefault() is not { } sip || !sip.Uri.Equals(_options.WebRtcTransferSipUri, StringComparison.OrdinalIgnoreCase))
         {
@@ -253,17 +303,24 @@ internal sealed partial class CallEngine : IDisposable
             await EndAsync(call, "error", "The transfer's device token is invalid, expired, or its participant is gone.");
             return;
         }
-        if (!call.TryMove(CallPhase.Transferred, _clock.GetUtcNow()))
+        if (!call.TryTransfer(participantId, _clock.GetUtcNow()))
         {
             return;
         }
-        var phoneNumber = call.Direction == "inbound" ? call.From : call.To;
-        var device = _devices.ConnectPhone(participantId, phoneNumber);
-        device.Echo = call.Echo;
-        call.Joined(participantId, device);
-        if (call.Ended.IsCancellationRequested && call.TakeDevice() is { } late)
+        // Read again now that the call names its participant: a deletion from here on finds the call (OnStoreChanged),
+        // and one that came in between is seen here.
+        if (_store.FindParticipant(participantId) is not { } participant)
         {
-            await late.DisposeAsync(); // hung up while joining
+            await EndAsync(call, "hangup", null);
+            return;
+        }
+        var phoneNumber = call.Direction == "inbound" ? call.From : call.To;
+        var device = _devices.ConnectPhone(participant, phoneNumber);
+        device.Echo = call.Echo;
+        call.Joined(device);
+        if ((call.Ended.IsCancellationRequested || document.IsCancellationRequested) && call.TakeDevice() is { } late)
+        {
+            await late.DisposeAsync(); // hung up, redirected, or its participant deleted, while joining
             return;
         }
         Log.Transferred(_logger, call.CallId, participantId);
@@ -287,26 +344,26 @@ internal sealed partial class CallEngine : IDisposable
             _calls.TryRemove(oldest, out _);
         }
         Changed?.Invoke(call);
-        if (call.Callbacks.DisconnectUrl is { } url)
+        if (call.Callbacks.Disconnect is { } target)
         {
             var webhook = new DisconnectWebhook("disconnect", _clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From,
                 call.To, call.CallId, call.Direction, CallUrl(call), call.Direction == "outbound" ? call.StartTime : null, call.StartTime,
-                call.AnswerTime, call.EndTime!.Value, cause, errorMessage, errorMessage is null ? null : Guid.NewGuid().ToString(), call.Callbacks.Tag);
+                call.AnswerTime, call.EndTime!.Value, cause, errorMessage, errorMessage is null ? null : Guid.NewGuid().ToString(), call.Tag);
             // Asynchronous for Bandwidth: the answer is ignored, and a connection error is retried once.
-            var sent = await _webhooks.PostAsync(call, url, webhook, "disconnect", CancellationToken.None);
+            var sent = await _webhooks.SendAsync(call, target, webhook, "disconnect", CancellationToken.None);
             if (sent.Status == 0)
             {
-                await _webhooks.PostAsync(call, url, webhook, "disconnect", CancellationToken.None);
+                await _webhooks.SendAsync(call, target, webhook, "disconnect", CancellationToken.None);
             }
             Changed?.Invoke(call);
         }
     }
 
-    private async Task WaitAsync(EmulatedCall call, TimeSpan duration)
+    private async Task WaitAsync(TimeSpan duration, CancellationToken document)
     {
         try
         {
-            await Task.Delay(duration, _clock, call.Ended.Token);
+            await Task.Delay(duration, _clock, document);
         }
         catch (OperationCanceledException)
         {
@@ -351,7 +408,17 @@ internal sealed partial class CallEngine : IDisposable
         [LoggerMessage(EventId = 9904, Level = LogLevel.Information, Message = "Call {CallId} ended ({Cause}) {ErrorMessage}")]
         public static partial void Ended(ILogger logger, string callId, string cause, string errorMessage);
 
+        [LoggerMessage(EventId = 9906, Level = LogLevel.Information, Message = "Call {CallId} redirected to {Url}")]
+        public static partial void Redirected(ILogger logger, string callId, string url);
+
         [LoggerMessage(EventId = 9905, Level = LogLevel.Error, Message = "Call {CallId}: its flow failed")]
         public static partial void FlowFailed(ILogger logger, string callId, Exception exception);
     }
+}
+
+internal enum RedirectResult
+{
+    Redirected,
+    NotFound,
+    NotAnswered,
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Serialization;
 
 namespace HelloWorld.Emulator.Voice;
 
@@ -8,6 +9,9 @@ internal sealed class EmulatedCall
     private readonly Lock _gate = new();
     private readonly List<string> _heard = [];
     private readonly List<WebhookRecord> _webhooks = [];
+    private CancellationTokenSource? _document;
+    private bool _retagged;
+    private string? _tag;
 
     public EmulatedCall(string direction, string from, string to, DateTimeOffset now)
     {
@@ -49,6 +53,18 @@ internal sealed class EmulatedCall
 
     /// <summary>Set once the call ends; completes what waits for the end (the ring timer, BXML execution).</summary>
     public CancellationTokenSource Ended { get; } = new();
+
+    /// <summary>The call's tag as webhooks carry it: createCall's, until an updateCall sets or clears it.</summary>
+    public string? Tag
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retagged ? _tag : Callbacks.Tag;
+            }
+        }
+    }
 
     public IReadOnlyList<string> Heard
     {
@@ -107,11 +123,77 @@ internal sealed class EmulatedCall
         return true;
     }
 
-    public void Joined(string participantId, Signaling.IVirtualDevice device)
+    /// <summary>
+    /// Moves the call into WebRTC as <paramref name="participantId"/>: both at once, so whoever sees the call transferred
+    /// also sees whose participant it is (a deletion of that participant must find the call). False when it already ended.
+    /// </summary>
+    public bool TryTransfer(string participantId, DateTimeOffset now)
     {
         lock (_gate)
         {
+            if (Phase is CallPhase.Completed or CallPhase.Transferred)
+            {
+                return false;
+            }
+            Phase = CallPhase.Transferred;
             ParticipantId = participantId;
+            AnswerTime ??= now;
+            return true;
+        }
+    }
+
+    /// <summary>An empty tag clears it, as updateCall's <c>tag=""</c> does.</summary>
+    public void Retag(string tag)
+    {
+        lock (_gate)
+        {
+            _retagged = true;
+            _tag = tag.Length == 0 ? null : tag;
+        }
+    }
+
+    /// <summary>
+    /// Starts a new BXML document (an answer, or a redirect's): the one running is interrupted, as Bandwidth interrupts
+    /// the current verb when a call is redirected. The token ends with this document or with the call.
+    /// </summary>
+    public CancellationToken BeginDocument()
+    {
+        var document = CancellationTokenSource.CreateLinkedTokenSource(Ended.Token);
+        CancellationTokenSource? previous;
+        lock (_gate)
+        {
+            previous = _document;
+            _document = document;
+        }
+        previous?.Cancel();
+        return document.Token;
+    }
+
+    /// <summary>
+    /// A redirected call leaves WebRTC: back to answered, without its participant; the caller disposes the device it
+    /// gets. False when the call is not in WebRTC.
+    /// </summary>
+    public bool TryLeaveWebRtc(out Signaling.IVirtualDevice? device)
+    {
+        lock (_gate)
+        {
+            device = null;
+            if (Phase != CallPhase.Transferred)
+            {
+                return false;
+            }
+            Phase = CallPhase.Answered;
+            ParticipantId = null;
+            device = Device;
+            Device = null;
+            return true;
+        }
+    }
+
+    public void Joined(Signaling.IVirtualDevice device)
+    {
+        lock (_gate)
+        {
             Device = device;
         }
     }
@@ -154,12 +236,29 @@ internal enum CallPhase
     Completed,
 }
 
+/// <summary>Where a call's webhooks go and how: createCall's settings, or the Voice application's for a dial-in.</summary>
 /// <param name="AnswerUrl">Where the synchronous webhook (initiate or answer) goes.</param>
 /// <param name="DisconnectUrl">Where the disconnect webhook goes; <c>null</c> means none.</param>
+/// <param name="AnswerFallbackUrl">Where the synchronous webhook goes again when <paramref name="AnswerUrl"/> fails.</param>
 internal sealed record CallCallbacks(
-    string AnswerUrl, string? DisconnectUrl, string? Username, string? Password, string? Tag, TimeSpan Timeout, string ApplicationId);
+    string AnswerUrl, string? DisconnectUrl, string? Username, string? Password, string? Tag, TimeSpan Timeout, string ApplicationId,
+    string AnswerMethod = "POST", string DisconnectMethod = "POST",
+    string? AnswerFallbackUrl = null, string AnswerFallbackMethod = "POST", string? FallbackUsername = null, string? FallbackPassword = null)
+{
+    public WebhookTarget Answer => new(AnswerUrl, AnswerMethod, Username, Password);
 
+    public WebhookTarget? AnswerFallback => AnswerFallbackUrl is null ? null : new(AnswerFallbackUrl, AnswerFallbackMethod, FallbackUsername, FallbackPassword);
+
+    public WebhookTarget? Disconnect => DisconnectUrl is null ? null : new(DisconnectUrl, DisconnectMethod, Username, Password);
+}
+
+/// <param name="Method"><c>POST</c> or <c>GET</c>.</param>
 /// <param name="Status">The HTTP status the app answered, 0 when it did not answer.</param>
 /// <param name="Bxml">The BXML the app answered to a synchronous webhook.</param>
 internal sealed record WebhookRecord(
-    string EventType, string Url, int Status, double DurationMs, DateTimeOffset At, bool Authenticated, string? Bxml, string? Error);
+    string EventType, string Url, string Method, int Status, double DurationMs, DateTimeOffset At, bool Authenticated, string? Bxml, string? Error)
+{
+    /// <summary>No answer, or not a 2xx one: what makes Bandwidth try the fallback URL.</summary>
+    [JsonIgnore]
+    public bool Failed => Status is < 200 or > 299;
+}

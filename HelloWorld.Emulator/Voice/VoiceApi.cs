@@ -8,7 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Emulator.Voice;
 
-/// <summary>The two Voice API operations the app uses, validated as <c>voice.yml</c> says: <c>createCall</c> and <c>updateCall</c>.</summary>
+/// <summary>
+/// The two Voice API operations the app uses, validated as <c>voice.yml</c> says: <c>createCall</c> and <c>updateCall</c>
+/// (<c>completed</c> ends the call; <c>active</c> redirects it to new BXML).
+/// </summary>
 internal static partial class VoiceApi
 {
     private static readonly string[] AnonymousCallers = ["Restricted", "Anonymous", "Private", "Unavailable"];
@@ -22,6 +25,10 @@ internal static partial class VoiceApi
 
     private static async Task<IResult> CreateCallAsync(HttpRequest request, CallEngine engine, IOptions<EmulatorOptions> options)
     {
+        if (!request.HasJsonContentType())
+        {
+            return UnsupportedMediaType(request);
+        }
         var (body, error) = await ApiResults.ReadAsync<CreateCallBody>(request);
         if (error is not null || body is null)
         {
@@ -33,42 +40,79 @@ internal static partial class VoiceApi
             return Invalid(problem);
         }
         var callbackTimeout = TimeSpan.FromSeconds(body.CallbackTimeout ?? 15);
-        var call = engine.PlaceCall(body.From!, body.To!,
-            new CallCallbacks(body.AnswerUrl!, body.DisconnectUrl, body.Username, body.Password, body.Tag, callbackTimeout, body.ApplicationId!),
-            TimeSpan.FromSeconds(body.CallTimeout ?? 30));
+        var callbacks = new CallCallbacks(body.AnswerUrl!, body.DisconnectUrl, body.Username, body.Password, body.Tag, callbackTimeout, body.ApplicationId!,
+            body.AnswerMethod ?? "POST", body.DisconnectMethod ?? "POST",
+            body.AnswerFallbackUrl, body.AnswerFallbackMethod ?? "POST", body.FallbackUsername, body.FallbackPassword);
+        var call = engine.PlaceCall(body.From!, body.To!, callbacks, TimeSpan.FromSeconds(body.CallTimeout ?? 30));
         var callUrl = $"{request.Scheme}://{request.Host}/emulator/voice/api/v2/accounts/{emulator.AccountId}/calls/{call.CallId}";
         request.HttpContext.Response.Headers.Location = callUrl;
         return ApiResults.Created(new CreateCallResponse(
             body.ApplicationId!, emulator.AccountId, call.CallId, call.To, call.From, call.StartTime, callUrl, body.CallTimeout ?? 30,
-            callbackTimeout.TotalSeconds, body.Tag, body.AnswerMethod ?? "POST", body.AnswerUrl!, body.DisconnectMethod ?? "POST",
-            body.DisconnectUrl, body.Username, body.Password is null ? null : "*****", body.Priority ?? 5));
+            callbackTimeout.TotalSeconds, body.Tag, callbacks.AnswerMethod, body.AnswerUrl!, callbacks.AnswerFallbackMethod, body.AnswerFallbackUrl,
+            callbacks.DisconnectMethod, body.DisconnectUrl, body.Username, Masked(body.Password), body.FallbackUsername, Masked(body.FallbackPassword),
+            body.Priority ?? 5));
     }
+
+    private static string? Masked(string? secret) => secret is null ? null : "*****";
 
     private static async Task<IResult> UpdateCallAsync(string callId, HttpRequest request, CallEngine engine)
     {
+        if (!request.HasJsonContentType())
+        {
+            return UnsupportedMediaType(request);
+        }
         var (body, error) = await ApiResults.ReadAsync<UpdateCallBody>(request);
         if (error is not null || body is null)
         {
             return Invalid(error ?? "The request needs an updateCall body.");
         }
+        if (Problem(body) is { } problem)
+        {
+            return Invalid(problem);
+        }
+        if (body.State == "completed")
+        {
+            return engine.Complete(callId) ? Results.Ok() : CallNotFound(callId);
+        }
+        var redirect = new WebhookTarget(body.RedirectUrl!, body.RedirectMethod ?? "POST", body.Username, body.Password);
+        var fallback = body.RedirectFallbackUrl is null ? null
+            : new WebhookTarget(body.RedirectFallbackUrl, body.RedirectFallbackMethod ?? "POST", body.FallbackUsername, body.FallbackPassword);
+        return engine.Redirect(callId, redirect, fallback, body.Tag) switch
+        {
+            RedirectResult.Redirected => Results.Ok(),
+            RedirectResult.NotAnswered => ApiResults.VoiceError(StatusCodes.Status409Conflict, "conflict",
+                $"Call {callId} has not been answered yet; only an answered call can be redirected."),
+            _ => CallNotFound(callId),
+        };
+    }
+
+    /// <summary>The first rule of <c>updateCall</c> the body breaks, or <c>null</c>.</summary>
+    private static string? Problem(UpdateCallBody body)
+    {
         var state = body.State ?? "active";
         if (state is not ("active" or "completed"))
         {
-            return Invalid($"Invalid state '{state}': use active or completed.");
+            return $"Invalid state '{state}': use active or completed.";
         }
-        if (state == "completed" && (body.RedirectUrl is not null || body.Tag is not null))
+        if (state == "completed")
         {
-            return Invalid("redirectUrl and tag are not allowed when state is completed.");
+            return body.RedirectUrl is not null || body.RedirectMethod is not null || body.Tag is not null
+                ? "redirectUrl, redirectMethod and tag are not allowed when state is completed."
+                : null;
         }
-        if (state == "active")
+        if (body.RedirectUrl is null)
         {
-            return Invalid(body.RedirectUrl is null
-                ? "redirectUrl is required when state is active."
-                : "The emulator does not execute redirects; only state completed is emulated.");
+            return "redirectUrl is required when state is active.";
         }
-        return engine.Complete(callId)
-            ? Results.Ok()
-            : ApiResults.VoiceError(StatusCodes.Status404NotFound, "not-found", $"Call {callId} was not found or is no longer active.");
+        return UrlProblem("redirectUrl", body.RedirectUrl) ?? UrlProblem("redirectFallbackUrl", body.RedirectFallbackUrl)
+            ?? MethodProblem("redirectMethod", body.RedirectMethod) ?? MethodProblem("redirectFallbackMethod", body.RedirectFallbackMethod)
+            ?? body switch
+            {
+                { Tag.Length: > 256 } => "tag must be at most 256 characters.",
+                { Username.Length: > 1024 } or { Password.Length: > 1024 } or { FallbackUsername.Length: > 1024 } or { FallbackPassword.Length: > 1024 } =>
+                    "username, password, fallbackUsername and fallbackPassword must be at most 1024 characters.",
+                _ => null,
+            };
     }
 
     /// <summary>The first rule of <c>createCall</c> the body breaks, or <c>null</c>.</summary>
@@ -90,20 +134,24 @@ internal static partial class VoiceApi
         {
             return $"Application {body.ApplicationId} does not exist on the account.";
         }
-        foreach (var (name, url) in new[] { ("answerUrl", body.AnswerUrl), ("disconnectUrl", body.DisconnectUrl) })
+        if ((UrlProblem("answerUrl", body.AnswerUrl) ?? UrlProblem("answerFallbackUrl", body.AnswerFallbackUrl) ?? UrlProblem("disconnectUrl", body.DisconnectUrl))
+            is { } urlProblem)
         {
-            if (url is not null && (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
-            {
-                return $"Invalid {name}: only absolute http and https URLs of at most 2048 characters are allowed.";
-            }
+            return urlProblem;
         }
         if ((body.Username is not null || body.Password is not null) && !AllowsCredentials(new Uri(body.AnswerUrl)))
         {
             return "answerUrl must use https when username and password are given.";
         }
-        if (body.AnswerMethod is not (null or "POST") || body.DisconnectMethod is not (null or "POST"))
+        if ((body.FallbackUsername is not null || body.FallbackPassword is not null) && body.AnswerFallbackUrl is not null &&
+            !AllowsCredentials(new Uri(body.AnswerFallbackUrl)))
         {
-            return "The emulator delivers webhooks with POST only.";
+            return "answerFallbackUrl must use https when fallbackUsername and fallbackPassword are given.";
+        }
+        if ((MethodProblem("answerMethod", body.AnswerMethod) ?? MethodProblem("answerFallbackMethod", body.AnswerFallbackMethod)
+             ?? MethodProblem("disconnectMethod", body.DisconnectMethod) ?? UuiProblem(body.Uui)) is { } problem)
+        {
+            return problem;
         }
         return body switch
         {
@@ -112,9 +160,45 @@ internal static partial class VoiceApi
             { Tag.Length: > 256 } => "tag must be at most 256 characters.",
             { DisplayName.Length: > 256 } => "displayName must be at most 256 characters.",
             { Priority: < 1 or > 5 } => "priority must be between 1 and 5.",
-            { Username.Length: > 1024 } or { Password.Length: > 1024 } => "username and password must be at most 1024 characters.",
+            { Username.Length: > 1024 } or { Password.Length: > 1024 } or { FallbackUsername.Length: > 1024 } or { FallbackPassword.Length: > 1024 } =>
+                "username, password, fallbackUsername and fallbackPassword must be at most 1024 characters.",
             _ => null,
         };
+    }
+
+    private static string? UrlProblem(string name, string? url) =>
+        url is not null && (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            ? $"Invalid {name}: only absolute http and https URLs of at most 2048 characters are allowed."
+            : null;
+
+    /// <summary>voice.yml's callbackMethodEnum and redirectMethodEnum: GET or POST (the emulator sends both).</summary>
+    private static string? MethodProblem(string name, string? method) =>
+        method is null or "GET" or "POST" ? null : $"Invalid {name} '{method}': use GET or POST.";
+
+    /// <summary>
+    /// createCall's <c>uui</c>: comma-separated User-To-User values, each ending with an <c>encoding</c> parameter of
+    /// <c>jwt</c> or <c>base64</c> (RFC 7433), 350 characters at most in all.
+    /// </summary>
+    private static string? UuiProblem(string? uui)
+    {
+        if (uui is null)
+        {
+            return null;
+        }
+        if (uui.Length > 350)
+        {
+            return "uui must be at most 350 characters, parameters and separators included.";
+        }
+        foreach (var header in uui.Split(','))
+        {
+            var semicolon = header.LastIndexOf(';');
+            var encoding = semicolon < 0 ? "" : header[(semicolon + 1)..].Trim();
+            if (semicolon <= 0 || encoding is not ("encoding=jwt" or "encoding=base64"))
+            {
+                return $"Invalid uui value '{header}': each value needs its data and an encoding parameter, encoding=jwt or encoding=base64.";
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -127,18 +211,29 @@ internal static partial class VoiceApi
 
     private static IResult Invalid(string description) => ApiResults.VoiceError(StatusCodes.Status400BadRequest, "validation", description);
 
+    private static IResult CallNotFound(string callId) =>
+        ApiResults.VoiceError(StatusCodes.Status404NotFound, "not-found", $"Call {callId} was not found or is no longer active.");
+
+    private static IResult UnsupportedMediaType(HttpRequest request) =>
+        ApiResults.VoiceError(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
+            $"The body must be JSON (Content-Type: application/json), not '{request.ContentType ?? "none"}'.");
+
     [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
     private static partial Regex E164();
 
     private sealed record CreateCallBody(
         string? To, string? From, string? DisplayName, string? Uui, string? ApplicationId, string? AnswerUrl, string? AnswerMethod,
-        string? Username, string? Password, string? AnswerFallbackUrl, string? DisconnectUrl, string? DisconnectMethod,
-        double? CallTimeout, double? CallbackTimeout, int? Priority, string? Tag);
+        string? Username, string? Password, string? AnswerFallbackUrl, string? AnswerFallbackMethod, string? FallbackUsername,
+        string? FallbackPassword, string? DisconnectUrl, string? DisconnectMethod, double? CallTimeout, double? CallbackTimeout, int? Priority,
+        string? Tag);
 
     private sealed record CreateCallResponse(
         string ApplicationId, string AccountId, string CallId, string To, string From, DateTimeOffset EnqueuedTime, string CallUrl,
-        double CallTimeout, double CallbackTimeout, string? Tag, string AnswerMethod, string AnswerUrl, string DisconnectMethod,
-        string? DisconnectUrl, string? Username, string? Password, int Priority);
+        double CallTimeout, double CallbackTimeout, string? Tag, string AnswerMethod, string AnswerUrl, string AnswerFallbackMethod,
+        string? AnswerFallbackUrl, string DisconnectMethod, string? DisconnectUrl, string? Username, string? Password, string? FallbackUsername,
+        string? FallbackPassword, int Priority);
 
-    private sealed record UpdateCallBody(string? State, string? RedirectUrl, string? RedirectMethod, string? Tag);
+    private sealed record UpdateCallBody(
+        string? State, string? RedirectUrl, string? RedirectMethod, string? Username, string? Password, string? RedirectFallbackUrl,
+        string? RedirectFallbackMethod, string? FallbackUsername, string? FallbackPassword, string? Tag);
 }

@@ -9,7 +9,6 @@ namespace HelloWorld.Emulator.WebRtc;
 /// <summary>The WebRTC HTTP API of <c>webrtc.yml</c>: every operation, with its bodies and status codes.</summary>
 internal static class WebRtcApi
 {
-    private static readonly string[] PublishPermissions = ["AUDIO", "VIDEO"];
     private static readonly string[] DeviceApiVersions = ["V3"];
 
     public static void Map(RouteGroupBuilder api)
@@ -38,7 +37,7 @@ internal static class WebRtcApi
             return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, error ?? "Missing body.");
         }
         var permissions = body.PublishPermissions ?? [];
-        if (permissions.FirstOrDefault(p => !PublishPermissions.Contains(p)) is { } badPermission)
+        if (permissions.FirstOrDefault(p => !PublishPermission.All.Contains(p)) is { } badPermission)
         {
             return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, $"Invalid publishPermissions value '{badPermission}': use AUDIO or VIDEO.");
         }
@@ -76,6 +75,9 @@ internal static class WebRtcApi
     private static IResult DeleteSession(string sessionId, WebRtcStore store) =>
         store.DeleteSession(sessionId) ? Results.NoContent() : SessionNotFound(sessionId);
 
+    // webrtc.yml lists 204 beside 200 for this operation and for getParticipantSubscriptions without saying when it
+    // applies. The 200 schemas hold the empty cases (an empty array; "returns as an empty object" for subscriptions), and
+    // a client reading a 200 copes with them, while a 204 it did not expect would break it: the emulator always answers 200.
     private static IResult ListSessionParticipants(string sessionId, WebRtcStore store) =>
         store.SessionParticipants(sessionId) is { } participants
             ? ApiResults.Ok(participants.Select(ParticipantBody.From).ToList())
@@ -94,6 +96,7 @@ internal static class WebRtcApi
     private static IResult RemoveParticipantFromSession(string sessionId, string participantId, WebRtcStore store) =>
         Membership(store.RemoveFromSession(sessionId, participantId), sessionId, participantId);
 
+    /// <summary>Always 200, never the spec's unexplained 204: see <see cref="ListSessionParticipants"/>.</summary>
     private static IResult GetSubscriptions(string sessionId, string participantId, WebRtcStore store)
     {
         var (result, subscriptions) = store.GetSubscriptions(sessionId, participantId);

@@ -146,9 +146,13 @@ internal sealed class WebRtcStore(TimeProvider timeProvider)
             {
                 return MembershipResult.InAnotherSession;
             }
-            participant.SessionId = sessionId;
+            if (participant.SessionId is null)
+            {
+                // Members is a list (listing keeps join order), so a second add must not append the participant again.
+                session.Members.Add(participantId);
+                participant.SessionId = sessionId;
+            }
             participant.Subscriptions = subscriptions;
-            session.Members.Add(participantId);
         }
         Raise(new WebRtcChange(WebRtcChangeKind.MembershipChanged, participantId, sessionId));
         return MembershipResult.Ok;
@@ -266,6 +270,15 @@ internal sealed record EmulatedParticipant(
     DateTimeOffset CreatedAt)
 {
     public bool MayPublish(string mediaType) => PublishPermissions.Contains(mediaType, StringComparer.Ordinal);
+}
+
+/// <summary>The values of <c>webrtc.yml</c>'s <c>publishPermissionsEnum</c>.</summary>
+internal static class PublishPermission
+{
+    public const string Audio = "AUDIO";
+    public const string Video = "VIDEO";
+
+    public static IReadOnlyList<string> All { get; } = [Audio, Video];
 }
 
 internal sealed record EmulatedSession(string Id, string? Tag, IReadOnlyList<string> ParticipantIds, DateTimeOffset CreatedAt);

@@ -16,7 +16,7 @@ public static partial class EmulationExtensions
         var emulatorSettings = builder.Configuration.GetSection(EmulatorOptions.SectionName);
         builder.Services.AddBandwidthEmulator(emulator =>
         {
-            emulatorSettings.Bind(emulator);
+            emulator.BindConfiguration(emulatorSettings);
             if (!string.IsNullOrEmpty(configured.PhoneNumber))
             {
                 emulator.ApplicationPhoneNumber = configured.PhoneNumber;

@@ -1,33 +1,57 @@
 using System.Globalization;
+using HelloWorld.Emulator.WebRtc;
+using Microsoft.Extensions.Logging;
 
 namespace HelloWorld.Emulator.Signaling.Sdp;
 
 /// <summary>
 /// The emulator's answer to a browser's publish offer: the data channel accepted, each audio m-line received as PCMU
-/// with telephone-events and no header extensions (the relay forwards packets as they are), anything else rejected —
-/// video included: the emulator relays audio only, and an AUDIO-only participant may not publish video anyway.
+/// with telephone-events and no header extensions (the relay forwards packets as they are), and everything else rejected
+/// (port 0), for one of two reasons kept apart:
+/// <list type="bullet">
+/// <item>Refused: the participant's publish permissions do not include the m-line's media type (AUDIO for audio, VIDEO
+/// for video). This is the platform's enforcement, whatever the emulator could receive.</item>
+/// <item>Not received: the participant may publish it, but the emulator cannot take it: video (the emulator relays audio
+/// only), audio without PCMU, or any other kind of m-line.</item>
+/// </list>
 /// </summary>
 internal static class PublishAnswer
 {
     public const int SctpPort = 5000;
 
-    public static PublishAnswerResult Build(SessionDescription offer, TransportDescription transport, long sessionId, long version, bool mayPublishAudio)
+    public static PublishAnswerResult Build(
+        SessionDescription offer, TransportDescription transport, long sessionId, long version, IReadOnlyCollection<string> publishPermissions)
     {
         var accepted = new List<string>();
         var streams = new List<OfferedStream>();
-        var rejected = new List<string>();
+        var notReceived = new List<string>();
+        var refused = new List<RefusedMedia>();
         var sections = new List<Action<SdpWriter, bool>>();
 
         foreach (var media in offer.Media)
         {
             var mid = media.Mid ?? sections.Count.ToString(CultureInfo.InvariantCulture);
-            if (media.Kind == "application" && !media.IsRejected)
+            var mediaType = media.Kind switch
+            {
+                "audio" => PublishPermission.Audio,
+                "video" => PublishPermission.Video,
+                _ => null,
+            };
+            if (media.IsRejected)
+            {
+                sections.Add((sdp, _) => WriteRejected(sdp, media, mid)); // the browser's own choice: nothing to refuse
+            }
+            else if (media.Kind == "application")
             {
                 accepted.Add(mid);
                 sections.Add((sdp, first) => WriteApplication(sdp, transport, mid, first));
             }
-            else if (media.Kind == "audio" && !media.IsRejected && mayPublishAudio &&
-                     media.RtpMaps.FirstOrDefault(map => map.Is("PCMU", 8000)) is { } pcmu)
+            else if (mediaType is not null && !publishPermissions.Contains(mediaType))
+            {
+                refused.Add(new RefusedMedia(mediaType, media.Kind, mid));
+                sections.Add((sdp, _) => WriteRejected(sdp, media, mid));
+            }
+            else if (mediaType == PublishPermission.Audio && media.RtpMaps.FirstOrDefault(map => map.Is("PCMU", 8000)) is { } pcmu)
             {
                 var dtmf = media.RtpMaps.FirstOrDefault(map => map.Is("telephone-event", 8000));
                 accepted.Add(mid);
@@ -39,7 +63,12 @@ internal static class PublishAnswer
             }
             else
             {
-                rejected.Add($"{media.Kind} (mid {mid})");
+                notReceived.Add(mediaType switch
+                {
+                    PublishPermission.Video => $"video (mid {mid}): permitted, but the emulator relays audio only",
+                    PublishPermission.Audio => $"audio (mid {mid}): no PCMU offered",
+                    _ => $"{media.Kind} (mid {mid}): not a media type the emulator receives",
+                });
                 sections.Add((sdp, _) => WriteRejected(sdp, media, mid));
             }
         }
@@ -59,7 +88,7 @@ internal static class PublishAnswer
             sections[i](answer, isAccepted && firstAccepted);
             firstAccepted &= !isAccepted;
         }
-        return new PublishAnswerResult(answer.ToString(), streams, rejected);
+        return new PublishAnswerResult(answer.ToString(), streams, notReceived, refused);
     }
 
     private static void WriteApplication(SdpWriter sdp, TransportDescription transport, string mid, bool withCandidate)
@@ -94,4 +123,27 @@ internal static class PublishAnswer
 /// <summary>An audio stream the browser offered to send, and how its packets are marked.</summary>
 internal sealed record OfferedStream(string StreamId, uint Ssrc, byte PayloadType, byte? TelephoneEventPayloadType);
 
-internal sealed record PublishAnswerResult(string Sdp, IReadOnlyList<OfferedStream> Streams, IReadOnlyList<string> Rejected);
+/// <param name="Rejected">m-lines the participant may publish but the emulator does not receive, each with the reason.</param>
+/// <param name="Refused">m-lines rejected because the participant may not publish their media type.</param>
+internal sealed partial record PublishAnswerResult(
+    string Sdp, IReadOnlyList<OfferedStream> Streams, IReadOnlyList<string> Rejected, IReadOnlyList<RefusedMedia> Refused)
+{
+    /// <summary>One warning per refusal: a page that tries to publish what it may not is worth knowing about.</summary>
+    public void LogRefusals(ILogger logger, string participantId)
+    {
+        foreach (var refusal in Refused)
+        {
+            Log.Refused(logger, participantId, refusal.MediaType, refusal.Kind, refusal.Mid);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9620, Level = LogLevel.Warning,
+            Message = "Participant {ParticipantId} may not publish {MediaType}: its {Kind} m-line (mid {Mid}) is rejected")]
+        public static partial void Refused(ILogger logger, string participantId, string mediaType, string kind, string mid);
+    }
+}
+
+/// <summary>An offered m-line of <paramref name="MediaType"/> that the participant's publish permissions do not allow.</summary>
+internal sealed record RefusedMedia(string MediaType, string Kind, string Mid);
