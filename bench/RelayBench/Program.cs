@@ -19,8 +19,9 @@ using RelayBench;
 // sendto. The end-to-end column is the publisher's send to the subscriber's receive as the fake browsers see it: it also
 // holds both fake browsers' own SRTP work and the wake-up of the receiving task, and a plain UDP forwarder measured the
 // same way is its floor. CPU is the relay thread's own (its CPU clock, read at the first packet the relay received and
-// once the thread is idle after the last): per received packet, split into a fixed part (a run with no subscriber) and
-// a part per copy.
+// once the thread is idle after the last), per received packet. A least-squares line through the runs (no subscriber,
+// then each fan-out) splits it into a fixed part (the intercept) and a part per copy (the slope): one noisy run then
+// moves the split less than subtracting one run from another would.
 
 const int PacketsPerRun = 2000;
 const int WarmUpPackets = 500;
@@ -33,20 +34,24 @@ Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInforma
 // JIT, tiered compilation and fresh socket buffers make a first run slower: it is run and thrown away.
 await MeasureRelayAsync(subscriberCount: 10, WarmUpPackets);
 var baseline = await MeasureBaselineAsync();
-var fixedPart = await MeasureRelayAsync(subscriberCount: 0, PacketsPerRun);
-Console.WriteLine($"Floor: a plain UDP forwarder on loopback (no crypto, one copy), end to end p50 {baseline.P50:0} µs, p99 {baseline.P99:0} µs");
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Fixed relay CPU per received packet (receive, demultiplex, SRTP unprotect, relay lookup), from a run with no subscriber: {fixedPart.CpuPerPacket:0.0} µs"));
-Console.WriteLine();
-Console.WriteLine("| Subscribers | Copies received | Relay hop (ReceiveFrom → sendto) p50 | p99 | End to end (publisher send → subscriber receive) p50 | p99 | Relay CPU per received packet | of which per copy | Relay CPU per forwarded stream at 50 pkt/s |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+var runs = new List<(int Subscribers, RelayRun Run)> { (0, await MeasureRelayAsync(subscriberCount: 0, PacketsPerRun)) };
 foreach (var subscribers in fanOuts)
 {
-    var run = await MeasureRelayAsync(subscribers, PacketsPerRun);
-    var perCopy = (run.CpuPerPacket - fixedPart.CpuPerPacket) / subscribers;
+    runs.Add((subscribers, await MeasureRelayAsync(subscribers, PacketsPerRun)));
+}
+var (fixedCpu, cpuPerCopy) = LeastSquares(runs.Select(r => ((double)r.Subscribers, r.Run.CpuPerPacket)).ToList());
+
+Console.WriteLine($"Floor: a plain UDP forwarder on loopback (no crypto, one copy), end to end p50 {baseline.P50:0} µs, p99 {baseline.P99:0} µs");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Relay CPU per received packet ≈ {fixedCpu:0.0} µs fixed (receive, demultiplex, SRTP unprotect, relay lookup) + {cpuPerCopy:0.00} µs per copy (rewrite, SRTP protect, sendto); a line through the runs with 0, {string.Join(", ", fanOuts)} subscribers"));
+Console.WriteLine();
+Console.WriteLine("| Subscribers | Copies received | Relay hop (ReceiveFrom → sendto) p50 | p99 | End to end (publisher send → subscriber receive) p50 | p99 | Relay CPU per received packet | Relay CPU per forwarded stream at 50 pkt/s |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var (subscribers, run) in runs.Skip(1))
+{
     var perStream = run.CpuPerPacket / subscribers * AudioPacketsPerSecond / 1_000_000 * 100; // % of one core
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {subscribers} | {run.CopiesReceived}/{PacketsPerRun * subscribers} | {run.Hop.P50:0.0} µs | {run.Hop.P99:0.0} µs | {run.EndToEnd.P50:0} µs | {run.EndToEnd.P99:0} µs | {run.CpuPerPacket:0.0} µs | {perCopy:0.00} µs | {perStream:0.000} % of a core |"));
+        $"| {subscribers} | {run.CopiesReceived}/{PacketsPerRun * subscribers} | {run.Hop.P50:0.0} µs | {run.Hop.P99:0.0} µs | {run.EndToEnd.P50:0} µs | {run.EndToEnd.P99:0} µs | {run.CpuPerPacket:0.0} µs | {perStream:0.000} % of a core |"));
 }
 return 0;
 
@@ -130,6 +135,14 @@ static async Task<RelayRun> MeasureRelayAsync(int subscriberCount, int packets)
     var cpuPerPacket = received > 1 ? (cpuAtLast - cpuAtFirst) / (received - 1) : double.NaN;
     return new RelayRun(latencies.Count, Percentiles.Of(hops), Percentiles.Of(latencies), cpuPerPacket);
 }
+static (double Intercept, double Slope) LeastSquares(IReadOnlyList<(double X, double Y)> points)
+{
+    var meanX = points.Average(p => p.X);
+    var meanY = points.Average(p => p.Y);
+    var slope = points.Sum(p => (p.X - meanX) * (p.Y - meanY)) / points.Sum(p => (p.X - meanX) * (p.X - meanX));
+    return (meanY - slope * meanX, slope);
+}
+
 static async Task ConnectedAsync(IMediaConnection connection)
 {
     var deadline = DateTime.UtcNow.AddSeconds(10);
