@@ -33,7 +33,7 @@ public static partial class VoiceWebhookExtensions
 
     public static WebApplication MapVoiceWebhooks(this WebApplication app)
     {
-        app.UseWhen(RejectedRequests.IsWebhook, webhooks => webhooks.UseMiddleware<RejectedRequests>());
+        app.UseWhen(RejectedRequests.IsGuarded, webhooks => webhooks.UseMiddleware<RejectedRequests>());
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
