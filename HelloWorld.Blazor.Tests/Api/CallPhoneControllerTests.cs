@@ -109,6 +109,18 @@ public sealed class CallPhoneControllerTests
     }
 
     [Fact]
+    public async Task Post_ToAnEmptyNumber_Gets400SayingItIsNotANumber()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var response = await app.CreateClient().PostAsJsonAsync("/callPhone", new { to = "" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("E.164", await response.Content.ReadAsStringAsync());
+        Assert.Empty(app.Voice.Created);
+    }
+
+    [Fact]
     public async Task Post_ToANumberNotOnTheAllowList_Gets403()
     {
         await using var app = new AccountModeAppFactory();

@@ -52,6 +52,7 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
 
         var response = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect());
+        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(_app.WebRtc.Participants);
@@ -66,12 +67,43 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         var answered = await _client.PostWebhookAsync("/callAnswered", VoiceWebhookPayloads.Answer(call.CallId));
         var bxml = XDocument.Parse(await answered.Content.ReadAsStringAsync()).Root!;
         var disconnected = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect(call.CallId));
+        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
 
         Assert.Equal(["SpeakSentence", "Transfer"], bxml.Elements().Select(e => e.Name.LocalName));
         Assert.Equal("Thank you. Connecting you to your conference now.", bxml.Element("SpeakSentence")!.Value);
         Assert.Equal("julie", bxml.Element("SpeakSentence")!.Attribute("voice")!.Value);
         Assert.EndsWith($"token-for-{call.ParticipantId};encoding=jwt", bxml.Element("Transfer")!.Element("SipUri")!.Attribute("uui")!.Value);
         Assert.Equal(HttpStatusCode.NoContent, disconnected.StatusCode);
+        Assert.Empty(_app.WebRtc.Participants);
+    }
+
+    [Fact]
+    public async Task Disconnect_IsAnsweredWithoutWaitingForBandwidthToDeleteTheParticipant()
+    {
+        await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+        var deleting = _app.WebRtc.HoldNext("deleteParticipant");
+
+        // Bounded only so that a disconnect that waits for the held deletion fails instead of hanging the run.
+        var response = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await deleting.Entered;
+        Assert.Single(_app.WebRtc.Participants); // still being deleted
+        Assert.Equal(CallState.Ended, _app.Services.GetRequiredService<ICallRegistry>().Find(VoiceWebhookPayloads.CallId)!.State);
+        deleting.Release();
+        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
+        Assert.Empty(_app.WebRtc.Participants);
+    }
+
+    [Fact]
+    public async Task IncomingCall_AfterItsDisconnect_HangsUpAndCreatesNoParticipant()
+    {
+        await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect());
+
+        var response = await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+
+        var bxml = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(["Hangup"], bxml.Elements().Select(e => e.Name.LocalName));
         Assert.Empty(_app.WebRtc.Participants);
     }
 

@@ -41,6 +41,12 @@ public sealed partial class VoiceCallbacksController(
         return await WithinBudgetAsync(callId, async cancellationToken =>
         {
             var participant = await calls.AcceptInboundCallAsync(callId, callback.From ?? "", callback.To ?? "", cancellationToken);
+            if (participant is null)
+            {
+                // Its disconnect came first: there is no call left to transfer.
+                Log.AlreadyEnded(logger, callId);
+                return BxmlResponse.Write(BxmlVerb.Hangup());
+            }
             return BxmlResponse.Write(BxmlVerb.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
         });
     }
@@ -71,10 +77,11 @@ public sealed partial class VoiceCallbacksController(
 
     /// <summary>
     /// disconnect and every other asynchronous event. Bandwidth ignores the body and only needs a quick 2xx;
-    /// an event this app does not handle is acknowledged all the same.
+    /// an event this app does not handle is acknowledged all the same. The participant of an ended call is deleted in
+    /// the background: Bandwidth has nothing to wait for, and would not resend on an error anyway.
     /// </summary>
     [HttpPost("/callStatus")]
-    public async Task<IActionResult> CallStatusAsync(DisconnectCallback callback)
+    public IActionResult CallStatus(DisconnectCallback callback)
     {
         if (Invalid(callback.CallId, callback.EventType, expectedEventType: null) is { } problem)
         {
@@ -84,15 +91,7 @@ public sealed partial class VoiceCallbacksController(
         Log.Webhook(logger, callback.EventType ?? "(none)", callId);
         if (callback.EventType == VoiceEventTypes.Disconnect)
         {
-            try
-            {
-                await calls.EndCallAsync(callId, callback.Cause, HttpContext.RequestAborted);
-            }
-            catch (BandwidthException exception)
-            {
-                // The participant stays tracked and is deleted at shutdown; Bandwidth would not resend on an error anyway.
-                Log.CleanupFailed(logger, callId, exception.Message);
-            }
+            calls.EndCall(callId, callback.Cause);
         }
         return NoContent();
     }
@@ -158,7 +157,7 @@ public sealed partial class VoiceCallbacksController(
         [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Rejected a Voice webhook to {Path}: {Reason}")]
         public static partial void Rejected(ILogger logger, string path, string reason);
 
-        [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Could not delete the participant of ended call {CallId}: {Reason}")]
-        public static partial void CleanupFailed(ILogger logger, string callId, string reason);
+        [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Call {CallId} ended before it could join: hanging up")]
+        public static partial void AlreadyEnded(ILogger logger, string callId);
     }
 }
