@@ -281,6 +281,18 @@ public sealed class PhoneCallServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Call_WithoutAVoiceApplication_IsRefusedNamingTheSetting_BeforeAnythingIsCreated()
+    {
+        _settings.VoiceApplicationId = null;
+
+        var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(() => _service.CallAsync(null));
+
+        Assert.Equal(PhoneCallRejection.NotConfigured, rejected.Reason);
+        Assert.Contains("Bandwidth:VoiceApplicationId", rejected.Message);
+        Assert.Empty(_webRtc.Participants);
+    }
+
+    [Fact]
     public async Task Call_ToAnEmptyNumber_IsAnInvalidNumber()
     {
         var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(() => _service.CallAsync(""));

@@ -132,6 +132,20 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IncomingCall_WhenSomethingUnexpectedFails_StillApologisesAndHangsUp_AndLogsTheError()
+    {
+        _app.WebRtc.FailNext("createParticipant", new InvalidOperationException("a bug"));
+
+        var response = await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bxml = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(VoiceCallbacksController.ApologySentence, bxml.Element("SpeakSentence")!.Value);
+        Assert.NotNull(bxml.Element("Hangup"));
+        Assert.Contains(_app.Logs.GetSnapshot(), log => log.Level == Microsoft.Extensions.Logging.LogLevel.Error && log.Exception is InvalidOperationException);
+    }
+
+    [Fact]
     public async Task CallStatus_ForAnyOtherEvent_IsAcknowledged()
     {
         var response = await _client.PostWebhookAsync("/callStatus",

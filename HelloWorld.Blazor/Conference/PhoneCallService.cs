@@ -219,10 +219,11 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
 
     private async Task<PhoneCall> PlaceCallAsync(string to, BandwidthOptions settings, CancellationToken cancellationToken)
     {
+        // Start-up validation requires these in account mode; checked again so a gap is a clear refusal, not a crash.
         var callbackBase = _environment.CallbackBaseUrl
-            ?? throw new InvalidOperationException("Bandwidth:BaseCallbackUrl is not set, so Bandwidth could not tell the app when the call is answered.");
-        var from = settings.PhoneNumber ?? throw new InvalidOperationException("Bandwidth:PhoneNumber is not set.");
-        var applicationId = settings.VoiceApplicationId ?? throw new InvalidOperationException("Bandwidth:VoiceApplicationId is not set.");
+            ?? throw NotConfigured("Bandwidth:BaseCallbackUrl is not set, so Bandwidth could not tell the app when the call is answered.");
+        var from = settings.PhoneNumber is { Length: > 0 } number ? number : throw NotConfigured("Bandwidth:PhoneNumber (the number calls come from) is not set.");
+        var applicationId = settings.VoiceApplicationId is { Length: > 0 } id ? id : throw NotConfigured("Bandwidth:VoiceApplicationId is not set.");
         var participant = await _participants.JoinAsync(ParticipantKind.Phone, cancellationToken).ConfigureAwait(false);
 
         var placing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -264,6 +265,8 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
             placing.TrySetResult();
         }
     }
+
+    private static PhoneCallRejectedException NotConfigured(string message) => new(PhoneCallRejection.NotConfigured, message);
 
     /// <summary>Deletes the participant of a call Bandwidth did not place; a failure to do so never hides why the call failed.</summary>
     private async Task LeaveAfterFailedCallAsync(string participantId, Exception callFailure)

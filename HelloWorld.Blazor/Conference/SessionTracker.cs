@@ -89,7 +89,7 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
     {
         // Not tied to the first caller's cancellation: the creation is shared, and the resilience pipeline bounds it.
         var session = await api.CreateSessionAsync(new Session(Tag: SessionTag), CancellationToken.None).ConfigureAwait(false);
-        var id = session.Id ?? throw new InvalidOperationException("Bandwidth created a session without an id.");
+        var id = session.Id!; // the client refuses an answer without one
         Log.SessionCreated(logger, id);
         return id;
     }

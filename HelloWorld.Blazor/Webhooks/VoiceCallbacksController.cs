@@ -91,11 +91,23 @@ public sealed partial class VoiceCallbacksController(
         Log.Webhook(logger, callback.EventType ?? "(none)", callId);
         if (callback.EventType == VoiceEventTypes.Disconnect)
         {
-            calls.EndCall(callId, callback.Cause);
+            try
+            {
+                calls.EndCall(callId, callback.Cause);
+            }
+            catch (Exception exception)
+            {
+                // Bandwidth only needs its 2xx; a bug here must not turn into a 500 it would retry.
+                Log.Unexpected(logger, callId, exception);
+            }
         }
         return NoContent();
     }
 
+    /// <summary>
+    /// Runs <paramref name="answer"/> within the webhook budget. Whatever goes wrong, the caller hears an apology and is
+    /// hung up, never silence and never a 500 (which Bandwidth would treat as a failed call with no word to the caller).
+    /// </summary>
     private async Task<IActionResult> WithinBudgetAsync(string callId, Func<CancellationToken, Task<string>> answer)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
@@ -104,11 +116,16 @@ public sealed partial class VoiceCallbacksController(
         {
             return Xml(await answer(budget.Token));
         }
-        catch (Exception exception) when (exception is BandwidthException || (exception is OperationCanceledException && !HttpContext.RequestAborted.IsCancellationRequested))
+        catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
         {
-            Log.CannotServe(logger, callId, exception.Message);
-            return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(ApologySentence), BxmlVerb.Hangup()));
+            Log.CannotServe(logger, callId, exception is OperationCanceledException ? "out of time" : exception.Message);
         }
+        catch (Exception exception)
+        {
+            // A bug, not Bandwidth: logged in full, and the caller still gets an answer.
+            Log.Unexpected(logger, callId, exception);
+        }
+        return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(ApologySentence), BxmlVerb.Hangup()));
     }
 
     private ContentResult Xml(string bxml) => Content(bxml, "application/xml; charset=utf-8");
@@ -153,6 +170,9 @@ public sealed partial class VoiceCallbacksController(
 
         [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Could not bring call {CallId} into the session ({Reason}): apologising and hanging up")]
         public static partial void CannotServe(ILogger logger, string callId, string reason);
+
+        [LoggerMessage(EventId = 3107, Level = LogLevel.Error, Message = "Unexpected failure while answering a webhook for call {CallId}: apologising and hanging up")]
+        public static partial void Unexpected(ILogger logger, string callId, Exception exception);
 
         [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Rejected a Voice webhook to {Path}: {Reason}")]
         public static partial void Rejected(ILogger logger, string path, string reason);

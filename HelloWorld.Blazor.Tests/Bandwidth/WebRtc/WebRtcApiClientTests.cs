@@ -191,6 +191,49 @@ public sealed class WebRtcApiClientTests : IAsyncLifetime
         Assert.Equal("<html>Bad gateway</html>", error.ErrorMessage);
     }
 
+    [Theory]
+    [InlineData("not json at all", "createParticipant")]
+    [InlineData("""{"participant": {"id": "p-1"}}""", "createParticipant")]
+    [InlineData("""{"participant": {"id": null}, "token": "t"}""", "createParticipant")]
+    [InlineData("""{"participant": {"id": ""}, "token": "t"}""", "createParticipant")]
+    [InlineData("""{"token": "t"}""", "createParticipant")]
+    [InlineData("""{"participant": {"id": "p-1", "publishPermissions": ["SCREEN"]}, "token": "t"}""", "createParticipant")]
+    [InlineData("""{"tag": "hello-world"}""", "createSession")]
+    [InlineData("""[1, 2]""", "createSession")]
+    public async Task SuccessWithAnAnswerTheAppCannotRead_BecomesBandwidthApiException_KeepingTheStatus(string body, string operation)
+    {
+        Respond("POST", $"{Base}/participants", 200, body);
+        Respond("POST", $"{Base}/sessions", 200, body);
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => operation == "createParticipant"
+            ? Api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO]))
+            : Api.CreateSessionAsync(new Session(Tag: "hello-world")));
+
+        Assert.Equal(HttpStatusCode.OK, error.StatusCode);
+        Assert.Equal(operation, error.Operation);
+        Assert.StartsWith("Bandwidth's answer could not be read", error.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Participant_WithADeviceApiVersionTheAppDoesNotKnow_BecomesBandwidthApiException()
+    {
+        Respond("GET", $"{Base}/participants/p-1", 200, """{"id": "p-1", "deviceApiVersion": "V2"}""");
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.GetParticipantAsync("p-1"));
+
+        Assert.Equal("getParticipant", error.Operation);
+    }
+
+    [Fact]
+    public async Task ListSessionParticipants_WithAMalformedList_BecomesBandwidthApiException()
+    {
+        Respond("GET", $"{Base}/sessions/s-1/participants", 200, """{"participants": "none"}""");
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.ListSessionParticipantsAsync("s-1"));
+
+        Assert.Equal("listSessionParticipants", error.Operation);
+    }
+
     private void Respond(string method, string path, int status, string? body = null)
     {
         var response = Response.Create().WithStatusCode(status);
