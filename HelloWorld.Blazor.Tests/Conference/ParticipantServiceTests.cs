@@ -65,7 +65,25 @@ public sealed class ParticipantServiceTests
         Assert.NotEqual(first.SessionId, second.SessionId);
         Assert.Equal(2, _api.Calls("createSession"));
         Assert.Equal(3, _api.Calls("addParticipantToSession"));
+        Assert.Equal(1, _api.Calls("getSession"));
         Assert.Equal([second.SessionId], _api.Participants.Single(p => p.Id == second.Id).Sessions);
+    }
+
+    [Fact]
+    public async Task Join_WhenAdding404sButTheSessionIsHealthy_KeepsTheSession_AndLaterJoinersShareIt()
+    {
+        var first = await _service.JoinAsync(ParticipantKind.Browser);
+        // e.g. Bandwidth lost the new participant: the 404 is not about the session.
+        _api.FailNext("addParticipantToSession", FakeWebRtcApi.NotFound("addParticipantToSession"));
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => _service.JoinAsync(ParticipantKind.Phone));
+        var third = await _service.JoinAsync(ParticipantKind.Browser);
+
+        Assert.True(error.IsNotFound);
+        Assert.Equal(1, _api.Calls("createSession"));
+        Assert.Equal(first.SessionId, third.SessionId);
+        Assert.Equal(first.SessionId, await _sessions.GetSessionIdAsync());
+        Assert.Equal(2, _api.Participants.Count); // the failed joiner's participant was deleted
     }
 
     [Fact]

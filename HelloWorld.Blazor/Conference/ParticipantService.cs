@@ -67,12 +67,32 @@ public sealed partial class ParticipantService(
             await api.AddParticipantToSessionAsync(sessionId, participantId, new Subscriptions(sessionId), cancellationToken).ConfigureAwait(false);
             return sessionId;
         }
-        catch (BandwidthApiException exception) when (exception.IsNotFound)
+        catch (BandwidthApiException notFound) when (notFound.IsNotFound)
         {
-            // The participant was created a moment ago, so the 404 is about the session: Bandwidth forgot it.
+            // A 404 names neither the session nor the participant. Only a session Bandwidth really forgot is replaced:
+            // replacing a healthy one would split the conference (later joiners would land in the new session).
+            if (!await IsSessionGoneAsync(sessionId, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
             sessionId = await sessions.ReplaceSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
             await api.AddParticipantToSessionAsync(sessionId, participantId, new Subscriptions(sessionId), cancellationToken).ConfigureAwait(false);
             return sessionId;
+        }
+    }
+
+    /// <summary>Asks Bandwidth, on this failure path only, so the steady state stays at two round trips.</summary>
+    private async Task<bool> IsSessionGoneAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            Log.SessionStillThere(logger, sessionId);
+            return false;
+        }
+        catch (BandwidthApiException exception) when (exception.IsNotFound)
+        {
+            return true;
         }
     }
 
@@ -102,6 +122,9 @@ public sealed partial class ParticipantService(
 
         [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Participant {ParticipantId} could not join the session ({Reason}); deleting it")]
         public static partial void JoinFailed(ILogger logger, string participantId, string reason);
+
+        [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Adding a participant to session {SessionId} answered 404, but the session is still there: keeping it")]
+        public static partial void SessionStillThere(ILogger logger, string sessionId);
 
         [LoggerMessage(EventId = 2105, Level = LogLevel.Error, Message = "Participant {ParticipantId} could not be deleted ({Reason}); it is retried at shutdown")]
         public static partial void CleanupFailed(ILogger logger, string participantId, string reason);
