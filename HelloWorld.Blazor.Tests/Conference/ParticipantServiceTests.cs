@@ -3,6 +3,8 @@ using HelloWorld.Blazor.Bandwidth.WebRtc;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Blazor.Tests.Conference;
 
@@ -15,7 +17,7 @@ public sealed class ParticipantServiceTests
     public ParticipantServiceTests()
     {
         _sessions = new SessionTracker(_api, NullLogger<SessionTracker>.Instance);
-        _service = new ParticipantService(_api, _sessions, TimeProvider.System, NullLogger<ParticipantService>.Instance);
+        _service = new ParticipantService(_api, _sessions, TimeProvider.System, Options.Create(new ParticipantOptions()), NullLogger<ParticipantService>.Instance);
     }
 
     [Theory]
@@ -109,6 +111,24 @@ public sealed class ParticipantServiceTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => join);
 
         Assert.Empty(_api.Participants);
+    }
+
+    [Fact]
+    public async Task Join_ThatOutlastsItsDeadline_FailsAsUnavailable_AndLeavesNoParticipant()
+    {
+        var clock = new FakeTimeProvider();
+        var service = new ParticipantService(_api, _sessions, clock,
+            Options.Create(new ParticipantOptions { JoinTimeout = TimeSpan.FromSeconds(10) }), NullLogger<ParticipantService>.Instance);
+        var adding = _api.HoldNext("addParticipantToSession");
+        var join = service.JoinAsync(ParticipantKind.Browser);
+        await adding.Entered;
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        var error = await Assert.ThrowsAsync<BandwidthUnavailableException>(() => join);
+        Assert.Contains("timed out after 10 s", error.Message);
+        Assert.Empty(_api.Participants);
+        Assert.Empty(service.Active);
     }
 
     [Fact]

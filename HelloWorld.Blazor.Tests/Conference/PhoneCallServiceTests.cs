@@ -32,7 +32,7 @@ public sealed class PhoneCallServiceTests : IDisposable
     public PhoneCallServiceTests()
     {
         _participants = new ParticipantService(_webRtc, new SessionTracker(_webRtc, NullLogger<SessionTracker>.Instance),
-            TimeProvider.System, NullLogger<ParticipantService>.Instance);
+            TimeProvider.System, Options.Create(new ParticipantOptions()), NullLogger<ParticipantService>.Instance);
         _service = new PhoneCallService(_participants, _voice, _registry,
             new BandwidthAccountEnvironment(Options.Create(_settings)), Options.Create(_settings), Options.Create(_options),
             NullLogger<PhoneCallService>.Instance);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.WebRtc;
+using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Conference;
 
@@ -9,7 +10,8 @@ namespace HelloWorld.Blazor.Conference;
 /// Every participant it creates is tracked until Bandwidth confirms it is gone, so nothing is left behind on failure.
 /// </summary>
 public sealed partial class ParticipantService(
-    IWebRtcApi api, ISessionTracker sessions, TimeProvider timeProvider, ILogger<ParticipantService> logger) : IParticipantService
+    IWebRtcApi api, ISessionTracker sessions, TimeProvider timeProvider, IOptions<ParticipantOptions> options, ILogger<ParticipantService> logger)
+    : IParticipantService
 {
     private readonly ConcurrentDictionary<string, ParticipantInfo> _active = new(StringComparer.Ordinal);
 
@@ -24,7 +26,27 @@ public sealed partial class ParticipantService(
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <remarks>
+    /// Bounded by <see cref="ParticipantOptions.JoinTimeout"/> as a whole; running out of it is reported as
+    /// <see cref="BandwidthUnavailableException"/>, like any other Bandwidth that does not answer in time.
+    /// </remarks>
     public async Task<JoinedParticipant> JoinAsync(ParticipantKind kind, CancellationToken cancellationToken = default)
+    {
+        var joinTimeout = options.Value.JoinTimeout;
+        using var deadline = new CancellationTokenSource(joinTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await JoinWithinAsync(kind, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.JoinTimedOut(logger, kind, joinTimeout);
+            throw new BandwidthUnavailableException("join", $"timed out after {SettingHelp.Seconds(joinTimeout)}", exception);
+        }
+    }
+
+    private async Task<JoinedParticipant> JoinWithinAsync(ParticipantKind kind, CancellationToken cancellationToken)
     {
         var created = await api.CreateParticipantAsync(
             new CreateParticipantRequest([PublishPermission.AUDIO], TagFor(kind), DeviceApiVersion.V3), cancellationToken).ConfigureAwait(false);
@@ -122,6 +144,9 @@ public sealed partial class ParticipantService(
 
         [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Participant {ParticipantId} could not join the session ({Reason}); deleting it")]
         public static partial void JoinFailed(ILogger logger, string participantId, string reason);
+
+        [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "A {Kind} participant could not join within {JoinTimeout}")]
+        public static partial void JoinTimedOut(ILogger logger, ParticipantKind kind, TimeSpan joinTimeout);
 
         [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Adding a participant to session {SessionId} answered 404, but the session is still there: keeping it")]
         public static partial void SessionStillThere(ILogger logger, string sessionId);

@@ -1,5 +1,6 @@
 using HelloWorld.Blazor.Api;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Webhooks;
 
@@ -8,7 +9,8 @@ public static partial class VoiceWebhookExtensions
     /// <summary>The Voice webhook controllers, their Basic authentication, and the app's small API with its rate limits.</summary>
     public static IServiceCollection AddVoiceWebhooks(this IServiceCollection services)
     {
-        services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName);
+        services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VoiceWebhookOptions>, VoiceWebhookOptionsValidator>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, VoiceWebhookAuthenticationHandler>(VoiceWebhookAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(VoiceWebhookAuthenticationHandler.PolicyName, policy => policy
