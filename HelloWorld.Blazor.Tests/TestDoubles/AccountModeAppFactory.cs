@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Blazor.Tests.TestDoubles;
 
@@ -41,6 +42,9 @@ public class AccountModeAppFactory : WebApplicationFactory<Program>
 
     public FakeLogCollector Logs { get; } = new();
 
+    /// <summary>When set, the app's clock: timers (lifetimes, deadlines) fire only as the test advances it.</summary>
+    public FakeTimeProvider? Clock { get; set; }
+
     /// <summary>Settings on top of the defaults below; a null value removes a setting.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
     {
@@ -66,6 +70,10 @@ public class AccountModeAppFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<IWebRtcApi>(WebRtc);
             services.AddSingleton<IVoiceApi>(Voice);
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
         });
     }
 }

@@ -1,4 +1,3 @@
-using HelloWorld.Blazor.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +5,7 @@ namespace HelloWorld.Blazor.Webhooks;
 
 public static partial class VoiceWebhookExtensions
 {
-    /// <summary>The Voice webhook controllers, their Basic authentication, and the app's small API with its rate limits.</summary>
+    /// <summary>The Voice webhook controllers (and with them the app's API controllers) and their Basic authentication.</summary>
     public static IServiceCollection AddVoiceWebhooks(this IServiceCollection services)
     {
         services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName).ValidateOnStart();
@@ -17,7 +16,6 @@ public static partial class VoiceWebhookExtensions
             .AddAuthenticationSchemes(VoiceWebhookAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser());
         services.AddProblemDetails();
-        services.AddApiRateLimits();
         services.AddControllers().ConfigureApiBehaviorOptions(api =>
         {
             var defaultResponse = api.InvalidModelStateResponseFactory;
