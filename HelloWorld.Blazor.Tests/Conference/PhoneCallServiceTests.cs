@@ -26,7 +26,7 @@ public sealed class PhoneCallServiceTests : IDisposable
         CallbackUsername = "hook-user",
         CallbackPassword = "hook-password",
     };
-    private readonly PhoneCallOptions _options = new() { MaxCallsPerMinute = 2 };
+    private readonly PhoneCallOptions _options = new() { MaxCallsPerMinute = 2, MaxActiveCalls = 2 };
     private readonly PhoneCallService _service;
 
     public PhoneCallServiceTests()
@@ -298,6 +298,36 @@ public sealed class PhoneCallServiceTests : IDisposable
         var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(() => _service.CallAsync(""));
 
         Assert.Equal(PhoneCallRejection.InvalidNumber, rejected.Reason);
+    }
+
+    [Fact]
+    public async Task InboundCall_BeyondMaxActiveCalls_IsRefusedBeforeAParticipantIsCreated_UntilACallEnds()
+    {
+        await _service.AcceptInboundCallAsync("c-1", "+19195550123", "+19195550100", default);
+        await _service.AcceptInboundCallAsync("c-2", "+19195550124", "+19195550100", default);
+
+        var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(
+            () => _service.AcceptInboundCallAsync("c-3", "+19195550125", "+19195550100", default));
+
+        Assert.Equal(PhoneCallRejection.TooManyActiveCalls, rejected.Reason);
+        Assert.Contains("PhoneCalls:MaxActiveCalls", rejected.Message);
+        Assert.Equal(2, _webRtc.Participants.Count);
+        Assert.Null(_registry.Find("c-3"));
+        Assert.NotNull(await _service.AcceptInboundCallAsync("c-2", "+19195550124", "+19195550100", default)); // a repeat of a known call
+        await _service.EndCallAsync("c-1", "hangup");
+        Assert.NotNull(await _service.AcceptInboundCallAsync("c-3", "+19195550125", "+19195550100", default));
+    }
+
+    [Fact]
+    public async Task Call_WhenTheAppCarriesMaxActiveCalls_IsRefused()
+    {
+        await _service.AcceptInboundCallAsync("c-1", "+19195550123", "+19195550100", default);
+        await _service.AcceptInboundCallAsync("c-2", "+19195550124", "+19195550100", default);
+
+        var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(() => _service.CallAsync(null));
+
+        Assert.Equal(PhoneCallRejection.TooManyActiveCalls, rejected.Reason);
+        Assert.Empty(_voice.Created);
     }
 
     [Fact]

@@ -146,6 +146,24 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task IncomingCall_BeyondMaxActiveCalls_ApologisesAndHangsUp_AndLogsIt()
+    {
+        await using var app = new AccountModeAppFactory();
+        app.Settings["PhoneCalls:MaxActiveCalls"] = "1";
+        var client = app.CreateClient();
+        await client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+
+        var response = await client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate(callId: "c-25ac29a2-1331029c-2cb0-4a07-b215-b22865662d85"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bxml = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(VoiceCallbacksController.ApologySentence, bxml.Element("SpeakSentence")!.Value);
+        Assert.NotNull(bxml.Element("Hangup"));
+        Assert.Single(app.WebRtc.Participants);
+        Assert.Contains(app.Logs.GetSnapshot(), log => log.Level == Microsoft.Extensions.Logging.LogLevel.Warning && log.Message.Contains("PhoneCalls:MaxActiveCalls"));
+    }
+
+    [Fact]
     public async Task CallStatus_ForAnyOtherEvent_IsAcknowledged()
     {
         var response = await _client.PostWebhookAsync("/callStatus",

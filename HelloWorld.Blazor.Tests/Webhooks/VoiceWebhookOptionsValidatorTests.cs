@@ -35,6 +35,7 @@ public sealed class VoiceWebhookOptionsValidatorTests
     [InlineData("Bandwidth:Resilience:TotalTimeout", "00:00:12", "Bandwidth:Resilience:TotalTimeout (12 s) must be shorter than VoiceWebhooks:Budget")]
     [InlineData("VoiceWebhooks:Budget", "00:00:16", "VoiceWebhooks:Budget (16 s) must be shorter than Bandwidth's 15 s")]
     [InlineData("PhoneCalls:RingTimeoutSeconds", "301", "PhoneCalls:RingTimeoutSeconds must be between 1 and 300")]
+    [InlineData("PhoneCalls:MaxActiveCalls", "0", "PhoneCalls:MaxActiveCalls must be 1 or more")]
     [InlineData("PhoneCalls:MaxCallsPerMinute", "0", "PhoneCalls:MaxCallsPerMinute must be 1 or more")]
     [InlineData("PhoneCalls:MaxCallsPerClientPerMinute", "0", "PhoneCalls:MaxCallsPerClientPerMinute must be 1 or more")]
     [InlineData("Participants:JoinTimeout", "00:00:00", "Participants:JoinTimeout must be above 0")]

@@ -50,7 +50,7 @@ public sealed partial class CallPhoneController(IPhoneCallService calls, ILogger
             {
                 PhoneCallRejection.NumberNotAllowed => StatusCodes.Status403Forbidden,
                 PhoneCallRejection.AlreadyInProgress => StatusCodes.Status409Conflict,
-                PhoneCallRejection.RateLimited => StatusCodes.Status429TooManyRequests,
+                PhoneCallRejection.RateLimited or PhoneCallRejection.TooManyActiveCalls => StatusCodes.Status429TooManyRequests,
                 PhoneCallRejection.NotConfigured => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status400BadRequest,
             });

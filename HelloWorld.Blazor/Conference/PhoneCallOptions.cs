@@ -14,6 +14,13 @@ public sealed class PhoneCallOptions
     /// <summary>Calls one client may start through <c>POST /callPhone</c> per minute.</summary>
     public int MaxCallsPerClientPerMinute { get; set; } = 3;
 
+    /// <summary>
+    /// Phone calls the app carries at once, dial-ins and placed calls together; beyond it a dial-in hears an apology. A
+    /// brake for webhooks without credentials, where anyone could post an endless stream of new calls, each costing a
+    /// participant. Well above what the load test drives (200 at once).
+    /// </summary>
+    public int MaxActiveCalls { get; set; } = 1000;
+
     /// <summary>Seconds an outbound call may ring before Bandwidth gives up (createCall's <c>callTimeout</c>, 1 to 300).</summary>
     public double RingTimeoutSeconds { get; set; } = 30;
 }
@@ -34,6 +41,10 @@ public sealed class PhoneCallOptionsValidator : IValidateOptions<PhoneCallOption
         {
             failures.Add($"{Section}:MaxCallsPerClientPerMinute must be 1 or more (it is {options.MaxCallsPerClientPerMinute}). " +
                          HowToSet($"{Section}:MaxCallsPerClientPerMinute", "3"));
+        }
+        if (options.MaxActiveCalls < 1)
+        {
+            failures.Add($"{Section}:MaxActiveCalls must be 1 or more (it is {options.MaxActiveCalls}). " + HowToSet($"{Section}:MaxActiveCalls", "1000"));
         }
         // Bandwidth's createCall takes a callTimeout from 1 to 300 seconds and refuses the call otherwise.
         if (!(options.RingTimeoutSeconds is >= 1 and <= 300))

@@ -77,11 +77,13 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
 
     /// <summary>
     /// A dial-in: the phone joins as a new participant. Idempotent per call id. Returns <c>null</c> when the call ended
-    /// before its participant was ready (there is nothing left to transfer).
+    /// before its participant was ready (there is nothing left to transfer); throws <see cref="PhoneCallRejectedException"/>
+    /// when the app carries <see cref="PhoneCallOptions.MaxActiveCalls"/> calls already.
     /// </summary>
     public async Task<JoinedParticipant?> AcceptInboundCallAsync(string callId, string from, string to, CancellationToken cancellationToken)
     {
-        var call = _registry.Register(callId, CallDirection.Inbound, from, to, participantId: null);
+        var call = _registry.TryRegister(callId, CallDirection.Inbound, from, to, participantId: null, _options.MaxActiveCalls)
+            ?? throw TooManyCalls();
         if (!call.IsActive)
         {
             return null;
@@ -165,6 +167,10 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
         }
         try
         {
+            if (_registry.ActiveCount >= _options.MaxActiveCalls)
+            {
+                throw TooManyCalls();
+            }
             if (_registry.Calls.Any(call => call.IsActive && call.Direction == CallDirection.Outbound && call.To == to))
             {
                 throw new PhoneCallRejectedException(PhoneCallRejection.AlreadyInProgress, "That number is in a call already.");
@@ -267,6 +273,9 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
     }
 
     private static PhoneCallRejectedException NotConfigured(string message) => new(PhoneCallRejection.NotConfigured, message);
+
+    private PhoneCallRejectedException TooManyCalls() =>
+        new(PhoneCallRejection.TooManyActiveCalls, $"The app carries {_options.MaxActiveCalls} phone calls already (PhoneCalls:MaxActiveCalls); try again later.");
 
     /// <summary>Deletes the participant of a call Bandwidth did not place; a failure to do so never hides why the call failed.</summary>
     private async Task LeaveAfterFailedCallAsync(string participantId, Exception callFailure)

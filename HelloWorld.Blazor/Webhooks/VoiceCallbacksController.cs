@@ -116,6 +116,10 @@ public sealed partial class VoiceCallbacksController(
         {
             return Xml(await answer(budget.Token));
         }
+        catch (PhoneCallRejectedException rejected)
+        {
+            Log.Refused(logger, callId, rejected.Message);
+        }
         catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
         {
             Log.CannotServe(logger, callId, exception is OperationCanceledException ? "out of time" : exception.Message);
@@ -170,6 +174,9 @@ public sealed partial class VoiceCallbacksController(
 
         [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Could not bring call {CallId} into the session ({Reason}): apologising and hanging up")]
         public static partial void CannotServe(ILogger logger, string callId, string reason);
+
+        [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Refused call {CallId}: {Reason} Apologising and hanging up")]
+        public static partial void Refused(ILogger logger, string callId, string reason);
 
         [LoggerMessage(EventId = 3107, Level = LogLevel.Error, Message = "Unexpected failure while answering a webhook for call {CallId}: apologising and hanging up")]
         public static partial void Unexpected(ILogger logger, string callId, Exception exception);
