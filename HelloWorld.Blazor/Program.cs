@@ -18,6 +18,7 @@ builder.Services.AddWebSecurity();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseCallPageErrors();
 app.UseWebSecurity();
 app.MapBandwidthEmulatorWhenEnabled();

@@ -42,6 +42,9 @@ public class AccountModeAppFactory : WebApplicationFactory<Program>
 
     public FakeLogCollector Logs { get; } = new();
 
+    /// <summary>The hosting environment; unset, the factory's default (Development).</summary>
+    public string? EnvironmentName { get; set; }
+
     /// <summary>When set, the app's clock: timers (lifetimes, deadlines) fire only as the test advances it.</summary>
     public FakeTimeProvider? Clock { get; set; }
 
@@ -61,6 +64,10 @@ public class AccountModeAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (EnvironmentName is not null)
+        {
+            builder.UseEnvironment(EnvironmentName);
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
