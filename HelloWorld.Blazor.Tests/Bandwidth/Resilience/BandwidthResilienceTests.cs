@@ -129,18 +129,35 @@ public sealed class BandwidthResilienceTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(400)]
-    [InlineData(401)]
-    [InlineData(403)]
-    [InlineData(404)]
-    [InlineData(409)]
-    public async Task ClientErrors_AreNeverRetried(int status)
+    [InlineData("GET", 400)]
+    [InlineData("GET", 401)]
+    [InlineData("GET", 403)]
+    [InlineData("GET", 404)]
+    [InlineData("GET", 409)]
+    [InlineData("POST", 400)]
+    [InlineData("POST", 401)]
+    [InlineData("POST", 404)]
+    [InlineData("PUT", 400)]
+    [InlineData("PUT", 401)]
+    [InlineData("PUT", 404)]
+    [InlineData("DELETE", 400)]
+    [InlineData("DELETE", 401)]
+    [InlineData("DELETE", 404)]
+    public async Task ClientErrors_AreNeverRetried_WhateverTheMethod(string method, int status)
     {
-        _host.Server.Given(Request.Create().WithPath(Session).UsingGet()).RespondWith(Response.Create().WithStatusCode(status));
+        var (path, call) = method switch
+        {
+            "GET" => (Session, (Func<Task>)(() => Api.GetSessionAsync("s-1"))),
+            "POST" => (Participants, () => Api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO]))),
+            "PUT" => ($"{Session}/participants/p-1", () => Api.AddParticipantToSessionAsync("s-1", "p-1", new Subscriptions("s-1"))),
+            _ => (Session, () => Api.DeleteSessionAsync("s-1")),
+        };
+        _host.Server.Given(Request.Create().WithPath(path).UsingMethod(method)).RespondWith(Response.Create().WithStatusCode(status));
 
-        await Assert.ThrowsAsync<BandwidthApiException>(() => Api.GetSessionAsync("s-1"));
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(call);
 
-        Assert.Equal(1, _host.RequestCount("GET", Session));
+        Assert.Equal((HttpStatusCode)status, error.StatusCode);
+        Assert.Equal(1, _host.RequestCount(method, path));
     }
 
     [Fact]
