@@ -1,3 +1,4 @@
+using HelloWorld.Blazor.Api;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.Emulation;
 using HelloWorld.Blazor.Components;
@@ -11,11 +12,13 @@ builder.Configuration.AddBandwidthSampleEnvironmentVariables();
 builder.AddBandwidth();
 builder.Services.AddConference();
 builder.Services.AddVoiceWebhooks();
+builder.Services.AddAppApi();
 builder.Services.AddCallPage();
 builder.Services.AddWebSecurity();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseCallPageErrors();
 app.UseWebSecurity();
 app.MapBandwidthEmulatorWhenEnabled();

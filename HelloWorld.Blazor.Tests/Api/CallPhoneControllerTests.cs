@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using HelloWorld.Blazor.Tests.TestDoubles;
+using Microsoft.Extensions.Logging;
 
 namespace HelloWorld.Blazor.Tests.Api;
 
@@ -11,12 +13,74 @@ public sealed class CallPhoneControllerTests
     {
         await using var app = new AccountModeAppFactory();
 
-        var response = await app.CreateClient().PostAsync("/callPhone", null);
+        var response = await app.CreateClient().PostAsJsonAsync("/callPhone", new { });
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("+19195550123", Assert.Single(app.Voice.Created).To);
         var body = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
         Assert.Equal("ringing", body!["state"]);
+    }
+
+    [Fact]
+    public async Task Post_WithAnExplicitNumber_CallsThatNumber()
+    {
+        await using var app = new AccountModeAppFactory();
+        app.Settings["Bandwidth:AllowedOutboundNumbers:0"] = "+19195550124";
+
+        var response = await app.CreateClient().PostAsJsonAsync("/callPhone", new { to = "+19195550124" });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("+19195550124", Assert.Single(app.Voice.Created).To);
+    }
+
+    /// <summary>What a form on another site can send without a CORS preflight: none of it may place a call.</summary>
+    [Theory]
+    [InlineData("empty url-encoded form")]
+    [InlineData("url-encoded form naming a number")]
+    [InlineData("text/plain carrying JSON")]
+    [InlineData("empty text/plain")]
+    [InlineData("empty multipart form")]
+    [InlineData("no body")]
+    public async Task Post_ThatAFormOnAnotherSiteCouldSend_PlacesNoCall(string what)
+    {
+        await using var app = new AccountModeAppFactory();
+        HttpContent? content = what switch
+        {
+            "empty url-encoded form" => new FormUrlEncodedContent([]),
+            "url-encoded form naming a number" => new FormUrlEncodedContent([new("to", "+19195550123")]),
+            "text/plain carrying JSON" => new StringContent("""{"to": "+19195550123"}""", Encoding.UTF8, "text/plain"),
+            "empty text/plain" => new StringContent("", Encoding.UTF8, "text/plain"),
+            "empty multipart form" => new MultipartFormDataContent(),
+            _ => null,
+        };
+
+        var response = await app.CreateClient().PostAsync("/callPhone", content);
+
+        Assert.True(response.StatusCode is HttpStatusCode.UnsupportedMediaType or HttpStatusCode.BadRequest, $"{what}: {response.StatusCode}");
+        Assert.Empty(app.Voice.Created);
+        Assert.Empty(app.WebRtc.Participants);
+        Assert.Contains(app.Logs.GetSnapshot(), log => log.Level == LogLevel.Warning && log.Message.Contains("/callPhone"));
+    }
+
+    [Fact]
+    public async Task Post_FormUrlEncoded_Gets415()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var response = await app.CreateClient().PostAsync("/callPhone", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_JsonWithoutABody_Gets400()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var response = await app.CreateClient().PostAsync("/callPhone", new StringContent("", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(app.Voice.Created);
     }
 
     [Fact]
@@ -36,12 +100,24 @@ public sealed class CallPhoneControllerTests
         await using var app = new AccountModeAppFactory();
         app.Settings["Bandwidth:OutboundPhoneNumber"] = null;
 
-        var response = await app.CreateClient().PostAsync("/callPhone", null);
+        var response = await app.CreateClient().PostAsJsonAsync("/callPhone", new { });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Bandwidth:OutboundPhoneNumber", await response.Content.ReadAsStringAsync());
         Assert.Empty(app.Voice.Created);
         Assert.Empty(app.WebRtc.Participants);
+    }
+
+    [Fact]
+    public async Task Post_ToAnEmptyNumber_Gets400SayingItIsNotANumber()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var response = await app.CreateClient().PostAsJsonAsync("/callPhone", new { to = "" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("E.164", await response.Content.ReadAsStringAsync());
+        Assert.Empty(app.Voice.Created);
     }
 
     [Fact]
@@ -61,9 +137,9 @@ public sealed class CallPhoneControllerTests
         await using var app = new AccountModeAppFactory();
         app.Settings["PhoneCalls:MaxCallsPerClientPerMinute"] = "1";
         var client = app.CreateClient();
-        await client.PostAsync("/callPhone", null);
+        await client.PostAsJsonAsync("/callPhone", new { });
 
-        var response = await client.PostAsync("/callPhone", null);
+        var response = await client.PostAsJsonAsync("/callPhone", new { });
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
@@ -76,7 +152,7 @@ public sealed class CallPhoneControllerTests
         await using var app = new AccountModeAppFactory();
         app.Voice.FailNextCreate(new Blazor.Bandwidth.BandwidthApiException(HttpStatusCode.BadRequest, "createCall", "Invalid from number"));
 
-        var response = await app.CreateClient().PostAsync("/callPhone", null);
+        var response = await app.CreateClient().PostAsJsonAsync("/callPhone", new { });
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Empty(app.WebRtc.Participants);

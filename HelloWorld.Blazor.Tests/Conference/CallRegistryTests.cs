@@ -53,6 +53,56 @@ public sealed class CallRegistryTests
     }
 
     [Fact]
+    public void Register_AfterTheCallsEndWasReported_RegistersItEnded()
+    {
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(_registry.MarkEnded("c-1", "rejected"));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var call = _registry.Register("c-1", CallDirection.Outbound, "+19195550100", "+19195550123", "p-1");
+
+        Assert.Equal((CallState.Ended, "rejected"), (call.State, call.EndCause));
+        Assert.Equal(_clock.Start.AddSeconds(1), call.EndedAt);
+        Assert.Equal([CallState.Ringing, CallState.Ended], call.History.Select(e => e.State));
+        Assert.Equal(0, _registry.ActiveCount);
+    }
+
+    [Fact]
+    public void EndMarkers_AreBounded_OldestForgottenFirst()
+    {
+        for (var i = 0; i <= CallRegistry.EndMarkersKept; i++)
+        {
+            _registry.MarkEnded($"c-{i}", "hangup");
+        }
+
+        Assert.True(_registry.Register("c-0", CallDirection.Inbound, "+19195550123", "+19195550100", null).IsActive);
+        Assert.False(_registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", null).IsActive);
+    }
+
+    [Fact]
+    public void TryRegister_AtCapacity_RefusesANewCall_ButReturnsAKnownOne()
+    {
+        _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", null);
+        _registry.Register("c-2", CallDirection.Inbound, "+19195550124", "+19195550100", null);
+
+        Assert.Null(_registry.TryRegister("c-3", CallDirection.Inbound, "+19195550125", "+19195550100", null, maxActiveCalls: 2));
+        Assert.Equal("c-1", _registry.TryRegister("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", null, maxActiveCalls: 2)?.CallId);
+        _registry.MarkEnded("c-1", "hangup");
+        Assert.NotNull(_registry.TryRegister("c-3", CallDirection.Inbound, "+19195550125", "+19195550100", null, maxActiveCalls: 2));
+        Assert.Equal(2, _registry.ActiveCount);
+    }
+
+    [Fact]
+    public void AttachParticipant_RecordsTheParticipantOfACallRegisteredBeforeIt()
+    {
+        _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", null);
+
+        _registry.AttachParticipant("c-1", "p-7");
+
+        Assert.Equal("c-1", _registry.FindByParticipant("p-7")?.CallId);
+    }
+
+    [Fact]
     public void FindByParticipant_FindsTheCallOfAPhoneParticipant()
     {
         _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", "p-7");

@@ -3,6 +3,8 @@ using HelloWorld.Blazor.Bandwidth.WebRtc;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Blazor.Tests.Conference;
 
@@ -15,7 +17,7 @@ public sealed class ParticipantServiceTests
     public ParticipantServiceTests()
     {
         _sessions = new SessionTracker(_api, NullLogger<SessionTracker>.Instance);
-        _service = new ParticipantService(_api, _sessions, TimeProvider.System, NullLogger<ParticipantService>.Instance);
+        _service = new ParticipantService(_api, _sessions, TimeProvider.System, Options.Create(new ParticipantOptions()), NullLogger<ParticipantService>.Instance);
     }
 
     [Theory]
@@ -65,7 +67,25 @@ public sealed class ParticipantServiceTests
         Assert.NotEqual(first.SessionId, second.SessionId);
         Assert.Equal(2, _api.Calls("createSession"));
         Assert.Equal(3, _api.Calls("addParticipantToSession"));
+        Assert.Equal(1, _api.Calls("getSession"));
         Assert.Equal([second.SessionId], _api.Participants.Single(p => p.Id == second.Id).Sessions);
+    }
+
+    [Fact]
+    public async Task Join_WhenAdding404sButTheSessionIsHealthy_KeepsTheSession_AndLaterJoinersShareIt()
+    {
+        var first = await _service.JoinAsync(ParticipantKind.Browser);
+        // e.g. Bandwidth lost the new participant: the 404 is not about the session.
+        _api.FailNext("addParticipantToSession", FakeWebRtcApi.NotFound("addParticipantToSession"));
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => _service.JoinAsync(ParticipantKind.Phone));
+        var third = await _service.JoinAsync(ParticipantKind.Browser);
+
+        Assert.True(error.IsNotFound);
+        Assert.Equal(1, _api.Calls("createSession"));
+        Assert.Equal(first.SessionId, third.SessionId);
+        Assert.Equal(first.SessionId, await _sessions.GetSessionIdAsync());
+        Assert.Equal(2, _api.Participants.Count); // the failed joiner's participant was deleted
     }
 
     [Fact]
@@ -91,6 +111,24 @@ public sealed class ParticipantServiceTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => join);
 
         Assert.Empty(_api.Participants);
+    }
+
+    [Fact]
+    public async Task Join_ThatOutlastsItsDeadline_FailsAsUnavailable_AndLeavesNoParticipant()
+    {
+        var clock = new FakeTimeProvider();
+        var service = new ParticipantService(_api, _sessions, clock,
+            Options.Create(new ParticipantOptions { JoinTimeout = TimeSpan.FromSeconds(10) }), NullLogger<ParticipantService>.Instance);
+        var adding = _api.HoldNext("addParticipantToSession");
+        var join = service.JoinAsync(ParticipantKind.Browser);
+        await adding.Entered;
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        var error = await Assert.ThrowsAsync<BandwidthUnavailableException>(() => join);
+        Assert.Contains("timed out after 10 s", error.Message);
+        Assert.Empty(_api.Participants);
+        Assert.Empty(service.Active);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace HelloWorld.Blazor.Tests.Conference;
 
@@ -72,6 +73,32 @@ public sealed class SessionTrackerTests
 
         Assert.Equal(second, again);
         Assert.Equal(2, _api.Calls("createSession"));
+    }
+
+    [Fact]
+    public async Task GetSessionId_AfterACreationFailedThatNobodyWaitedFor_TriesAgain()
+    {
+        var failed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logs = FakeLogCollector.Create(new FakeLogCollectorOptions
+        {
+            OutputSink = line => { if (line.Contains("Could not create")) failed.TrySetResult(); },
+        });
+        var tracker = new SessionTracker(_api, new FakeLogger<SessionTracker>(logs));
+        _api.Latency = TimeSpan.Zero;
+        var creating = _api.HoldNext("createSession");
+        _api.FailNext("createSession", new BandwidthUnavailableException("createSession", "timed out"));
+        using var impatient = new CancellationTokenSource();
+        var waiting = tracker.GetSessionIdAsync(impatient.Token).AsTask();
+        await creating.Entered;
+
+        impatient.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        creating.Release();
+        await failed.Task;
+
+        var id = await tracker.GetSessionIdAsync();
+        Assert.Equal(2, _api.Calls("createSession"));
+        Assert.Equal(id, Assert.Single(_api.Sessions).Id);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed partial class SecretsInLogsTests
         tokens.Add(info!.Token);
         var dialIn = await control.DialInAsync("+19195550124");
         await EmulatorControl.EventuallyAsync(() => control.CallAsync((string)dialIn["callId"]!), c => (string?)c!["state"] == "transferred", "the dial-in to join");
-        var placed = await (await app.Http.PostAsync(app.BaseUrl + "/callPhone", null)).Content.ReadFromJsonAsync<CallPhoneResponse>();
+        var placed = await (await app.Http.PostAsJsonAsync(app.BaseUrl + "/callPhone", new { })).Content.ReadFromJsonAsync<CallPhoneResponse>();
         await control.AnswerAsync(placed!.CallId);
         await EmulatorControl.EventuallyAsync(() => control.CallAsync(placed.CallId), c => (string?)c!["state"] == "transferred", "the outbound call to join");
         await control.HangUpAsync((string)dialIn["callId"]!);

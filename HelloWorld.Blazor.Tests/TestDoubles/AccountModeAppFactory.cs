@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Blazor.Tests.TestDoubles;
 
@@ -41,6 +42,12 @@ public class AccountModeAppFactory : WebApplicationFactory<Program>
 
     public FakeLogCollector Logs { get; } = new();
 
+    /// <summary>The hosting environment; unset, the factory's default (Development).</summary>
+    public string? EnvironmentName { get; set; }
+
+    /// <summary>When set, the app's clock: timers (lifetimes, deadlines) fire only as the test advances it.</summary>
+    public FakeTimeProvider? Clock { get; set; }
+
     /// <summary>Settings on top of the defaults below; a null value removes a setting.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
     {
@@ -57,6 +64,10 @@ public class AccountModeAppFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        if (EnvironmentName is not null)
+        {
+            builder.UseEnvironment(EnvironmentName);
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -66,6 +77,10 @@ public class AccountModeAppFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<IWebRtcApi>(WebRtc);
             services.AddSingleton<IVoiceApi>(Voice);
+            if (Clock is not null)
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+            }
         });
     }
 }

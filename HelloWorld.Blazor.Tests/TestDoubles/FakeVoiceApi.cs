@@ -9,6 +9,7 @@ public sealed class FakeVoiceApi : IVoiceApi
     private readonly ConcurrentQueue<Exception> _createFailures = new();
     private readonly ConcurrentQueue<Exception> _updateFailures = new();
     private int _nextId;
+    private Gate? _createGate;
 
     public ConcurrentQueue<CreateCallRequest> Created { get; } = new();
 
@@ -16,18 +17,28 @@ public sealed class FakeVoiceApi : IVoiceApi
 
     public void FailNextCreate(Exception error) => _createFailures.Enqueue(error);
 
+    /// <summary>
+    /// The next createCall places the call, then stops before answering until the test releases the gate; the gate's
+    /// <see cref="Gate.Entered"/> gives the call id, so a test can send that call's webhooks first.
+    /// </summary>
+    public Gate HoldNextCreate() => _createGate = new Gate();
+
     public void FailNextUpdate(Exception error) => _updateFailures.Enqueue(error);
 
-    public Task<CreateCallResponse> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken = default)
+    public async Task<CreateCallResponse> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken = default)
     {
         if (_createFailures.TryDequeue(out var error))
         {
-            return Task.FromException<CreateCallResponse>(error);
+            throw error;
         }
         Created.Enqueue(request);
         var callId = $"c-0000000{Interlocked.Increment(ref _nextId)}-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
-        return Task.FromResult(new CreateCallResponse(callId, "9900000", request.ApplicationId, request.To, request.From,
-            $"https://voice.bandwidth.com/api/v2/accounts/9900000/calls/{callId}", request.AnswerUrl, Tag: request.Tag));
+        if (Interlocked.Exchange(ref _createGate, null) is { } gate)
+        {
+            await gate.PassAsync(callId, cancellationToken);
+        }
+        return new CreateCallResponse(callId, "9900000", request.ApplicationId, request.To, request.From,
+            $"https://voice.bandwidth.com/api/v2/accounts/9900000/calls/{callId}", request.AnswerUrl, Tag: request.Tag);
     }
 
     public Task UpdateCallAsync(string callId, UpdateCallRequest request, CancellationToken cancellationToken = default)

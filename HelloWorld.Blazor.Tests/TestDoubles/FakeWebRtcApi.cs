@@ -15,6 +15,7 @@ public sealed class FakeWebRtcApi : IWebRtcApi
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ConcurrentDictionary<string, int> _calls = new();
     private readonly ConcurrentQueue<(string Operation, Exception Error)> _failures = new();
+    private readonly ConcurrentDictionary<string, Gate> _gates = new();
     private int _nextId;
 
     public IReadOnlyCollection<Participant> Participants => [.. _participants.Values];
@@ -30,6 +31,9 @@ public sealed class FakeWebRtcApi : IWebRtcApi
 
     /// <summary>The next call of <paramref name="operation"/> throws <paramref name="error"/>.</summary>
     public void FailNext(string operation, Exception error) => _failures.Enqueue((operation, error));
+
+    /// <summary>The next call of <paramref name="operation"/> stops at the returned gate until the test releases it.</summary>
+    public Gate HoldNext(string operation) => _gates[operation] = new Gate();
 
     public static BandwidthApiException NotFound(string operation) => new(HttpStatusCode.NotFound, operation, "not found");
 
@@ -129,6 +133,10 @@ public sealed class FakeWebRtcApi : IWebRtcApi
     private async Task EnterAsync(string operation, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate(operation, 1, (_, count) => count + 1);
+        if (_gates.TryRemove(operation, out var gate))
+        {
+            await gate.PassAsync(operation, cancellationToken);
+        }
         if (Latency > TimeSpan.Zero)
         {
             await Task.Delay(Latency, cancellationToken);

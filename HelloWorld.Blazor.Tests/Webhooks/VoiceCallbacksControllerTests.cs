@@ -52,6 +52,7 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
 
         var response = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect());
+        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(_app.WebRtc.Participants);
@@ -66,12 +67,43 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         var answered = await _client.PostWebhookAsync("/callAnswered", VoiceWebhookPayloads.Answer(call.CallId));
         var bxml = XDocument.Parse(await answered.Content.ReadAsStringAsync()).Root!;
         var disconnected = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect(call.CallId));
+        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
 
         Assert.Equal(["SpeakSentence", "Transfer"], bxml.Elements().Select(e => e.Name.LocalName));
         Assert.Equal("Thank you. Connecting you to your conference now.", bxml.Element("SpeakSentence")!.Value);
         Assert.Equal("julie", bxml.Element("SpeakSentence")!.Attribute("voice")!.Value);
         Assert.EndsWith($"token-for-{call.ParticipantId};encoding=jwt", bxml.Element("Transfer")!.Element("SipUri")!.Attribute("uui")!.Value);
         Assert.Equal(HttpStatusCode.NoContent, disconnected.StatusCode);
+        Assert.Empty(_app.WebRtc.Participants);
+    }
+
+    [Fact]
+    public async Task Disconnect_IsAnsweredWithoutWaitingForBandwidthToDeleteTheParticipant()
+    {
+        await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+        var deleting = _app.WebRtc.HoldNext("deleteParticipant");
+
+        // Bounded only so that a disconnect that waits for the held deletion fails instead of hanging the run.
+        var response = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await deleting.Entered;
+        Assert.Single(_app.WebRtc.Participants); // still being deleted
+        Assert.Equal(CallState.Ended, _app.Services.GetRequiredService<ICallRegistry>().Find(VoiceWebhookPayloads.CallId)!.State);
+        deleting.Release();
+        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
+        Assert.Empty(_app.WebRtc.Participants);
+    }
+
+    [Fact]
+    public async Task IncomingCall_AfterItsDisconnect_HangsUpAndCreatesNoParticipant()
+    {
+        await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect());
+
+        var response = await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+
+        var bxml = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(["Hangup"], bxml.Elements().Select(e => e.Name.LocalName));
         Assert.Empty(_app.WebRtc.Participants);
     }
 
@@ -97,6 +129,38 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(VoiceCallbacksController.ApologySentence, bxml.Element("SpeakSentence")!.Value);
         Assert.NotNull(bxml.Element("Hangup"));
+    }
+
+    [Fact]
+    public async Task IncomingCall_WhenSomethingUnexpectedFails_StillApologisesAndHangsUp_AndLogsTheError()
+    {
+        _app.WebRtc.FailNext("createParticipant", new InvalidOperationException("a bug"));
+
+        var response = await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bxml = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(VoiceCallbacksController.ApologySentence, bxml.Element("SpeakSentence")!.Value);
+        Assert.NotNull(bxml.Element("Hangup"));
+        Assert.Contains(_app.Logs.GetSnapshot(), log => log.Level == Microsoft.Extensions.Logging.LogLevel.Error && log.Exception is InvalidOperationException);
+    }
+
+    [Fact]
+    public async Task IncomingCall_BeyondMaxActiveCalls_ApologisesAndHangsUp_AndLogsIt()
+    {
+        await using var app = new AccountModeAppFactory();
+        app.Settings["PhoneCalls:MaxActiveCalls"] = "1";
+        var client = app.CreateClient();
+        await client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+
+        var response = await client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate(callId: "c-25ac29a2-1331029c-2cb0-4a07-b215-b22865662d85"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bxml = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(VoiceCallbacksController.ApologySentence, bxml.Element("SpeakSentence")!.Value);
+        Assert.NotNull(bxml.Element("Hangup"));
+        Assert.Single(app.WebRtc.Participants);
+        Assert.Contains(app.Logs.GetSnapshot(), log => log.Level == Microsoft.Extensions.Logging.LogLevel.Warning && log.Message.Contains("PhoneCalls:MaxActiveCalls"));
     }
 
     [Fact]

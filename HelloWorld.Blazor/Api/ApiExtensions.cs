@@ -11,8 +11,20 @@ public static class ApiExtensions
     public const string CallPhonePolicy = "call-phone";
     public const string ConnectionInfoPolicy = "connection-info";
 
+    /// <summary>
+    /// The app's own small API (<c>/connectionInfo</c>, <c>/callPhone</c>): its settings, the lifetime of the participants
+    /// it hands out, and per-client rate limits. Its controllers are mapped with the webhooks'.
+    /// </summary>
+    public static IServiceCollection AddAppApi(this IServiceCollection services)
+    {
+        services.AddOptions<ConnectionInfoOptions>().BindConfiguration(ConnectionInfoOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConnectionInfoOptions>, ConnectionInfoOptionsValidator>();
+        services.AddSingleton<ConnectionInfoParticipants>();
+        return services.AddApiRateLimits();
+    }
+
     /// <summary>Per-client limits on the endpoints that create Bandwidth resources (the service adds a global one for calls).</summary>
-    public static IServiceCollection AddApiRateLimits(this IServiceCollection services)
+    private static IServiceCollection AddApiRateLimits(this IServiceCollection services)
     {
         services.AddRateLimiter(limiter =>
         {

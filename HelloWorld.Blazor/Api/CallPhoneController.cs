@@ -1,8 +1,8 @@
 using System.Globalization;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Webhooks;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace HelloWorld.Blazor.Api;
@@ -12,7 +12,7 @@ namespace HelloWorld.Blazor.Api;
 /// that places a paid call can be triggered by any link or crawler.
 /// </summary>
 [ApiController]
-public sealed class CallPhoneController(IPhoneCallService calls) : ControllerBase
+public sealed partial class CallPhoneController(IPhoneCallService calls, ILogger<CallPhoneController> logger) : ControllerBase
 {
     /// <summary>Says plainly why a GET does nothing, instead of letting the page's router answer 404.</summary>
     [HttpGet("/callPhone")]
@@ -23,18 +23,25 @@ public sealed class CallPhoneController(IPhoneCallService calls) : ControllerBas
             detail: "Placing a call costs money, so it takes a POST: a GET could be triggered by any link or crawler.");
     }
 
+    /// <remarks>
+    /// JSON only, and a body is required (<c>{}</c> calls the configured number). A cross-site page can POST an HTML form
+    /// (url-encoded, multipart or text/plain) without the browser asking this app first; a JSON POST from another origin
+    /// needs a CORS preflight, which this app never grants. So a form on some other site cannot place a paid call.
+    /// </remarks>
     [HttpPost("/callPhone")]
+    [Consumes("application/json")]
     [EnableRateLimiting(ApiExtensions.CallPhonePolicy)]
-    public async Task<IActionResult> PostAsync(
-        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CallPhoneRequest? request, CancellationToken cancellationToken)
+    public async Task<IActionResult> PostAsync([FromBody] CallPhoneRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var call = await calls.CallAsync(request?.To, cancellationToken);
+            var call = await calls.CallAsync(request.To, cancellationToken);
             return Accepted(new CallPhoneResponse(call.CallId, call.To, call.State.ToString().ToLowerInvariant()));
         }
         catch (PhoneCallRejectedException rejected)
         {
+            Log.Refused(logger, rejected.Reason, rejected.Message);
+            RejectedRequests.MarkLogged(HttpContext);
             if (rejected.RetryAfter is { } retryAfter)
             {
                 Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
@@ -43,17 +50,29 @@ public sealed class CallPhoneController(IPhoneCallService calls) : ControllerBas
             {
                 PhoneCallRejection.NumberNotAllowed => StatusCodes.Status403Forbidden,
                 PhoneCallRejection.AlreadyInProgress => StatusCodes.Status409Conflict,
-                PhoneCallRejection.RateLimited => StatusCodes.Status429TooManyRequests,
+                PhoneCallRejection.RateLimited or PhoneCallRejection.TooManyActiveCalls => StatusCodes.Status429TooManyRequests,
+                PhoneCallRejection.NotConfigured => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status400BadRequest,
             });
         }
         catch (BandwidthException exception)
         {
+            Log.BandwidthFailed(logger, exception.Message);
             return Problem(title: "Bandwidth could not place the call", detail: exception.Message, statusCode: StatusCodes.Status502BadGateway);
         }
     }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3401, Level = LogLevel.Warning, Message = "POST /callPhone placed no call ({Reason}): {Detail}")]
+        public static partial void Refused(ILogger logger, PhoneCallRejection reason, string detail);
+
+        [LoggerMessage(EventId = 3402, Level = LogLevel.Error, Message = "POST /callPhone: Bandwidth could not place the call: {Reason}")]
+        public static partial void BandwidthFailed(ILogger logger, string reason);
+    }
 }
 
-public sealed record CallPhoneRequest(string? To);
+/// <param name="To">The number to call, E.164; leave it out to call the configured <c>Bandwidth:OutboundPhoneNumber</c>.</param>
+public sealed record CallPhoneRequest(string? To = null);
 
 public sealed record CallPhoneResponse(string CallId, string To, string State);

@@ -1,5 +1,4 @@
 using HelloWorld.Blazor.Bandwidth;
-using HelloWorld.Blazor.Conference;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -11,11 +10,12 @@ namespace HelloWorld.Blazor.Api;
 /// service directly): a fresh browser participant and the numbers to show.
 /// </summary>
 [ApiController]
-public sealed class ConnectionInfoController(IParticipantService participants, IOptions<BandwidthOptions> bandwidth) : ControllerBase
+public sealed partial class ConnectionInfoController(
+    ConnectionInfoParticipants participants, IOptions<BandwidthOptions> bandwidth, ILogger<ConnectionInfoController> logger) : ControllerBase
 {
     /// <remarks>
-    /// Nothing tells the app when such a client goes away, so its participant lives until the app shuts down, when the
-    /// conference clean-up deletes every participant the app still holds. Rate-limited per client for that reason.
+    /// Nothing tells the app when such a client goes away, so its participant is deleted after
+    /// <c>ConnectionInfo:ParticipantLifetime</c> (and at shutdown). Rate-limited per client for the same reason.
     /// </remarks>
     [HttpGet("/connectionInfo")]
     [EnableRateLimiting(ApiExtensions.ConnectionInfoPolicy)]
@@ -24,14 +24,21 @@ public sealed class ConnectionInfoController(IParticipantService participants, I
     {
         try
         {
-            var participant = await participants.JoinAsync(ParticipantKind.Browser, cancellationToken);
+            var participant = await participants.JoinAsync(cancellationToken);
             var settings = bandwidth.Value;
             return new ConnectionInfo(participant.Token, settings.PhoneNumber, settings.OutboundPhoneNumber);
         }
         catch (BandwidthException exception)
         {
+            Log.BandwidthFailed(logger, exception.Message);
             return Problem(title: "Bandwidth is not available", detail: exception.Message, statusCode: StatusCodes.Status502BadGateway);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3504, Level = LogLevel.Error, Message = "GET /connectionInfo: no participant ({Reason})")]
+        public static partial void BandwidthFailed(ILogger logger, string reason);
     }
 }
 

@@ -2,7 +2,7 @@ namespace HelloWorld.Blazor.Bandwidth;
 
 /// <summary>
 /// The <c>Bandwidth</c> settings section: the account the app talks to and where Bandwidth reaches the app.
-/// With no account credentials at all the app runs against the built-in emulator instead (see <see cref="UseEmulator"/>).
+/// With no account settings at all the app runs against the built-in emulator instead (see <see cref="RunsEmulator"/>).
 /// </summary>
 public sealed class BandwidthOptions
 {
@@ -47,11 +47,31 @@ public sealed class BandwidthOptions
     /// <summary>Where a <c>&lt;Transfer&gt;</c> sends a phone call to join the WebRTC session.</summary>
     public string WebRtcTransferSipUri { get; set; } = "sip:sipx.webrtc.bandwidth.com:5060";
 
-    /// <summary>Forces emulator mode on or off. Unset: on exactly when no account credentials are configured.</summary>
+    /// <summary>Forces emulator mode on or off. Unset: on exactly when no account setting is configured.</summary>
     public bool? UseEmulator { get; set; }
 
-    public bool HasAccountCredentials =>
-        !string.IsNullOrWhiteSpace(AccountId) || !string.IsNullOrWhiteSpace(Username) || !string.IsNullOrWhiteSpace(Password);
+    /// <summary>
+    /// The settings that only mean something against a real account: any credential, the Voice application, the public
+    /// callback URL. (The phone numbers and webhook credentials are used by the emulator too.)
+    /// </summary>
+    public IReadOnlyList<string> AccountSettingsPresent =>
+    [
+        .. new (string Name, string? Value)[]
+        {
+            (nameof(AccountId), AccountId),
+            (nameof(Username), Username),
+            (nameof(Password), Password),
+            (nameof(VoiceApplicationId), VoiceApplicationId),
+            (nameof(BaseCallbackUrl), BaseCallbackUrl),
+        }.Where(setting => !string.IsNullOrWhiteSpace(setting.Value)).Select(setting => $"Bandwidth:{setting.Name}"),
+    ];
+
+    /// <summary>
+    /// Emulator mode, unless forced by <see cref="UseEmulator"/>: only when no account setting is present. Any one of them
+    /// means the user intends an account, and a half-configured account must fail at start naming what is missing,
+    /// not quietly become the emulator.
+    /// </summary>
+    public bool RunsEmulator => UseEmulator ?? AccountSettingsPresent.Count == 0;
 
     public bool HasCallbackCredentials =>
         !string.IsNullOrEmpty(CallbackUsername) && !string.IsNullOrEmpty(CallbackPassword);

@@ -7,19 +7,26 @@ namespace HelloWorld.Blazor.Bandwidth;
 /// Checks the <c>Bandwidth</c> settings at start and names every missing or malformed one with the way to set it,
 /// so a first run fails with instructions rather than with a 401 from Bandwidth minutes later.
 /// </summary>
-public sealed partial class BandwidthOptionsValidator(bool emulatorMode) : IValidateOptions<BandwidthOptions>
+/// <param name="accountIntendedBy">
+/// The account settings that chose account mode, named in the failures so that a user who set only some of them learns
+/// why the app did not fall back to the emulator.
+/// </param>
+public sealed partial class BandwidthOptionsValidator(bool emulatorMode, IReadOnlyList<string>? accountIntendedBy = null) : IValidateOptions<BandwidthOptions>
 {
     public ValidateOptionsResult Validate(string? name, BandwidthOptions options)
     {
         var failures = new List<string>();
         if (!emulatorMode)
         {
-            Require(failures, options.AccountId, nameof(options.AccountId), "your account id", "BW_ACCOUNT_ID");
-            Require(failures, options.Username, nameof(options.Username), "<api-user>", "BW_USERNAME");
-            Require(failures, options.Password, nameof(options.Password), "<api-password>", "BW_PASSWORD");
-            Require(failures, options.VoiceApplicationId, nameof(options.VoiceApplicationId), "<application-id>", "BW_VOICE_APPLICATION_ID");
-            Require(failures, options.PhoneNumber, nameof(options.PhoneNumber), "+19195551234", "BW_NUMBER");
-            Require(failures, options.BaseCallbackUrl, nameof(options.BaseCallbackUrl), "https://your-public-host", "BASE_CALLBACK_URL");
+            var because = accountIntendedBy is { Count: > 0 }
+                ? $"Found {string.Join(", ", accountIntendedBy)}, so the app expects a Bandwidth account. "
+                : "";
+            Require(failures, because, options.AccountId, nameof(options.AccountId), "your account id", "BW_ACCOUNT_ID");
+            Require(failures, because, options.Username, nameof(options.Username), "<api-user>", "BW_USERNAME");
+            Require(failures, because, options.Password, nameof(options.Password), "<api-password>", "BW_PASSWORD");
+            Require(failures, because, options.VoiceApplicationId, nameof(options.VoiceApplicationId), "<application-id>", "BW_VOICE_APPLICATION_ID");
+            Require(failures, because, options.PhoneNumber, nameof(options.PhoneNumber), "+19195551234", "BW_NUMBER");
+            Require(failures, because, options.BaseCallbackUrl, nameof(options.BaseCallbackUrl), "https://your-public-host", "BASE_CALLBACK_URL");
         }
 
         CheckPhoneNumber(failures, options.PhoneNumber, nameof(options.PhoneNumber));
@@ -50,14 +57,14 @@ public sealed partial class BandwidthOptionsValidator(bool emulatorMode) : IVali
     /// <summary>E.164: a plus, a leading digit 1-9, at most 15 digits in all.</summary>
     public static bool IsE164(string? number) => number is not null && E164().IsMatch(number);
 
-    private static void Require(List<string> failures, string? value, string setting, string example, string sampleVariable)
+    private static void Require(List<string> failures, string because, string? value, string setting, string example, string sampleVariable)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             failures.Add(
-                $"Bandwidth:{setting} is not set. Set it with 'dotnet user-secrets --project HelloWorld.Blazor set Bandwidth:{setting} {example}', " +
+                $"Bandwidth:{setting} is not set. {because}Set it with 'dotnet user-secrets --project HelloWorld.Blazor set Bandwidth:{setting} {example}', " +
                 $"or the environment variable Bandwidth__{setting} (or {sampleVariable}). " +
-                "To run without a Bandwidth account, remove the account settings and the app uses its built-in emulator.");
+                "To run without a Bandwidth account, remove the account settings (or set Bandwidth:UseEmulator to true) and the app uses its built-in emulator.");
         }
     }
 

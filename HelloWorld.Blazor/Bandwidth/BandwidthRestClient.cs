@@ -15,9 +15,16 @@ namespace HelloWorld.Blazor.Bandwidth;
 /// </summary>
 internal sealed partial class BandwidthRestClient : IDisposable
 {
+    /// <summary>
+    /// The spec's camelCase JSON. Nullable annotations and required constructor parameters are enforced, so an answer
+    /// without a field the app relies on (a participant's id, a call's id) fails here, as Bandwidth's fault, rather than
+    /// as a null deep inside the app.
+    /// </summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
     };
 
     private readonly RestClient _client;
@@ -46,15 +53,47 @@ internal sealed partial class BandwidthRestClient : IDisposable
     public RestRequest Request(string resource, Method method) =>
         new RestRequest($"{_baseUrl().TrimEnd('/')}/{resource}", method).AddUrlSegment("accountId", AccountId);
 
-    public async Task<T> SendAsync<T>(RestRequest request, string operation, CancellationToken cancellationToken)
+    /// <summary>Sends the request and reads the answer's body as <typeparamref name="T"/>.</summary>
+    /// <param name="missingField">
+    /// Names a field the app needs that the answer lacks (<c>null</c> when complete), for what the JSON types cannot say
+    /// (an empty id).
+    /// </param>
+    public async Task<T> SendAsync<T>(RestRequest request, string operation, CancellationToken cancellationToken, Func<T, string?>? missingField = null)
     {
         var response = await ExecuteAsync(request, operation, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(response.Content))
         {
-            throw new BandwidthApiException(response.StatusCode, operation, "Bandwidth answered without the expected body.");
+            throw Malformed(response, operation, "the body is empty");
         }
-        return JsonSerializer.Deserialize<T>(response.Content, JsonOptions)
-            ?? throw new BandwidthApiException(response.StatusCode, operation, "Bandwidth answered with an empty body.");
+        var value = Read<T>(response, operation)!;
+        if (missingField?.Invoke(value) is { } field)
+        {
+            throw Malformed(response, operation, $"'{field}' is missing");
+        }
+        return value;
+    }
+
+    /// <summary>
+    /// Reads a successful answer's body; an answer the app cannot read (not JSON, a field missing or of the wrong type,
+    /// an enum value the app does not know) is Bandwidth's error, reported as <see cref="BandwidthApiException"/> with
+    /// the status Bandwidth sent.
+    /// </summary>
+    public T? Read<T>(RestResponse response, string operation)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(response.Content) ? default : JsonSerializer.Deserialize<T>(response.Content, JsonOptions);
+        }
+        catch (JsonException exception)
+        {
+            throw Malformed(response, operation, exception.Message);
+        }
+    }
+
+    private BandwidthApiException Malformed(RestResponse response, string operation, string problem)
+    {
+        Log.UnreadableAnswer(_logger, operation, (int)response.StatusCode, problem);
+        return new BandwidthApiException(response.StatusCode, operation, $"Bandwidth's answer could not be read: {problem}.");
     }
 
     /// <summary>Sends the request; returns the successful response (possibly 204 without a body) or throws.</summary>
@@ -155,5 +194,8 @@ internal sealed partial class BandwidthRestClient : IDisposable
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Bandwidth {Operation} got no answer: {Reason}")]
         public static partial void CallUnavailable(ILogger logger, string operation, string reason);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Bandwidth {Operation} answered {Status} with a body the app cannot read: {Problem}")]
+        public static partial void UnreadableAnswer(ILogger logger, string operation, int status, string problem);
     }
 }

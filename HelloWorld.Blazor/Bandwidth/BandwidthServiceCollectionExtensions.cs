@@ -9,17 +9,18 @@ namespace HelloWorld.Blazor.Bandwidth;
 public static partial class BandwidthServiceCollectionExtensions
 {
     /// <summary>
-    /// Bandwidth settings (validated at start), the mode (a real account, or the built-in emulator when no credentials are
-    /// configured) and the API clients with their resilience pipeline.
+    /// Bandwidth settings (validated at start), the mode (a real account, or the built-in emulator when no account setting
+    /// is configured; <c>Bandwidth:UseEmulator</c> forces either) and the API clients with their resilience pipeline.
     /// </summary>
     public static WebApplicationBuilder AddBandwidth(this WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(BandwidthOptions.SectionName);
         var configured = section.Get<BandwidthOptions>() ?? new BandwidthOptions();
-        var emulatorMode = configured.UseEmulator ?? !configured.HasAccountCredentials;
+        var emulatorMode = configured.RunsEmulator;
 
         builder.Services.AddOptions<BandwidthOptions>().BindConfiguration(BandwidthOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<BandwidthOptions>>(new BandwidthOptionsValidator(emulatorMode));
+        builder.Services.AddSingleton<IValidateOptions<BandwidthOptions>>(
+            new BandwidthOptionsValidator(emulatorMode, accountIntendedBy: configured.UseEmulator is null ? configured.AccountSettingsPresent : []));
         builder.Services.AddHostedService<BandwidthModeAnnouncer>();
 
         if (emulatorMode)

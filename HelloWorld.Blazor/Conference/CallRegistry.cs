@@ -10,9 +10,31 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
 {
     public const int EndedCallsKept = 50;
 
+    /// <summary>How many "ended before it was registered" markers are kept; the oldest go first.</summary>
+    public const int EndMarkersKept = 1000;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, PhoneCall> _calls = new(StringComparer.Ordinal);
+
+    // A disconnect can overtake the registration of its call (a dial-in still joining, a placed call whose createCall
+    // answer is still on its way). Its end is kept here, so the registration that follows records an ended call instead
+    // of one that rings forever.
+    private readonly Dictionary<string, CallEvent> _endedBeforeRegistered = new(StringComparer.Ordinal);
+    private readonly Queue<string> _endMarkerOrder = new();
+    private int _activeCount;
     private ImmutableArray<Func<Task>> _subscribers = [];
+
+    /// <summary>Calls not ended yet.</summary>
+    public int ActiveCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _activeCount;
+            }
+        }
+    }
 
     public IReadOnlyList<PhoneCall> Calls
     {
@@ -47,8 +69,18 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
         return new Subscription(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChanged)));
     }
 
-    /// <summary>Registers a new ringing call; a call id already known is left as it is (webhooks can arrive twice).</summary>
-    public PhoneCall Register(string callId, CallDirection direction, string from, string to, string? participantId)
+    /// <summary>
+    /// Registers a new ringing call; a call id already known is left as it is (webhooks can arrive twice). A call whose
+    /// end was reported before it was registered is registered as ended.
+    /// </summary>
+    public PhoneCall Register(string callId, CallDirection direction, string from, string to, string? participantId) =>
+        TryRegister(callId, direction, from, to, participantId, maxActiveCalls: int.MaxValue)!;
+
+    /// <summary>
+    /// As <see cref="Register"/>, but returns <c>null</c> instead of registering a new ringing call when
+    /// <paramref name="maxActiveCalls"/> calls are active already.
+    /// </summary>
+    public PhoneCall? TryRegister(string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls)
     {
         var now = timeProvider.GetUtcNow();
         PhoneCall call;
@@ -58,8 +90,21 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
             {
                 return known;
             }
-            call = new PhoneCall(callId, direction, from, to, CallState.Ringing, participantId, now, null, null, null,
-                [new CallEvent(CallState.Ringing, now, direction == CallDirection.Inbound ? "dialed in" : "calling")]);
+            var ringing = new CallEvent(CallState.Ringing, now, direction == CallDirection.Inbound ? "dialed in" : "calling");
+            if (_endedBeforeRegistered.Remove(callId, out var ended))
+            {
+                call = new PhoneCall(callId, direction, from, to, CallState.Ended, participantId, ended.At, null, ended.At, ended.Detail,
+                    [ringing with { At = ended.At }, ended]);
+            }
+            else
+            {
+                if (_activeCount >= maxActiveCalls)
+                {
+                    return null;
+                }
+                call = new PhoneCall(callId, direction, from, to, CallState.Ringing, participantId, now, null, null, null, [ringing]);
+                _activeCount++;
+            }
             _calls[callId] = call;
             TrimEndedCalls();
         }
@@ -67,11 +112,50 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
         return call;
     }
 
-    public PhoneCall? MarkAnswered(string callId) => Transition(callId, CallState.Answered, null);
+    /// <summary>Records the participant of a call registered before its participant existed.</summary>
+    public PhoneCall? AttachParticipant(string callId, string participantId)
+    {
+        PhoneCall changed;
+        lock (_gate)
+        {
+            if (!_calls.TryGetValue(callId, out var call) || call.ParticipantId == participantId)
+            {
+                return null;
+            }
+            changed = call with { ParticipantId = participantId };
+            _calls[callId] = changed;
+        }
+        Notify();
+        return changed;
+    }
+
+    public PhoneCall? MarkAnswered(string callId, string? detail = null) => Transition(callId, CallState.Answered, detail);
 
     public PhoneCall? MarkTransferred(string callId) => Transition(callId, CallState.Transferred, "joined the session");
 
-    public PhoneCall? MarkEnded(string callId, string? cause) => Transition(callId, CallState.Ended, cause);
+    /// <summary>
+    /// Ends the call. For a call not registered (yet), remembers the end so that a later <see cref="Register"/> honours it;
+    /// returns <c>null</c> then, as for a call that had ended already.
+    /// </summary>
+    public PhoneCall? MarkEnded(string callId, string? cause)
+    {
+        lock (_gate)
+        {
+            if (!_calls.ContainsKey(callId))
+            {
+                if (_endedBeforeRegistered.TryAdd(callId, new CallEvent(CallState.Ended, timeProvider.GetUtcNow(), cause)))
+                {
+                    _endMarkerOrder.Enqueue(callId);
+                    while (_endMarkerOrder.Count > EndMarkersKept)
+                    {
+                        _endedBeforeRegistered.Remove(_endMarkerOrder.Dequeue());
+                    }
+                }
+                return null;
+            }
+        }
+        return Transition(callId, CallState.Ended, cause);
+    }
 
     /// <summary>
     /// Moves the call forward; never backward (a late or duplicated webhook cannot revive an ended call) and never to the
@@ -96,6 +180,10 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
                 History = [.. call.History, new CallEvent(state, now, detail)],
             };
             _calls[callId] = changed;
+            if (state == CallState.Ended)
+            {
+                _activeCount--;
+            }
             TrimEndedCalls();
         }
         Notify();

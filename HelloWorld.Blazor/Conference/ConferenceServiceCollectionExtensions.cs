@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Conference;
 
@@ -8,7 +9,10 @@ public static class ConferenceServiceCollectionExtensions
     public static IServiceCollection AddConference(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<PhoneCallOptions>().BindConfiguration(PhoneCallOptions.SectionName);
+        services.AddOptions<PhoneCallOptions>().BindConfiguration(PhoneCallOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PhoneCallOptions>, PhoneCallOptionsValidator>();
+        services.AddOptions<ParticipantOptions>().BindConfiguration(ParticipantOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ParticipantOptions>, ParticipantOptionsValidator>();
         services.AddSingleton<SessionTracker>();
         services.AddSingleton<ISessionTracker>(sp => sp.GetRequiredService<SessionTracker>());
         services.AddSingleton<IParticipantService, ParticipantService>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.WebRtc;
+using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Conference;
 
@@ -9,7 +10,8 @@ namespace HelloWorld.Blazor.Conference;
 /// Every participant it creates is tracked until Bandwidth confirms it is gone, so nothing is left behind on failure.
 /// </summary>
 public sealed partial class ParticipantService(
-    IWebRtcApi api, ISessionTracker sessions, TimeProvider timeProvider, ILogger<ParticipantService> logger) : IParticipantService
+    IWebRtcApi api, ISessionTracker sessions, TimeProvider timeProvider, IOptions<ParticipantOptions> options, ILogger<ParticipantService> logger)
+    : IParticipantService
 {
     private readonly ConcurrentDictionary<string, ParticipantInfo> _active = new(StringComparer.Ordinal);
 
@@ -24,7 +26,27 @@ public sealed partial class ParticipantService(
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <remarks>
+    /// Bounded by <see cref="ParticipantOptions.JoinTimeout"/> as a whole; running out of it is reported as
+    /// <see cref="BandwidthUnavailableException"/>, like any other Bandwidth that does not answer in time.
+    /// </remarks>
     public async Task<JoinedParticipant> JoinAsync(ParticipantKind kind, CancellationToken cancellationToken = default)
+    {
+        var joinTimeout = options.Value.JoinTimeout;
+        using var deadline = new CancellationTokenSource(joinTimeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await JoinWithinAsync(kind, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.JoinTimedOut(logger, kind, joinTimeout);
+            throw new BandwidthUnavailableException("join", $"timed out after {SettingHelp.Seconds(joinTimeout)}", exception);
+        }
+    }
+
+    private async Task<JoinedParticipant> JoinWithinAsync(ParticipantKind kind, CancellationToken cancellationToken)
     {
         var created = await api.CreateParticipantAsync(
             new CreateParticipantRequest([PublishPermission.AUDIO], TagFor(kind), DeviceApiVersion.V3), cancellationToken).ConfigureAwait(false);
@@ -67,12 +89,32 @@ public sealed partial class ParticipantService(
             await api.AddParticipantToSessionAsync(sessionId, participantId, new Subscriptions(sessionId), cancellationToken).ConfigureAwait(false);
             return sessionId;
         }
-        catch (BandwidthApiException exception) when (exception.IsNotFound)
+        catch (BandwidthApiException notFound) when (notFound.IsNotFound)
         {
-            // The participant was created a moment ago, so the 404 is about the session: Bandwidth forgot it.
+            // A 404 names neither the session nor the participant. Only a session Bandwidth really forgot is replaced:
+            // replacing a healthy one would split the conference (later joiners would land in the new session).
+            if (!await IsSessionGoneAsync(sessionId, cancellationToken).ConfigureAwait(false))
+            {
+                throw;
+            }
             sessionId = await sessions.ReplaceSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
             await api.AddParticipantToSessionAsync(sessionId, participantId, new Subscriptions(sessionId), cancellationToken).ConfigureAwait(false);
             return sessionId;
+        }
+    }
+
+    /// <summary>Asks Bandwidth, on this failure path only, so the steady state stays at two round trips.</summary>
+    private async Task<bool> IsSessionGoneAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await api.GetSessionAsync(sessionId, cancellationToken).ConfigureAwait(false);
+            Log.SessionStillThere(logger, sessionId);
+            return false;
+        }
+        catch (BandwidthApiException exception) when (exception.IsNotFound)
+        {
+            return true;
         }
     }
 
@@ -102,6 +144,12 @@ public sealed partial class ParticipantService(
 
         [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Participant {ParticipantId} could not join the session ({Reason}); deleting it")]
         public static partial void JoinFailed(ILogger logger, string participantId, string reason);
+
+        [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "A {Kind} participant could not join within {JoinTimeout}")]
+        public static partial void JoinTimedOut(ILogger logger, ParticipantKind kind, TimeSpan joinTimeout);
+
+        [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Adding a participant to session {SessionId} answered 404, but the session is still there: keeping it")]
+        public static partial void SessionStillThere(ILogger logger, string sessionId);
 
         [LoggerMessage(EventId = 2105, Level = LogLevel.Error, Message = "Participant {ParticipantId} could not be deleted ({Reason}); it is retried at shutdown")]
         public static partial void CleanupFailed(ILogger logger, string participantId, string reason);

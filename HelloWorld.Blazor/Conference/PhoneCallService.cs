@@ -8,8 +8,15 @@ namespace HelloWorld.Blazor.Conference;
 
 /// <summary>
 /// Phones in the call: a dial-in (<c>initiate</c>), a call the app places (CALL), and their ends. Each call gets one
-/// phone participant, however often Bandwidth repeats a webhook, and loses it when the call ends.
+/// phone participant, however often Bandwidth repeats a webhook, and loses it when the call ends, in whatever order
+/// the webhooks and Bandwidth's answers arrive.
 /// </summary>
+/// <remarks>
+/// Who deletes a call's participant: whoever takes the call's leg out of <see cref="_legs"/>, so it happens exactly
+/// once. A call is registered (or its end recorded) before its participant is joined, and the joiner looks again once
+/// the participant exists: an end that came meanwhile is seen either by the disconnect (which finds the leg) or by the
+/// joiner (which finds the call ended).
+/// </remarks>
 public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
 {
     public const string CallTag = "hello-world";
@@ -26,6 +33,12 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
     // callId → the participant that call joins as. Lazy so that duplicated webhooks share one join.
     private readonly ConcurrentDictionary<string, Lazy<Task<JoinedParticipant>>> _legs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _dialing = new(StringComparer.Ordinal);
+
+    // createCall requests whose answer (and so the call id) is not processed yet: an answer webhook may overtake it.
+    private readonly ConcurrentDictionary<Task, byte> _placing = new();
+
+    // Participant deletions still running after the webhook that caused them was answered; shutdown waits for them.
+    private readonly ConcurrentDictionary<Task, byte> _cleanups = new();
 
     public PhoneCallService(
         IParticipantService participants,
@@ -62,11 +75,41 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
         }
     }
 
-    /// <summary>A dial-in: the phone joins as a new participant. Idempotent per call id.</summary>
-    public async Task<JoinedParticipant> AcceptInboundCallAsync(string callId, string from, string to, CancellationToken cancellationToken)
+    /// <summary>
+    /// A dial-in: the phone joins as a new participant. Idempotent per call id. Returns <c>null</c> when the call ended
+    /// before its participant was ready (there is nothing left to transfer); throws <see cref="PhoneCallRejectedException"/>
+    /// when the app carries <see cref="PhoneCallOptions.MaxActiveCalls"/> calls already.
+    /// </summary>
+    public async Task<JoinedParticipant?> AcceptInboundCallAsync(string callId, string from, string to, CancellationToken cancellationToken)
     {
-        var participant = await JoinOnceAsync(callId, cancellationToken).ConfigureAwait(false);
-        _registry.Register(callId, CallDirection.Inbound, from, to, participant.Id);
+        var call = _registry.TryRegister(callId, CallDirection.Inbound, from, to, participantId: null, _options.MaxActiveCalls)
+            ?? throw TooManyCalls();
+        if (!call.IsActive)
+        {
+            return null;
+        }
+
+        JoinedParticipant participant;
+        try
+        {
+            participant = await JoinOnceAsync(callId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The caller is told sorry and hung up, so the call is over for the app; a join still running (past the
+            // webhook's budget) must not leave its participant behind.
+            _registry.MarkEnded(callId, "could not join the session");
+            ReleaseLeg(callId);
+            throw;
+        }
+
+        _registry.AttachParticipant(callId, participant.Id);
+        if (EndedMeanwhile(callId))
+        {
+            return null;
+        }
+        // Bandwidth answers an inbound call to carry out the Transfer the app is about to return.
+        _registry.MarkAnswered(callId, "answered with a transfer");
         _registry.MarkTransferred(callId);
         return participant;
     }
@@ -75,7 +118,13 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
     public async Task<JoinedParticipant?> AnswerOutboundCallAsync(string callId, CancellationToken cancellationToken)
     {
         var call = _registry.Find(callId);
-        if (call is null || call.State == CallState.Ended || !_legs.TryGetValue(callId, out var leg))
+        if (call is null && !_placing.IsEmpty)
+        {
+            // The answer webhook can overtake createCall's own answer: look again once the calls being placed are known.
+            await Task.WhenAll(_placing.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
+            call = _registry.Find(callId);
+        }
+        if (call is null || !call.IsActive || !_legs.TryGetValue(callId, out var leg))
         {
             return null;
         }
@@ -85,38 +134,25 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
         return participant;
     }
 
-    /// <summary>The call is over (disconnect webhook, or a hang-up Bandwidth no longer knows): its participant is deleted.</summary>
-    public async Task EndCallAsync(string callId, string? cause, CancellationToken cancellationToken)
-    {
-        var ended = _registry.MarkEnded(callId, cause);
-        if (_legs.TryRemove(callId, out var leg))
-        {
-            try
-            {
-                var participant = await leg.Value.ConfigureAwait(false);
-                await _participants.LeaveAsync(participant.Id, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (leg.Value.IsFaulted)
-            {
-                Log.NoParticipantToDelete(_logger, callId, exception.Message);
-            }
-        }
-        if (ended is not null)
-        {
-            Log.CallEnded(_logger, callId, cause ?? "unknown");
-        }
-    }
+    /// <summary>
+    /// The call is over (disconnect webhook): marks it ended at once and deletes its participant in the background, so
+    /// the webhook is answered without waiting for Bandwidth. Shutdown waits for the deletion (<see cref="DrainAsync"/>).
+    /// </summary>
+    public void EndCall(string callId, string? cause) => _ = EndCallCoreAsync(callId, cause);
+
+    /// <summary>As <see cref="EndCall"/>, but completes once the participant is deleted (or could not be).</summary>
+    public Task EndCallAsync(string callId, string? cause) => EndCallCoreAsync(callId, cause);
 
     public async Task<PhoneCall> CallAsync(string? number, CancellationToken cancellationToken = default)
     {
         var settings = _bandwidth.Value;
         var to = number ?? settings.OutboundPhoneNumber;
-        if (string.IsNullOrEmpty(to))
+        if (number is null && string.IsNullOrEmpty(to))
         {
             throw new PhoneCallRejectedException(PhoneCallRejection.NoOutboundNumberConfigured,
                 "No number to call is configured: set Bandwidth:OutboundPhoneNumber (or USER_NUMBER).");
         }
-        if (!BandwidthOptionsValidator.IsE164(to))
+        if (to is null || !BandwidthOptionsValidator.IsE164(to))
         {
             throw new PhoneCallRejectedException(PhoneCallRejection.InvalidNumber, "That is not a phone number in E.164 form, such as +19195551234.");
         }
@@ -131,6 +167,10 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
         }
         try
         {
+            if (_registry.ActiveCount >= _options.MaxActiveCalls)
+            {
+                throw TooManyCalls();
+            }
             if (_registry.Calls.Any(call => call.IsActive && call.Direction == CallDirection.Outbound && call.To == to))
             {
                 throw new PhoneCallRejectedException(PhoneCallRejection.AlreadyInProgress, "That number is in a call already.");
@@ -160,7 +200,24 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
         catch (BandwidthApiException exception) when (exception.IsNotFound)
         {
             // Bandwidth no longer knows the call, so no disconnect webhook will come: end it here.
-            await EndCallAsync(callId, "hangup", cancellationToken).ConfigureAwait(false);
+            await EndCallAsync(callId, "hangup").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the work still running on behalf of calls: joins that outlived their webhook and participant deletions.
+    /// Called at shutdown before the remaining participants are deleted, so none is created or forgotten behind its back.
+    /// </summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        Task[] running = [.. _cleanups.Keys, .. _legs.Values.Where(leg => leg.IsValueCreated).Select(leg => leg.Value)];
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed join or deletion has been logged where it failed; all that matters here is that it is over.
         }
     }
 
@@ -168,31 +225,136 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
 
     private async Task<PhoneCall> PlaceCallAsync(string to, BandwidthOptions settings, CancellationToken cancellationToken)
     {
+        // Start-up validation requires these in account mode; checked again so a gap is a clear refusal, not a crash.
         var callbackBase = _environment.CallbackBaseUrl
-            ?? throw new InvalidOperationException("Bandwidth:BaseCallbackUrl is not set, so Bandwidth could not tell the app when the call is answered.");
+            ?? throw NotConfigured("Bandwidth:BaseCallbackUrl is not set, so Bandwidth could not tell the app when the call is answered.");
+        var from = settings.PhoneNumber is { Length: > 0 } number ? number : throw NotConfigured("Bandwidth:PhoneNumber (the number calls come from) is not set.");
+        var applicationId = settings.VoiceApplicationId is { Length: > 0 } id ? id : throw NotConfigured("Bandwidth:VoiceApplicationId is not set.");
         var participant = await _participants.JoinAsync(ParticipantKind.Phone, cancellationToken).ConfigureAwait(false);
-        CreateCallResponse created;
+
+        var placing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _placing[placing.Task] = 0;
         try
         {
-            created = await _voice.CreateCallAsync(new CreateCallRequest(
-                To: to,
-                From: settings.PhoneNumber ?? throw new InvalidOperationException("Bandwidth:PhoneNumber is not set."),
-                ApplicationId: settings.VoiceApplicationId ?? throw new InvalidOperationException("Bandwidth:VoiceApplicationId is not set."),
-                AnswerUrl: $"{callbackBase}/callAnswered",
-                DisconnectUrl: $"{callbackBase}/callStatus",
-                Username: settings.HasCallbackCredentials ? settings.CallbackUsername : null,
-                Password: settings.HasCallbackCredentials ? settings.CallbackPassword : null,
-                Tag: CallTag,
-                CallTimeout: _options.RingTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            CreateCallResponse created;
+            try
+            {
+                // Not the caller's token: once sent, the call may exist at Bandwidth whether or not the caller still
+                // waits, and only its answer tells the app the call id. The resilience pipeline bounds the wait.
+                created = await _voice.CreateCallAsync(new CreateCallRequest(
+                    To: to,
+                    From: from,
+                    ApplicationId: applicationId,
+                    AnswerUrl: $"{callbackBase}/callAnswered",
+                    DisconnectUrl: $"{callbackBase}/callStatus",
+                    Username: settings.HasCallbackCredentials ? settings.CallbackUsername : null,
+                    Password: settings.HasCallbackCredentials ? settings.CallbackPassword : null,
+                    Tag: CallTag,
+                    CallTimeout: _options.RingTimeoutSeconds), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                await LeaveAfterFailedCallAsync(participant.Id, exception).ConfigureAwait(false);
+                throw;
+            }
+
+            var leg = new Lazy<Task<JoinedParticipant>>(Task.FromResult(participant));
+            _legs[created.CallId] = leg;
+            var call = _registry.Register(created.CallId, CallDirection.Outbound, from, to, participant.Id);
+            Log.CallPlaced(_logger, created.CallId, participant.Id);
+            EndedMeanwhile(created.CallId);
+            return _registry.Find(created.CallId) ?? call;
         }
-        catch
+        finally
         {
-            await _participants.LeaveAsync(participant.Id, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            _placing.TryRemove(placing.Task, out _);
+            placing.TrySetResult();
         }
-        _legs[created.CallId] = new Lazy<Task<JoinedParticipant>>(Task.FromResult(participant));
-        Log.CallPlaced(_logger, created.CallId, participant.Id);
-        return _registry.Register(created.CallId, CallDirection.Outbound, created.From, created.To, participant.Id);
+    }
+
+    private static PhoneCallRejectedException NotConfigured(string message) => new(PhoneCallRejection.NotConfigured, message);
+
+    private PhoneCallRejectedException TooManyCalls() =>
+        new(PhoneCallRejection.TooManyActiveCalls, $"The app carries {_options.MaxActiveCalls} phone calls already (PhoneCalls:MaxActiveCalls); try again later.");
+
+    /// <summary>Deletes the participant of a call Bandwidth did not place; a failure to do so never hides why the call failed.</summary>
+    private async Task LeaveAfterFailedCallAsync(string participantId, Exception callFailure)
+    {
+        try
+        {
+            await _participants.LeaveAsync(participantId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception cleanupFailure)
+        {
+            // The participant stays tracked, so the shutdown sweep retries the deletion.
+            Log.CleanupAfterFailedCallFailed(_logger, participantId, callFailure.Message, cleanupFailure.Message);
+        }
+    }
+
+    /// <summary>
+    /// After a participant was joined for a call: if the call ended meanwhile, deletes the participant (unless the
+    /// disconnect already took the leg to do it) and returns <c>true</c>.
+    /// </summary>
+    private bool EndedMeanwhile(string callId)
+    {
+        if (_registry.Find(callId) is { IsActive: true })
+        {
+            return false;
+        }
+        Log.EndedWhileJoining(_logger, callId);
+        ReleaseLeg(callId);
+        return true;
+    }
+
+    private async Task EndCallCoreAsync(string callId, string? cause)
+    {
+        var ended = _registry.MarkEnded(callId, cause);
+        if (ended is not null)
+        {
+            Log.CallEnded(_logger, callId, cause ?? "unknown");
+        }
+        await ReleaseLegAsync(callId).ConfigureAwait(false);
+    }
+
+    private void ReleaseLeg(string callId) => _ = ReleaseLegAsync(callId);
+
+    /// <summary>Takes the call's leg, if still there, and deletes its participant once it exists; tracked for shutdown.</summary>
+    private Task ReleaseLegAsync(string callId)
+    {
+        if (!_legs.TryRemove(callId, out var leg))
+        {
+            return Task.CompletedTask;
+        }
+        var cleanup = DeleteParticipantOfAsync(callId, leg);
+        _cleanups[cleanup] = 0;
+        _ = cleanup.ContinueWith(done => _cleanups.TryRemove(done, out _), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return cleanup;
+    }
+
+    private async Task DeleteParticipantOfAsync(string callId, Lazy<Task<JoinedParticipant>> leg)
+    {
+        JoinedParticipant participant;
+        try
+        {
+            participant = await leg.Value.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.NoParticipantToDelete(_logger, callId, exception.Message);
+            return;
+        }
+        try
+        {
+            // Not a request's token: the webhook that ended the call has been answered already.
+            await _participants.LeaveAsync(participant.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // Nobody awaits this deletion to hear of a failure. The participant stays tracked, so the shutdown sweep
+            // retries it.
+            Log.CleanupFailed(_logger, callId, participant.Id, exception.Message);
+        }
     }
 
     private Task<JoinedParticipant> JoinOnceAsync(string callId, CancellationToken cancellationToken)
@@ -229,5 +391,14 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
 
         [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "Asked Bandwidth to hang up call {CallId}")]
         public static partial void HangUpRequested(ILogger logger, string callId);
+
+        [LoggerMessage(EventId = 2305, Level = LogLevel.Information, Message = "Call {CallId} ended while its participant was being created; deleting the participant")]
+        public static partial void EndedWhileJoining(ILogger logger, string callId);
+
+        [LoggerMessage(EventId = 2306, Level = LogLevel.Error, Message = "Could not delete participant {ParticipantId} of ended call {CallId} ({Reason}); it is retried at shutdown")]
+        public static partial void CleanupFailed(ILogger logger, string callId, string participantId, string reason);
+
+        [LoggerMessage(EventId = 2307, Level = LogLevel.Error, Message = "Could not delete participant {ParticipantId} after its call failed ({CallFailure}): {Reason}; it is retried at shutdown")]
+        public static partial void CleanupAfterFailedCallFailed(ILogger logger, string participantId, string callFailure, string reason);
     }
 }

@@ -77,6 +77,12 @@ public enum PhoneCallRejection
     InvalidNumber,
     AlreadyInProgress,
     RateLimited,
+
+    /// <summary>A setting the call needs is missing; the message names it.</summary>
+    NotConfigured,
+
+    /// <summary>The app already carries as many phone calls as <c>PhoneCalls:MaxActiveCalls</c> allows.</summary>
+    TooManyActiveCalls,
 }
 
 /// <summary>The app refused to place a call; <see cref="Exception.Message"/> is fit to show a user.</summary>

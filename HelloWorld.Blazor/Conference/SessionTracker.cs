@@ -12,8 +12,8 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
 
     private readonly Lock _gate = new();
 
-    // The one creation everybody awaits: concurrent first callers share it, and a failed creation is forgotten so the
-    // next caller tries again.
+    // The one creation everybody awaits: concurrent first callers share it. A failed creation removes itself, whether
+    // or not anyone is still waiting for it, so the next caller tries again.
     private Task<string>? _session;
 
     /// <summary>The id of the session this process created, if it has one.</summary>
@@ -30,17 +30,26 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
 
     public ValueTask<string> GetSessionIdAsync(CancellationToken cancellationToken = default)
     {
+        TaskCompletionSource<string>? creation = null;
         Task<string> session;
         lock (_gate)
         {
-            session = _session ??= CreateSessionAsync();
+            if (_session is null)
+            {
+                creation = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _session = creation.Task;
+            }
+            session = _session;
         }
-        return AwaitAsync(session, cancellationToken);
+        if (creation is not null)
+        {
+            _ = CreateSessionAsync(creation); // outside the lock: the lock only decides who creates
+        }
+        return new ValueTask<string>(session.WaitAsync(cancellationToken));
     }
 
     public ValueTask<string> ReplaceSessionAsync(string staleSessionId, CancellationToken cancellationToken = default)
     {
-        Task<string> session;
         lock (_gate)
         {
             // Compare and swap: only the first caller to report this id replaces it; the others get the replacement.
@@ -49,9 +58,8 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
                 Log.SessionGone(logger, staleSessionId);
                 _session = null;
             }
-            session = _session ??= CreateSessionAsync();
         }
-        return AwaitAsync(session, cancellationToken);
+        return GetSessionIdAsync(cancellationToken);
     }
 
     /// <summary>Forgets the session without deleting it (after the app deleted it itself).</summary>
@@ -66,38 +74,38 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
         }
     }
 
-    private async ValueTask<string> AwaitAsync(Task<string> session, CancellationToken cancellationToken)
+    private async Task CreateSessionAsync(TaskCompletionSource<string> creation)
     {
         try
         {
-            return await session.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Not tied to the first caller's cancellation: the creation is shared, and the resilience pipeline bounds it.
+            var session = await api.CreateSessionAsync(new Session(Tag: SessionTag), CancellationToken.None).ConfigureAwait(false);
+            var id = session.Id!; // the client refuses an answer without one
+            Log.SessionCreated(logger, id);
+            creation.SetResult(id);
         }
-        catch when (session.IsFaulted)
+        catch (Exception exception)
         {
+            // Forgotten before anyone hears of the failure, so a caller that retries at once starts a new creation.
             lock (_gate)
             {
-                if (_session == session)
+                if (_session == creation.Task)
                 {
                     _session = null;
                 }
             }
-            throw;
+            Log.CreationFailed(logger, exception.Message);
+            creation.SetException(exception);
         }
-    }
-
-    private async Task<string> CreateSessionAsync()
-    {
-        // Not tied to the first caller's cancellation: the creation is shared, and the resilience pipeline bounds it.
-        var session = await api.CreateSessionAsync(new Session(Tag: SessionTag), CancellationToken.None).ConfigureAwait(false);
-        var id = session.Id ?? throw new InvalidOperationException("Bandwidth created a session without an id.");
-        Log.SessionCreated(logger, id);
-        return id;
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Created the hello-world session {SessionId}")]
         public static partial void SessionCreated(ILogger logger, string sessionId);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Could not create the hello-world session ({Reason}); the next participant tries again")]
+        public static partial void CreationFailed(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Bandwidth no longer knows session {SessionId}; creating a new one")]
         public static partial void SessionGone(ILogger logger, string sessionId);

@@ -48,7 +48,9 @@ public sealed class SecurityHeaders(IBandwidthEnvironment environment)
 
 public static class SecurityExtensions
 {
-    public static IServiceCollection AddWebSecurity(this IServiceCollection services) => services.AddSingleton<SecurityHeaders>();
+    /// <summary>Security headers, and which reverse proxies' forwarded headers are believed.</summary>
+    public static IServiceCollection AddWebSecurity(this IServiceCollection services) =>
+        services.AddSingleton<SecurityHeaders>().AddTrustedProxies();
 
     /// <summary>Security headers on every response; outside Development, HSTS and a redirect of plain HTTP to HTTPS.</summary>
     public static WebApplication UseWebSecurity(this WebApplication app)

@@ -1,16 +1,17 @@
 namespace HelloWorld.Blazor.Webhooks;
 
 /// <summary>
-/// Makes sure every refused webhook leaves a log line, whoever refused it: the server (body too large), MVC (wrong
-/// content type) or the controller (which logs the reason itself and marks the request as logged).
+/// Makes sure every refused webhook (and refused <c>POST /callPhone</c>) leaves a log line, whoever refused it: the server
+/// (body too large), MVC (wrong content type, no body) or the controller (which logs the reason itself and marks the
+/// request as logged).
 /// </summary>
 public sealed partial class RejectedRequests(RequestDelegate next, ILogger<RejectedRequests> logger)
 {
     private const string LoggedKey = "HelloWorld.RejectionLogged";
-    private static readonly string[] WebhookPaths = ["/incomingCall", "/callAnswered", "/callStatus"];
+    private static readonly string[] GuardedPaths = ["/incomingCall", "/callAnswered", "/callStatus", "/callPhone"];
 
-    public static bool IsWebhook(HttpContext context) =>
-        WebhookPaths.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+    public static bool IsGuarded(HttpContext context) =>
+        GuardedPaths.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
 
     public static void MarkLogged(HttpContext context) => context.Items[LoggedKey] = true;
 

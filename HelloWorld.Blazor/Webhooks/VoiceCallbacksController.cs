@@ -41,6 +41,12 @@ public sealed partial class VoiceCallbacksController(
         return await WithinBudgetAsync(callId, async cancellationToken =>
         {
             var participant = await calls.AcceptInboundCallAsync(callId, callback.From ?? "", callback.To ?? "", cancellationToken);
+            if (participant is null)
+            {
+                // Its disconnect came first: there is no call left to transfer.
+                Log.AlreadyEnded(logger, callId);
+                return BxmlResponse.Write(BxmlVerb.Hangup());
+            }
             return BxmlResponse.Write(BxmlVerb.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
         });
     }
@@ -71,10 +77,11 @@ public sealed partial class VoiceCallbacksController(
 
     /// <summary>
     /// disconnect and every other asynchronous event. Bandwidth ignores the body and only needs a quick 2xx;
-    /// an event this app does not handle is acknowledged all the same.
+    /// an event this app does not handle is acknowledged all the same. The participant of an ended call is deleted in
+    /// the background: Bandwidth has nothing to wait for, and would not resend on an error anyway.
     /// </summary>
     [HttpPost("/callStatus")]
-    public async Task<IActionResult> CallStatusAsync(DisconnectCallback callback)
+    public IActionResult CallStatus(DisconnectCallback callback)
     {
         if (Invalid(callback.CallId, callback.EventType, expectedEventType: null) is { } problem)
         {
@@ -86,17 +93,21 @@ public sealed partial class VoiceCallbacksController(
         {
             try
             {
-                await calls.EndCallAsync(callId, callback.Cause, HttpContext.RequestAborted);
+                calls.EndCall(callId, callback.Cause);
             }
-            catch (BandwidthException exception)
+            catch (Exception exception)
             {
-                // The participant stays tracked and is deleted at shutdown; Bandwidth would not resend on an error anyway.
-                Log.CleanupFailed(logger, callId, exception.Message);
+                // Bandwidth only needs its 2xx; a bug here must not turn into a 500 it would retry.
+                Log.Unexpected(logger, callId, exception);
             }
         }
         return NoContent();
     }
 
+    /// <summary>
+    /// Runs <paramref name="answer"/> within the webhook budget. Whatever goes wrong, the caller hears an apology and is
+    /// hung up, never silence and never a 500 (which Bandwidth would treat as a failed call with no word to the caller).
+    /// </summary>
     private async Task<IActionResult> WithinBudgetAsync(string callId, Func<CancellationToken, Task<string>> answer)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(HttpContext.RequestAborted);
@@ -105,11 +116,20 @@ public sealed partial class VoiceCallbacksController(
         {
             return Xml(await answer(budget.Token));
         }
-        catch (Exception exception) when (exception is BandwidthException || (exception is OperationCanceledException && !HttpContext.RequestAborted.IsCancellationRequested))
+        catch (PhoneCallRejectedException rejected)
         {
-            Log.CannotServe(logger, callId, exception.Message);
-            return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(ApologySentence), BxmlVerb.Hangup()));
+            Log.Refused(logger, callId, rejected.Message);
         }
+        catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
+        {
+            Log.CannotServe(logger, callId, exception is OperationCanceledException ? "out of time" : exception.Message);
+        }
+        catch (Exception exception)
+        {
+            // A bug, not Bandwidth: logged in full, and the caller still gets an answer.
+            Log.Unexpected(logger, callId, exception);
+        }
+        return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(ApologySentence), BxmlVerb.Hangup()));
     }
 
     private ContentResult Xml(string bxml) => Content(bxml, "application/xml; charset=utf-8");
@@ -155,10 +175,16 @@ public sealed partial class VoiceCallbacksController(
         [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Could not bring call {CallId} into the session ({Reason}): apologising and hanging up")]
         public static partial void CannotServe(ILogger logger, string callId, string reason);
 
+        [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Refused call {CallId}: {Reason} Apologising and hanging up")]
+        public static partial void Refused(ILogger logger, string callId, string reason);
+
+        [LoggerMessage(EventId = 3107, Level = LogLevel.Error, Message = "Unexpected failure while answering a webhook for call {CallId}: apologising and hanging up")]
+        public static partial void Unexpected(ILogger logger, string callId, Exception exception);
+
         [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Rejected a Voice webhook to {Path}: {Reason}")]
         public static partial void Rejected(ILogger logger, string path, string reason);
 
-        [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Could not delete the participant of ended call {CallId}: {Reason}")]
-        public static partial void CleanupFailed(ILogger logger, string callId, string reason);
+        [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Call {CallId} ended before it could join: hanging up")]
+        public static partial void AlreadyEnded(ILogger logger, string callId);
     }
 }

@@ -1,21 +1,21 @@
-using HelloWorld.Blazor.Api;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Webhooks;
 
 public static partial class VoiceWebhookExtensions
 {
-    /// <summary>The Voice webhook controllers, their Basic authentication, and the app's small API with its rate limits.</summary>
+    /// <summary>The Voice webhook controllers (and with them the app's API controllers) and their Basic authentication.</summary>
     public static IServiceCollection AddVoiceWebhooks(this IServiceCollection services)
     {
-        services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName);
+        services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VoiceWebhookOptions>, VoiceWebhookOptionsValidator>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, VoiceWebhookAuthenticationHandler>(VoiceWebhookAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(VoiceWebhookAuthenticationHandler.PolicyName, policy => policy
             .AddAuthenticationSchemes(VoiceWebhookAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser());
         services.AddProblemDetails();
-        services.AddApiRateLimits();
         services.AddControllers().ConfigureApiBehaviorOptions(api =>
         {
             var defaultResponse = api.InvalidModelStateResponseFactory;
@@ -33,7 +33,7 @@ public static partial class VoiceWebhookExtensions
 
     public static WebApplication MapVoiceWebhooks(this WebApplication app)
     {
-        app.UseWhen(RejectedRequests.IsWebhook, webhooks => webhooks.UseMiddleware<RejectedRequests>());
+        app.UseWhen(RejectedRequests.IsGuarded, webhooks => webhooks.UseMiddleware<RejectedRequests>());
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -7,7 +7,8 @@ public sealed class VoiceWebhookOptions
 
     /// <summary>
     /// How long a synchronous webhook may work before it answers an apology instead. Bandwidth waits 15 s; 10 s leaves
-    /// room for the answer to travel and for a slow network.
+    /// room for the answer to travel and for a slow network. Must exceed <c>Bandwidth:Resilience:TotalTimeout</c> and stay
+    /// under 15 s (checked at start).
     /// </summary>
     public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -39,6 +39,54 @@ public sealed class WebRtcApiClientTests : IAsyncLifetime
         JsonAssert.Equal("""{"publishPermissions": ["AUDIO"], "tag": "hello-world-browser", "deviceApiVersion": "V3"}""", request.Body);
     }
 
+    /// <summary>Every operation of the client: its method, path, a success answer, and how to call it.</summary>
+    private static readonly Dictionary<string, (string Method, string Path, int Status, string? Body, Func<IWebRtcApi, Task> Call)> Operations = new()
+    {
+        ["createParticipant"] = ("POST", $"{Base}/participants", 200, """{"participant": {"id": "p-1"}, "token": "t"}""",
+            api => api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO]))),
+        ["getParticipant"] = ("GET", $"{Base}/participants/p-1", 200, """{"id": "p-1"}""", api => api.GetParticipantAsync("p-1")),
+        ["deleteParticipant"] = ("DELETE", $"{Base}/participants/p-1", 204, null, api => api.DeleteParticipantAsync("p-1")),
+        ["createSession"] = ("POST", $"{Base}/sessions", 200, """{"id": "s-1"}""", api => api.CreateSessionAsync(new Session(Tag: "t"))),
+        ["getSession"] = ("GET", $"{Base}/sessions/s-1", 200, """{"id": "s-1"}""", api => api.GetSessionAsync("s-1")),
+        ["deleteSession"] = ("DELETE", $"{Base}/sessions/s-1", 204, null, api => api.DeleteSessionAsync("s-1")),
+        ["listSessionParticipants"] = ("GET", $"{Base}/sessions/s-1/participants", 200, "[]", api => api.ListSessionParticipantsAsync("s-1")),
+        ["addParticipantToSession"] = ("PUT", $"{Base}/sessions/s-1/participants/p-1", 204, null,
+            api => api.AddParticipantToSessionAsync("s-1", "p-1", new Subscriptions("s-1"))),
+        ["removeParticipantFromSession"] = ("DELETE", $"{Base}/sessions/s-1/participants/p-1", 204, null,
+            api => api.RemoveParticipantFromSessionAsync("s-1", "p-1")),
+        ["getParticipantSubscriptions"] = ("GET", $"{Base}/sessions/s-1/participants/p-1/subscriptions", 200, """{"sessionId": "s-1"}""",
+            api => api.GetParticipantSubscriptionsAsync("s-1", "p-1")),
+        ["updateParticipantSubscriptions"] = ("PUT", $"{Base}/sessions/s-1/participants/p-1/subscriptions", 204, null,
+            api => api.UpdateParticipantSubscriptionsAsync("s-1", "p-1", new Subscriptions("s-1"))),
+    };
+
+    public static TheoryData<string> OperationNames => [.. Operations.Keys];
+
+    [Theory]
+    [MemberData(nameof(OperationNames))]
+    public async Task EveryOperation_SendsTheAccountsBasicCredentials(string operation)
+    {
+        var (method, path, status, body, call) = Operations[operation];
+        Respond(method, path, status, body);
+
+        await call(Api);
+
+        Assert.Equal(BandwidthApiTestHost.ExpectedAuthorization, SingleRequest(method, path).Headers!["Authorization"].Single());
+    }
+
+    [Theory]
+    [MemberData(nameof(OperationNames))]
+    public async Task EveryOperation_ReportsAnErrorAsBandwidthApiExceptionNamingIt(string operation)
+    {
+        var (method, path, _, _, call) = Operations[operation];
+        Respond(method, path, 403, """{"message": "Forbidden"}""");
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => call(Api));
+
+        Assert.Equal(operation, error.Operation);
+        Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
+    }
+
     [Fact]
     public async Task GetParticipant_GetsItById()
     {
@@ -189,6 +237,49 @@ public sealed class WebRtcApiClientTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadGateway, error.StatusCode);
         Assert.Equal("<html>Bad gateway</html>", error.ErrorMessage);
+    }
+
+    [Theory]
+    [InlineData("not json at all", "createParticipant")]
+    [InlineData("""{"participant": {"id": "p-1"}}""", "createParticipant")]
+    [InlineData("""{"participant": {"id": null}, "token": "t"}""", "createParticipant")]
+    [InlineData("""{"participant": {"id": ""}, "token": "t"}""", "createParticipant")]
+    [InlineData("""{"token": "t"}""", "createParticipant")]
+    [InlineData("""{"participant": {"id": "p-1", "publishPermissions": ["SCREEN"]}, "token": "t"}""", "createParticipant")]
+    [InlineData("""{"tag": "hello-world"}""", "createSession")]
+    [InlineData("""[1, 2]""", "createSession")]
+    public async Task SuccessWithAnAnswerTheAppCannotRead_BecomesBandwidthApiException_KeepingTheStatus(string body, string operation)
+    {
+        Respond("POST", $"{Base}/participants", 200, body);
+        Respond("POST", $"{Base}/sessions", 200, body);
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => operation == "createParticipant"
+            ? Api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO]))
+            : Api.CreateSessionAsync(new Session(Tag: "hello-world")));
+
+        Assert.Equal(HttpStatusCode.OK, error.StatusCode);
+        Assert.Equal(operation, error.Operation);
+        Assert.StartsWith("Bandwidth's answer could not be read", error.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task Participant_WithADeviceApiVersionTheAppDoesNotKnow_BecomesBandwidthApiException()
+    {
+        Respond("GET", $"{Base}/participants/p-1", 200, """{"id": "p-1", "deviceApiVersion": "V2"}""");
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.GetParticipantAsync("p-1"));
+
+        Assert.Equal("getParticipant", error.Operation);
+    }
+
+    [Fact]
+    public async Task ListSessionParticipants_WithAMalformedList_BecomesBandwidthApiException()
+    {
+        Respond("GET", $"{Base}/sessions/s-1/participants", 200, """{"participants": "none"}""");
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.ListSessionParticipantsAsync("s-1"));
+
+        Assert.Equal("listSessionParticipants", error.Operation);
     }
 
     private void Respond(string method, string path, int status, string? body = null)

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -13,7 +14,8 @@ public static class BandwidthResilience
     /// </summary>
     public static IHttpClientBuilder AddBandwidthResilience(this IHttpClientBuilder builder)
     {
-        builder.Services.AddOptions<BandwidthResilienceOptions>().BindConfiguration(BandwidthResilienceOptions.SectionName);
+        builder.Services.AddOptions<BandwidthResilienceOptions>().BindConfiguration(BandwidthResilienceOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BandwidthResilienceOptions>, BandwidthResilienceOptionsValidator>());
         builder.AddResilienceHandler("bandwidth", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<BandwidthResilienceOptions>>().Value;

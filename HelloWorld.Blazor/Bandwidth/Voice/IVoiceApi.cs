@@ -2,7 +2,8 @@ namespace HelloWorld.Blazor.Bandwidth.Voice;
 
 /// <summary>
 /// The two operations of Bandwidth's Voice API (<c>voice.yml</c>) this app needs.
-/// Every method throws <see cref="BandwidthApiException"/> when Bandwidth answers with an error status.
+/// Every method throws <see cref="BandwidthApiException"/> when Bandwidth answers with an error status or with an answer
+/// the app cannot read (no <c>callId</c>, say), and <see cref="BandwidthUnavailableException"/> when it does not answer.
 /// </summary>
 public interface IVoiceApi
 {

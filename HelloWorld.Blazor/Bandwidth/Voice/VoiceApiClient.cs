@@ -12,7 +12,8 @@ public sealed class VoiceApiClient(
 
     public Task<CreateCallResponse> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<CreateCallResponse>(
-            _rest.Request("accounts/{accountId}/calls", Method.Post).AddJsonBody(request), "createCall", cancellationToken);
+            _rest.Request("accounts/{accountId}/calls", Method.Post).AddJsonBody(request), "createCall", cancellationToken,
+            created => string.IsNullOrEmpty(created.CallId) ? "callId" : null);
 
     public Task UpdateCallAsync(string callId, UpdateCallRequest request, CancellationToken cancellationToken = default) =>
         _rest.ExecuteAsync(

@@ -18,14 +18,15 @@ public sealed record CreateCallRequest(
     string? AnswerMethod = "POST",
     string? DisconnectMethod = "POST");
 
+/// <summary>Only <see cref="CallId"/> is required here: it is all the app uses, and Bandwidth adds and drops fields over time.</summary>
 public sealed record CreateCallResponse(
     string CallId,
-    string AccountId,
-    string ApplicationId,
-    string To,
-    string From,
-    string CallUrl,
-    string AnswerUrl,
+    string? AccountId,
+    string? ApplicationId,
+    string? To,
+    string? From,
+    string? CallUrl,
+    string? AnswerUrl,
     string? AnswerMethod = null,
     string? DisconnectUrl = null,
     string? DisconnectMethod = null,

@@ -2,7 +2,8 @@ namespace HelloWorld.Blazor.Bandwidth.WebRtc;
 
 /// <summary>
 /// Bandwidth's WebRTC HTTP API (<c>webrtc.yml</c>) for the configured account.
-/// Every method throws <see cref="BandwidthApiException"/> when Bandwidth answers with an error status.
+/// Every method throws <see cref="BandwidthApiException"/> when Bandwidth answers with an error status or with an answer
+/// the app cannot read (an id missing, say), and <see cref="BandwidthUnavailableException"/> when it does not answer.
 /// </summary>
 public interface IWebRtcApi
 {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using RestSharp;
 
@@ -21,7 +20,8 @@ public sealed class WebRtcApiClient(
 
     public Task<CreateParticipantResponse> CreateParticipantAsync(CreateParticipantRequest request, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<CreateParticipantResponse>(
-            _rest.Request(Participants, Method.Post).AddJsonBody(request), "createParticipant", cancellationToken);
+            _rest.Request(Participants, Method.Post).AddJsonBody(request), "createParticipant", cancellationToken,
+            created => string.IsNullOrEmpty(created.Participant.Id) ? "participant.id" : string.IsNullOrEmpty(created.Token) ? "token" : null);
 
     public Task<Participant> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<Participant>(
@@ -32,7 +32,8 @@ public sealed class WebRtcApiClient(
             _rest.Request(Participant, Method.Delete).AddUrlSegment("participantId", participantId), "deleteParticipant", cancellationToken);
 
     public Task<Session> CreateSessionAsync(Session session, CancellationToken cancellationToken = default) =>
-        _rest.SendAsync<Session>(_rest.Request(Sessions, Method.Post).AddJsonBody(session), "createSession", cancellationToken);
+        _rest.SendAsync<Session>(_rest.Request(Sessions, Method.Post).AddJsonBody(session), "createSession", cancellationToken,
+            created => string.IsNullOrEmpty(created.Id) ? "id" : null);
 
     public Task<Session> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<Session>(_rest.Request(Session, Method.Get).AddUrlSegment("sessionId", sessionId), "getSession", cancellationToken);
@@ -44,9 +45,7 @@ public sealed class WebRtcApiClient(
     {
         var request = _rest.Request(SessionParticipants, Method.Get).AddUrlSegment("sessionId", sessionId);
         var response = await _rest.ExecuteAsync(request, "listSessionParticipants", cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(response.Content)
-            ? []
-            : JsonSerializer.Deserialize<List<Participant>>(response.Content, BandwidthRestClient.JsonOptions) ?? [];
+        return _rest.Read<List<Participant>>(response, "listSessionParticipants") ?? [];
     }
 
     public Task AddParticipantToSessionAsync(
@@ -63,9 +62,7 @@ public sealed class WebRtcApiClient(
     {
         var request = SessionRequest(Subscriptions, Method.Get, sessionId, participantId);
         var response = await _rest.ExecuteAsync(request, "getParticipantSubscriptions", cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(response.Content)
-            ? new Subscriptions()
-            : JsonSerializer.Deserialize<Subscriptions>(response.Content, BandwidthRestClient.JsonOptions) ?? new Subscriptions();
+        return _rest.Read<Subscriptions>(response, "getParticipantSubscriptions") ?? new Subscriptions();
     }
 
     public Task UpdateParticipantSubscriptionsAsync(
