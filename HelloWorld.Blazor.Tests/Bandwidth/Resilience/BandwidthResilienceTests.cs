@@ -53,6 +53,22 @@ public sealed class BandwidthResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_RefusedEveryTime_GivesUpAfterTheDefaultFourRetries_WithBandwidthsError()
+    {
+        await using var host = new BandwidthApiTestHost(new Dictionary<string, string?>
+        {
+            ["Bandwidth:Resilience:RetryBaseDelay"] = "00:00:00.010",
+        });
+        host.Server.Given(Request.Create().WithPath(Participants).UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(
+            () => host.Get<IWebRtcApi>().CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO])));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Equal(5, host.RequestCount("POST", Participants));
+    }
+
+    [Fact]
     public async Task Post_On429_WaitsForRetryAfter_ThenRetries()
     {
         FailThenSucceed("POST", Participants, failures: 1,

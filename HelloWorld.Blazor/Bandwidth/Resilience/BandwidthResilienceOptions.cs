@@ -15,7 +15,12 @@ public sealed class BandwidthResilienceOptions
     /// <summary>All attempts and the waits between them.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(7);
 
-    public int MaxRetryAttempts { get; set; } = 3;
+    /// <summary>
+    /// Retries after the first attempt. Their backoff (0.2 + 0.4 + 0.8 + 1.6 s, jittered) ends well inside
+    /// <see cref="TotalTimeout"/>, and each one divides the chance that a call fails on scattered refusals by the refusal
+    /// rate: with one request in ten refused, 3 retries lose one call in 10 000 requests, 4 lose one in 100 000.
+    /// </summary>
+    public int MaxRetryAttempts { get; set; } = 4;
 
     /// <summary>First backoff; it doubles with each retry, with jitter so many clients do not retry in step.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);

@@ -23,7 +23,7 @@ public sealed class BandwidthResilienceOptionsValidator : IValidateOptions<Bandw
         }
         if (options.MaxRetryAttempts is < 1 or > 10)
         {
-            failures.Add($"{Section}:MaxRetryAttempts must be between 1 and 10 (it is {options.MaxRetryAttempts}). " + HowToSet($"{Section}:MaxRetryAttempts", "3"));
+            failures.Add($"{Section}:MaxRetryAttempts must be between 1 and 10 (it is {options.MaxRetryAttempts}). " + HowToSet($"{Section}:MaxRetryAttempts", "4"));
         }
         AtLeast(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay, TimeSpan.Zero, "00:00:00.200");
         AtLeast(failures, nameof(options.MaxRetryAfter), options.MaxRetryAfter, TimeSpan.Zero, "00:00:03");
