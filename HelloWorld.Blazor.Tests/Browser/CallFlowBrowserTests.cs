@@ -6,38 +6,18 @@ namespace HelloWorld.Blazor.Tests.Browser;
 /// <summary>Every flow of the sample in real Chromium, with the unmodified browser SDK, against the emulator.</summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
-public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : AppInBrowserTest(chromium)
 {
     private const string Phone = "+19195550124";
     private const string OutboundPhone = "+19195550123";
-    private RunningApp _app = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (Chromium.IsInstalled)
-        {
-            _app = RunningApp.Start();
-            _context = await chromium.NewContextAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Chromium.IsInstalled)
-        {
-            await _context.DisposeAsync();
-            await _app.DisposeAsync();
-        }
-    }
 
     private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 30_000 };
 
     /// <summary>The phone simulator as its user sees it, showing the outbound phone (its first, in a fresh profile).</summary>
     private async Task<IPage> OpenPhoneSimulatorAsync()
     {
-        var phone = await _context.NewPageAsync();
-        await phone.GotoAsync(_app.BaseUrl + "/emulator/phone");
+        var phone = await Context.NewPageAsync();
+        await phone.GotoAsync(App.BaseUrl + "/emulator/phone");
         await Expect(phone.Locator("#my-number")).ToHaveValueAsync(OutboundPhone);
         await Expect(phone.Locator("#status")).ToHaveTextAsync("Idle");
         return phone;
@@ -46,12 +26,12 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task PageLoad_ConnectsAndPublishes_WithExactlyOneParticipantInTheSession()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
 
         await page.WaitUntilPublishingAsync();
 
         await Expect(page.Page.Locator(".dial-hint")).ToHaveTextAsync("Dial +19195550100 to chat with this browser");
-        var sessions = await _app.Control.SessionsAsync();
+        var sessions = await App.Control.SessionsAsync();
         var session = Assert.Single(sessions["sessions"]!.AsArray());
         var participant = Assert.Single(session!["participants"]!.AsArray())!;
         Assert.Equal("hello-world-browser", (string?)participant["tag"]);
@@ -62,21 +42,21 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task DialIn_ShowsThePhonesStreamLabelledWithItsNumber_AndHangUpRemovesStreamAndParticipant()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
 
-        var callId = (string)(await _app.Control.DialInAsync(Phone))["callId"]!;
+        var callId = (string)(await App.Control.DialInAsync(Phone))["callId"]!;
         await page.WaitForStreamAsync($"Phone {Phone}");
         await Expect(page.Page.Locator(".connected")).ToHaveTextAsync("Hooray! You're connected!");
         await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("In the call");
-        var phoneParticipant = (string?)(await _app.Control.CallAsync(callId))!["participantId"];
+        var phoneParticipant = (string?)(await App.Control.CallAsync(callId))!["participantId"];
         Assert.NotNull(phoneParticipant);
-        Assert.Contains(await _app.Control.ParticipantsAsync(), p => (string?)p["id"] == phoneParticipant);
+        Assert.Contains(await App.Control.ParticipantsAsync(), p => (string?)p["id"] == phoneParticipant);
 
-        await _app.Control.HangUpAsync(callId);
+        await App.Control.HangUpAsync(callId);
 
         await Expect(page.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
-        await EmulatorControl.EventuallyAsync(_app.Control.ParticipantsAsync,
+        await EmulatorControl.EventuallyAsync(App.Control.ParticipantsAsync,
             participants => participants.All(p => (string?)p["id"] != phoneParticipant), "the phone's participant to be deleted");
         await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("Ended (hangup)");
     }
@@ -84,27 +64,27 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task CallButton_RingsThePhone_WhichAnswersHearsTheSentenceAndJoins_ThenHangUpFromThePageEndsItOnBothSides()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
 
         await page.Page.ClickAsync(".call-button");
         await Expect(page.Page.Locator(".ringing-indicator")).ToBeVisibleAsync(CallPage.Patiently);
-        var ringing = await EmulatorControl.EventuallyAsync(_app.Control.CallsAsync,
+        var ringing = await EmulatorControl.EventuallyAsync(App.Control.CallsAsync,
             calls => calls.Any(c => (string?)c!["state"] == "ringing"), "the phone to ring");
         var callId = (string)ringing.Single()!["callId"]!;
         Assert.Equal(OutboundPhone, (string?)ringing.Single()!["to"]);
         Assert.True(await page.Page.Locator(".call-button").IsDisabledAsync());
 
-        await _app.Control.AnswerAsync(callId);
+        await App.Control.AnswerAsync(callId);
 
         await page.WaitForStreamAsync($"Phone {OutboundPhone}");
-        var answered = await _app.Control.CallAsync(callId);
+        var answered = await App.Control.CallAsync(callId);
         Assert.Equal("transferred", (string?)answered!["state"]);
         Assert.Equal(["Thank you. Connecting you to your conference now."], answered["heard"]!.AsArray().Select(s => (string?)s));
 
         await page.Page.ClickAsync($".phone-calls [data-call-id='{callId}'] button");
 
-        await EmulatorControl.EventuallyAsync(() => _app.Control.CallAsync(callId), c => (string?)c!["state"] == "completed", "the call to end");
+        await EmulatorControl.EventuallyAsync(() => App.Control.CallAsync(callId), c => (string?)c!["state"] == "completed", "the call to end");
         await Expect(page.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await Expect(page.Page.Locator($".phone-calls [data-call-id='{callId}']")).ToContainTextAsync("Ended");
         await Expect(page.Page.Locator(".call-button")).ToBeEnabledAsync();
@@ -113,7 +93,7 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task CallButton_RingsThePhoneSimulator_WhoseAnswerButtonPutsThePhoneInTheCall()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         var phone = await OpenPhoneSimulatorAsync();
 
@@ -131,7 +111,7 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task CallButton_DeclinedOnThePhoneSimulator_EndsTheCallRejected_AndBothPagesShowIt()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         var phone = await OpenPhoneSimulatorAsync();
         await page.Page.ClickAsync(".call-button");
@@ -141,7 +121,7 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
 
         await Expect(phone.Locator("#status")).ToHaveTextAsync("Idle", Patiently);
         await Expect(phone.Locator("#log li").First).ToContainTextAsync("ended (rejected)");
-        var call = Assert.Single(await _app.Control.CallsAsync())!;
+        var call = Assert.Single(await App.Control.CallsAsync())!;
         Assert.Equal(("completed", "rejected"), ((string?)call["state"], (string?)call["cause"]));
         await Expect(page.Page.Locator($".phone-calls [data-call-id='{call["callId"]}']")).ToContainTextAsync("Ended (rejected)", new() { Timeout = 30_000 });
         await Expect(page.Page.Locator(".call-button")).ToBeEnabledAsync();
@@ -151,28 +131,28 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task TwoTabs_SeeEachOther_AndClosingOne_RemovesItsStreamAndDeletesItsParticipant()
     {
-        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
-        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var first = await CallPage.OpenAsync(Context, App.BaseUrl);
+        var second = await CallPage.OpenAsync(Context, App.BaseUrl);
         await first.WaitUntilPublishingAsync();
         await second.WaitUntilPublishingAsync();
 
         await first.WaitForStreamAsync("Browser");
         await second.WaitForStreamAsync("Browser");
-        Assert.Equal(2, (await _app.Control.ParticipantsAsync()).Count);
+        Assert.Equal(2, (await App.Control.ParticipantsAsync()).Count);
 
         await second.Page.CloseAsync();
 
         await Expect(first.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
-        await EmulatorControl.EventuallyAsync(_app.Control.ParticipantsAsync, participants => participants.Count == 1,
+        await EmulatorControl.EventuallyAsync(App.Control.ParticipantsAsync, participants => participants.Count == 1,
             "the closed tab's participant to be deleted once its circuit ends");
     }
 
     [BrowserFact]
     public async Task Keypad_SendsDtmfThatThePhoneHears()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
-        var call = await _app.Control.DialInAsync(Phone);
+        var call = await App.Control.DialInAsync(Phone);
         var callId = (string)call["callId"]!;
         await page.WaitForStreamAsync($"Phone {Phone}");
 
@@ -182,14 +162,14 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
             await Task.Delay(400);
         }
 
-        await EmulatorControl.EventuallyAsync(() => _app.Control.CallAsync(callId),
+        await EmulatorControl.EventuallyAsync(() => App.Control.CallAsync(callId),
             c => (string?)c!["phone"]?["dtmfDigits"] == "42#", "the phone to hear 4, 2, #");
     }
 
     [BrowserFact]
     public async Task ConnectedPage_DoesNotKeepRestartingIce()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         var before = await OfferCountAsync();
 
@@ -200,7 +180,7 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : IAsyncLifet
 
         async Task<int> OfferCountAsync()
         {
-            var participant = (await _app.Control.ParticipantsAsync()).Single();
+            var participant = (await App.Control.ParticipantsAsync()).Single();
             return (int)participant["device"]!["offerSdpCount"]!;
         }
     }

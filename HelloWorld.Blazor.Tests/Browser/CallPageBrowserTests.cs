@@ -7,38 +7,17 @@ namespace HelloWorld.Blazor.Tests.Browser;
 /// <summary>The call page's own behaviour in Chromium with the unmodified browser SDK: its failure states and its controls.</summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
-public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class CallPageBrowserTests(ChromiumFixture chromium) : AppInBrowserTest(chromium)
 {
     /// <summary>rpc-websockets' reconnect interval as the SDK leaves it: one attempt a second while a loop runs.</summary>
     private static readonly TimeSpan ReconnectInterval = TimeSpan.FromSeconds(1);
 
     private const string Phone = "+19195550124";
 
-    private RunningApp _app = null!;
-    private IBrowserContext _context = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (Chromium.IsInstalled)
-        {
-            _app = RunningApp.Start();
-            _context = await chromium.NewContextAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Chromium.IsInstalled)
-        {
-            await _context.DisposeAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
     [BrowserFact]
     public async Task ConnectFailure_StopsTheSdksReconnectLoop_AndDeletesTheParticipant()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         var attempts = 0;
         var closing = new List<Task>();
         // A device endpoint that drops every connection (code 1011): the SDK's socket then retries every second, the
@@ -52,7 +31,7 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifet
             }
         });
 
-        await page.GotoAsync(_app.BaseUrl + "/");
+        await page.GotoAsync(App.BaseUrl + "/");
         await Expect(page.Locator(".status-connect-failed")).ToBeVisibleAsync(new() { Timeout = 40_000 });
         var atFailure = Volatile.Read(ref attempts);
         // Watching for a few reconnect intervals is the observation itself: a loop still running shows up in that time.
@@ -61,7 +40,7 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifet
 
         Assert.True(atFailure >= 5, $"the SDK made {atFailure} attempts before the page gave up; the endpoint did not make it retry");
         Assert.Equal(atFailure, afterwards);
-        await EmulatorControl.EventuallyAsync(_app.Control.ParticipantsAsync, participants => participants.Count == 0,
+        await EmulatorControl.EventuallyAsync(App.Control.ParticipantsAsync, participants => participants.Count == 0,
             "the participant of the page that could not connect to be deleted");
         Task[] closed;
         lock (closing)
@@ -74,7 +53,7 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task LevelMeter_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         var meter = page.Page.Locator(".level-meter");
 
@@ -92,10 +71,10 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : IAsyncLifet
     [BrowserFact]
     public async Task Layout_AtDesktopAndPhoneWidths_FitsTheScreen_TitlesTheCallsAbove_AndAlignsTheMicrophoneRow()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         await Expect(page.Page.Locator(".dtmf-keypad")).ToHaveCountAsync(0); // no phone in the call, nobody to hear tones
-        await _app.Control.DialInAsync(Phone);
+        await App.Control.DialInAsync(Phone);
         await page.WaitForStreamAsync($"Phone {Phone}");
         await Expect(page.Page.Locator(".dtmf-label")).ToHaveTextAsync("Keypad: the tones go to the phone in the call.");
 

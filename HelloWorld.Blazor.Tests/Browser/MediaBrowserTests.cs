@@ -7,7 +7,7 @@ namespace HelloWorld.Blazor.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 [Trait("Category", "Browser")]
 [Trait("Category", "Media")]
-public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
+public sealed class MediaBrowserTests(ChromiumFixture chromium) : AppInBrowserTest(chromium, Settings)
 {
     private const string Phone = "+19195550124";
     private static readonly TimeSpan Listening = TimeSpan.FromSeconds(3);
@@ -17,32 +17,14 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
 
     /// <summary>The consent timer's 1 s tick, the offer that withdraws the stream, and the page applying it.</summary>
     private static readonly TimeSpan ConsentMargin = TimeSpan.FromSeconds(5);
-    private RunningApp _app = null!;
-    private IBrowserContext _context = null!;
 
-    public async Task InitializeAsync()
-    {
-        if (Chromium.IsInstalled)
-        {
-            _app = RunningApp.Start(new Dictionary<string, string?> { ["Emulator:MediaConsentTimeout"] = ConsentTimeout.ToString() });
-            _context = await chromium.NewContextAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Chromium.IsInstalled)
-        {
-            await _context.DisposeAsync();
-            await _app.DisposeAsync();
-        }
-    }
+    private static readonly Dictionary<string, string?> Settings = new() { ["Emulator:MediaConsentTimeout"] = ConsentTimeout.ToString() };
 
     [BrowserFact]
     public async Task TwoTabs_EachHearsTheOthersMicrophone()
     {
-        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
-        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var first = await CallPage.OpenAsync(Context, App.BaseUrl);
+        var second = await CallPage.OpenAsync(Context, App.BaseUrl);
         await first.WaitUntilPublishingAsync();
         await second.WaitUntilPublishingAsync();
         var secondAsHeardByFirst = await first.WaitForStreamAsync("Browser");
@@ -62,9 +44,9 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     [BrowserFact]
     public async Task PhonesVoice_IsHeardInThePage()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
-        await _app.Control.DialInAsync(Phone);
+        await App.Control.DialInAsync(Phone);
         var phone = await page.WaitForStreamAsync($"Phone {Phone}");
 
         var heard = await page.MeasureAsync(phone, Listening);
@@ -75,12 +57,12 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     [BrowserFact]
     public async Task PhoneSetToEcho_SendsThePagesOwnMicrophoneBack_AndSilenceWhileThePageIsMuted()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
-        var call = await _app.Control.DialInAsync(Phone);
+        var call = await App.Control.DialInAsync(Phone);
         var callId = (string)call["callId"]!;
         var phone = await page.WaitForStreamAsync($"Phone {Phone}");
-        await _app.Control.SetEchoAsync(callId, enabled: true);
+        await App.Control.SetEchoAsync(callId, enabled: true);
 
         // While echoing, the phone says nothing of its own: muted, the page must hear silence from it (the phone's tone
         // would be heard here), and unmuted its own beep, having gone there and back (a silent echo would fail here).
@@ -90,7 +72,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
         await page.SetMutedAsync(false);
         await page.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 500))");
         var unmuted = await page.MeasureAsync(phone, Listening);
-        var echoed = await _app.Control.CallAsync(callId);
+        var echoed = await App.Control.CallAsync(callId);
 
         Assert.True(whileMuted.IsSilent, $"the page heard {whileMuted} from the echoing phone while muted");
         Assert.True(unmuted.IsAudible, $"the page heard {unmuted} from the echoing phone");
@@ -101,13 +83,13 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     [BrowserFact]
     public async Task NegativeControl_WithForwardingOff_TheSameMeasurementReadsSilence()
     {
-        var page = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
-        await _app.Control.DialInAsync(Phone);
+        await App.Control.DialInAsync(Phone);
         var phone = await page.WaitForStreamAsync($"Phone {Phone}");
         Assert.True((await page.MeasureAsync(phone, Listening)).IsAudible, "the phone is heard before forwarding is switched off");
 
-        await _app.Control.SetForwardingAsync(phone, enabled: false);
+        await App.Control.SetForwardingAsync(phone, enabled: false);
         await page.Page.EvaluateAsync("() => new Promise(resolve => setTimeout(resolve, 1000))"); // let buffered audio drain
         var silenced = await page.MeasureAsync(phone, Listening);
 
@@ -118,8 +100,8 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     [BrowserFact]
     public async Task ClosingATab_TheOtherTabLosesItsStream_AsSoonAsItsSocketCloses()
     {
-        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
-        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var first = await CallPage.OpenAsync(Context, App.BaseUrl);
+        var second = await CallPage.OpenAsync(Context, App.BaseUrl);
         await first.WaitUntilPublishingAsync();
         await second.WaitUntilPublishingAsync();
         await first.WaitForStreamAsync("Browser");
@@ -133,18 +115,18 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : IAsyncLifetime
     [BrowserFact]
     public async Task ATabWhoseMediaBreaks_WhileItsSocketStaysOpen_LosesItsStreamInTheOtherTab_WithinTheConsentTimeout()
     {
-        var first = await CallPage.OpenAsync(_context, _app.BaseUrl);
-        var second = await CallPage.OpenAsync(_context, _app.BaseUrl);
+        var first = await CallPage.OpenAsync(Context, App.BaseUrl);
+        var second = await CallPage.OpenAsync(Context, App.BaseUrl);
         await first.WaitUntilPublishingAsync();
         await second.WaitUntilPublishingAsync();
         var secondsStream = await first.WaitForStreamAsync("Browser");
-        var secondParticipant = (string)(await _app.Control.ParticipantsAsync())
+        var secondParticipant = (string)(await App.Control.ParticipantsAsync())
             .Single(participant => participant["streams"]!.AsArray().Any(stream => (string?)stream!["streamId"] == secondsStream))["id"]!;
 
         await second.BreakMediaKeepingSignalingAsync();
 
         await Expect(first.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = (float)(ConsentTimeout + ConsentMargin).TotalMilliseconds });
-        var device = (await _app.Control.ParticipantsAsync()).Single(participant => (string?)participant["id"] == secondParticipant)["device"];
+        var device = (await App.Control.ParticipantsAsync()).Single(participant => (string?)participant["id"] == secondParticipant)["device"];
         Assert.Equal("browser", (string?)device?["kind"]); // still connected: it was the lost consent that withdrew the stream
         Assert.Equal("Disconnected", (string?)device?["publishState"]);
     }
