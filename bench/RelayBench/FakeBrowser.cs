@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using HelloWorld.Emulator.Media;
 using HelloWorld.Emulator.Media.Dtls;
+using HelloWorld.Emulator.Media.Ice;
 using HelloWorld.Emulator.Media.Srtp;
 using HelloWorld.Emulator.Media.Transport;
 using Org.BouncyCastle.Security;
@@ -31,7 +31,7 @@ internal sealed class FakeBrowser : IDisposable
     /// <summary>Checks connectivity, then handshakes: as DTLS client to a publish connection, as DTLS server to a subscribe one.</summary>
     public async Task ConnectAsync(IMediaServer server, IMediaConnection connection, MediaConnectionRole role)
     {
-        var check = BindingRequest($"{connection.LocalIceUfrag}:{Ufrag}", connection.LocalIcePassword);
+        var check = StunMessage.WriteBindingRequest($"{connection.LocalIceUfrag}:{Ufrag}", connection.LocalIcePassword, useCandidate: true);
         await _socket.SendAsync(check, server.CandidateEndPoint);
         await _socket.ReceiveAsync(); // the check's answer
         var transport = new UdpTransport(_socket, server.CandidateEndPoint);
@@ -82,22 +82,6 @@ internal sealed class FakeBrowser : IDisposable
 
     public void Dispose() => _socket.Dispose();
 
-    private static byte[] BindingRequest(string username, string password)
-    {
-        var user = Encoding.UTF8.GetBytes(username);
-        var padded = (user.Length + 3) & ~3;
-        var message = new List<byte> { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42 };
-        message.AddRange(RandomNumberGenerator.GetBytes(12));
-        message.AddRange([0x00, 0x06, 0x00, (byte)user.Length]);
-        message.AddRange(user);
-        message.AddRange(new byte[padded - user.Length]);
-        message.AddRange([0x00, 0x25, 0x00, 0x00]); // USE-CANDIDATE
-        var signed = message.ToArray();
-        var length = signed.Length - 20 + 24;
-        signed[2] = (byte)(length >> 8);
-        signed[3] = (byte)length;
-        return [.. signed, 0x00, 0x08, 0x00, 0x14, .. HMACSHA1.HashData(Encoding.UTF8.GetBytes(password), signed)];
-    }
 
     /// <summary>DTLS records over the browser's UDP socket, during the handshake only.</summary>
     private sealed class UdpTransport(UdpClient socket, IPEndPoint server) : DatagramTransport

@@ -31,6 +31,20 @@ public sealed class StunMessageTests
         "00080014a382954e4be67bf11784c97c8292c275bfe3ed41" +
         "80280004c8fb0b4c");
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WrittenBindingRequest_ReadsBack_AndIsAuthenticOnlyWithItsPassword(bool useCandidate)
+    {
+        var request = StunMessage.WriteBindingRequest("emulator:browser", Password, useCandidate);
+
+        Assert.True(StunMessage.TryReadBindingRequest(request, out var username, out var nominated));
+        Assert.Equal("emulator:browser", username);
+        Assert.Equal(useCandidate, nominated);
+        Assert.True(StunMessage.IsAuthentic(request, Password));
+        Assert.False(StunMessage.IsAuthentic(request, Password + "x"));
+    }
+
     [Fact]
     public void SampleRequest_IsABindingRequestForItsUsername()
     {

@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text;
 using System.Threading.Channels;
 using HelloWorld.Emulator.Media.Dtls;
 using HelloWorld.Emulator.Media.Ice;
@@ -70,7 +68,7 @@ internal sealed class BrowserPeer : IAsyncDisposable
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            await _socket.SendAsync(BindingRequest($"{emulatorUfrag}:{Ufrag}", emulatorPassword), _emulator);
+            await _socket.SendAsync(StunMessage.WriteBindingRequest($"{emulatorUfrag}:{Ufrag}", emulatorPassword, useCandidate: true), _emulator);
             using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
             try
             {
@@ -211,19 +209,4 @@ internal sealed class BrowserPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>A Binding request as Chromium sends it when nominating: USERNAME, USE-CANDIDATE, MESSAGE-INTEGRITY.</summary>
-    private static byte[] BindingRequest(string username, string password)
-    {
-        var user = Encoding.UTF8.GetBytes(username);
-        var padded = (user.Length + 3) & ~3;
-        var message = new List<byte> { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42 };
-        message.AddRange(RandomNumberGenerator.GetBytes(12));
-        message.AddRange([0x00, 0x06, 0x00, (byte)user.Length]);
-        message.AddRange(user);
-        message.AddRange(new byte[padded - user.Length]);
-        message.AddRange([0x00, 0x25, 0x00, 0x00]);
-        var signed = message.ToArray();
-        BinaryPrimitives.WriteUInt16BigEndian(signed.AsSpan(2), (ushort)(signed.Length - StunMessage.HeaderLength + 24));
-        return [.. signed, 0x00, 0x08, 0x00, 0x14, .. HMACSHA1.HashData(Encoding.UTF8.GetBytes(password), signed)];
-    }
 }

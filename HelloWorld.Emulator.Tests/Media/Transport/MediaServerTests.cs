@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 using HelloWorld.Emulator.Media;
 using HelloWorld.Emulator.Media.Ice;
 using HelloWorld.Emulator.Media.Transport;
@@ -115,7 +113,7 @@ public sealed class MediaServerTests : IDisposable
     /// </summary>
     private async Task<byte[]?> CheckAsync(string emulatorUfrag, string browserUfrag, string password)
     {
-        var request = BindingRequest($"{emulatorUfrag}:{browserUfrag}", password);
+        var request = StunMessage.WriteBindingRequest($"{emulatorUfrag}:{browserUfrag}", password, useCandidate: false);
         await _browser.SendAsync(request, _server.CandidateEndPoint);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         try
@@ -128,21 +126,4 @@ public sealed class MediaServerTests : IDisposable
         }
     }
 
-    private static byte[] BindingRequest(string username, string password)
-    {
-        var user = Encoding.UTF8.GetBytes(username);
-        var padded = (user.Length + 3) & ~3;
-        var message = new List<byte>();
-        message.AddRange([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42]);
-        message.AddRange(RandomNumberGenerator.GetBytes(12));
-        message.AddRange([0x00, 0x06, 0x00, (byte)user.Length]);
-        message.AddRange(user);
-        message.AddRange(new byte[padded - user.Length]);
-        var withIntegrity = message.ToArray();
-        var length = withIntegrity.Length - 20 + 24;
-        withIntegrity[2] = (byte)(length >> 8);
-        withIntegrity[3] = (byte)length;
-        var mac = HMACSHA1.HashData(Encoding.UTF8.GetBytes(password), withIntegrity);
-        return [.. withIntegrity, 0x00, 0x08, 0x00, 0x14, .. mac];
-    }
 }

@@ -8,7 +8,8 @@ namespace HelloWorld.Emulator.Media.Ice;
 
 /// <summary>
 /// The STUN (RFC 5389) an ICE-lite agent needs: read a Binding request, check its MESSAGE-INTEGRITY (short-term
-/// credentials, keyed with the local ICE password) and FINGERPRINT, and write the success response.
+/// credentials, keyed with the local ICE password) and FINGERPRINT, and write the success response. Also the request
+/// side, for whatever plays the browser against the emulator.
 /// </summary>
 internal static class StunMessage
 {
@@ -125,6 +126,35 @@ internal static class StunMessage
         BinaryPrimitives.WriteUInt16BigEndian(destination[(length + 2)..], 4);
         BinaryPrimitives.WriteUInt32BigEndian(destination[(length + 4)..], Crc32.HashToUInt32(destination[..length]) ^ FingerprintXor);
         return length + 8;
+    }
+
+    /// <summary>
+    /// A Binding request as a browser's ICE agent sends it: USERNAME, USE-CANDIDATE when it nominates, and
+    /// MESSAGE-INTEGRITY keyed with the answering side's ICE password. The emulator (ICE-lite) never sends one; tests and
+    /// the relay benchmark play the browser with it.
+    /// </summary>
+    public static byte[] WriteBindingRequest(string username, string password, bool useCandidate)
+    {
+        var user = Encoding.UTF8.GetBytes(username);
+        var padded = (user.Length + 3) & ~3;
+        var integrityOffset = HeaderLength + 4 + padded + (useCandidate ? 4 : 0);
+        var message = new byte[integrityOffset + 4 + IntegrityLength];
+        var span = message.AsSpan();
+        BinaryPrimitives.WriteUInt16BigEndian(span, BindingRequest);
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)(message.Length - HeaderLength)); // covers MESSAGE-INTEGRITY, as its HMAC requires
+        BinaryPrimitives.WriteUInt32BigEndian(span[4..], MagicCookie);
+        RandomNumberGenerator.Fill(span.Slice(8, 12));
+        BinaryPrimitives.WriteUInt16BigEndian(span[HeaderLength..], Username);
+        BinaryPrimitives.WriteUInt16BigEndian(span[(HeaderLength + 2)..], (ushort)user.Length);
+        user.CopyTo(span[(HeaderLength + 4)..]);
+        if (useCandidate)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(span[(integrityOffset - 4)..], UseCandidate); // no value: length 0
+        }
+        BinaryPrimitives.WriteUInt16BigEndian(span[integrityOffset..], MessageIntegrity);
+        BinaryPrimitives.WriteUInt16BigEndian(span[(integrityOffset + 2)..], IntegrityLength);
+        HMACSHA1.HashData(Encoding.UTF8.GetBytes(password), span[..integrityOffset], span.Slice(integrityOffset + 4, IntegrityLength));
+        return message;
     }
 
     /// <summary>Reads XOR-MAPPED-ADDRESS from a response (for tests and diagnostics).</summary>
