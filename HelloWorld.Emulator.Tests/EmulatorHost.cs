@@ -98,6 +98,22 @@ public sealed class EmulatorHost : IAsyncDisposable
         await context.Response.WriteAsync(bxml);
     };
 
+    /// <summary>
+    /// Makes the "app" answer BXML on <paramref name="path"/> only to the given Basic credentials, and challenge (401 with
+    /// <c>WWW-Authenticate</c>) anything else, as the real app's webhook authentication does.
+    /// </summary>
+    public void AnswerBxmlWithBasicAuth(string path, string username, string password, string bxml) => AppAnswers[path] = async (context, _) =>
+    {
+        if (context.Request.Headers.Authorization != Basic(username, password).ToString())
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"app\"";
+            return;
+        }
+        context.Response.ContentType = "application/xml";
+        await context.Response.WriteAsync(bxml);
+    };
+
     public async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

@@ -78,17 +78,7 @@ public sealed class CallFlowTests : IAsyncLifetime
     [Fact]
     public async Task Webhook_WhenTheAppChallenges_IsSentAgainWithTheCallbackCredentials()
     {
-        _emulator.AppAnswers["/incomingCall"] = async (context, _) =>
-        {
-            if (context.Request.Headers.Authorization != EmulatorHost.Basic("hook-user", "hook-password").ToString())
-            {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"app\"";
-                return;
-            }
-            context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync("<Response><Hangup/></Response>");
-        };
+        _emulator.AnswerBxmlWithBasicAuth("/incomingCall", "hook-user", "hook-password", "<Response><Hangup/></Response>");
 
         var call = Calls.DialIn(Phone);
 

@@ -173,17 +173,8 @@ public sealed class VoiceApiTests : IAsyncLifetime
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return Task.CompletedTask;
         };
-        _emulator.AppAnswers["/fallbackAnswered"] = async (context, _) =>
-        {
-            if (context.Request.Headers.Authorization != EmulatorHost.Basic("fallback-user", "fallback-secret").ToString())
-            {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"app\"";
-                return;
-            }
-            context.Response.ContentType = "application/xml";
-            await context.Response.WriteAsync("<Response><SpeakSentence>From the fallback.</SpeakSentence><Hangup/></Response>");
-        };
+        _emulator.AnswerBxmlWithBasicAuth("/fallbackAnswered", "fallback-user", "fallback-secret",
+            "<Response><SpeakSentence>From the fallback.</SpeakSentence><Hangup/></Response>");
         var body = JsonNode.Parse(CallBody())!.AsObject();
         body["answerFallbackUrl"] = $"{_emulator.BaseUrl}/fallbackAnswered";
         body["fallbackUsername"] = "fallback-user";
