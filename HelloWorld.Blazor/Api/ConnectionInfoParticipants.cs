@@ -38,7 +38,7 @@ public sealed partial class ConnectionInfoParticipants(
     : IDisposable
 {
     private readonly ConcurrentDictionary<string, ITimer> _expiries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Task, byte> _deletions = new();
+    private readonly BackgroundWork _deletions = new();
 
     /// <summary>A new browser participant for a client whose request ends when <paramref name="requestAborted"/> fires.</summary>
     public async Task<JoinedParticipant> JoinAsync(CancellationToken requestAborted)
@@ -59,7 +59,7 @@ public sealed partial class ConnectionInfoParticipants(
     }
 
     /// <summary>Waits for the deletions under way (for tests and an orderly stop).</summary>
-    public Task DrainAsync() => Task.WhenAll(_deletions.Keys);
+    public Task DrainAsync() => Task.WhenAll(_deletions.Running);
 
     public void Dispose()
     {
@@ -77,10 +77,7 @@ public sealed partial class ConnectionInfoParticipants(
             timer.Dispose();
         }
         Log.Expired(logger, participantId);
-        var deletion = DeleteAsync(participantId);
-        _deletions[deletion] = 0;
-        _ = deletion.ContinueWith(done => _deletions.TryRemove(done, out _), CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _deletions.Track(DeleteAsync(participantId));
     }
 
     private async Task DeleteAsync(string participantId)

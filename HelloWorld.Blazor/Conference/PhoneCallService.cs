@@ -38,7 +38,7 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
     private readonly ConcurrentDictionary<Task, byte> _placing = new();
 
     // Participant deletions still running after the webhook that caused them was answered; shutdown waits for them.
-    private readonly ConcurrentDictionary<Task, byte> _cleanups = new();
+    private readonly BackgroundWork _cleanups = new();
 
     public PhoneCallService(
         IParticipantService participants,
@@ -210,7 +210,7 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
     /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
     {
-        Task[] running = [.. _cleanups.Keys, .. _legs.Values.Where(leg => leg.IsValueCreated).Select(leg => leg.Value)];
+        Task[] running = [.. _cleanups.Running, .. _legs.Values.Where(leg => leg.IsValueCreated).Select(leg => leg.Value)];
         try
         {
             await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -325,11 +325,7 @@ public sealed partial class PhoneCallService : IPhoneCallService, IDisposable
         {
             return Task.CompletedTask;
         }
-        var cleanup = DeleteParticipantOfAsync(callId, leg);
-        _cleanups[cleanup] = 0;
-        _ = cleanup.ContinueWith(done => _cleanups.TryRemove(done, out _), CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return cleanup;
+        return _cleanups.Track(DeleteParticipantOfAsync(callId, leg));
     }
 
     private async Task DeleteParticipantOfAsync(string callId, Lazy<Task<JoinedParticipant>> leg)
