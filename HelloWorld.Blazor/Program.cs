@@ -3,6 +3,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.Emulation;
 using HelloWorld.Blazor.Components;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Http;
 using HelloWorld.Blazor.Security;
 using HelloWorld.Blazor.Webhooks;
 
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddBandwidthSampleEnvironmentVariables();
 builder.AddBandwidth();
 builder.Services.AddConference();
+builder.Services.AddAppControllers();
 builder.Services.AddVoiceWebhooks();
 builder.Services.AddAppApi();
 builder.Services.AddCallPage();
@@ -18,11 +20,27 @@ builder.Services.AddWebSecurity();
 
 var app = builder.Build();
 
-app.UseTrustedProxies();
-app.UseCallPageErrors();
-app.UseWebSecurity();
+app.UseForwardedHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+    app.UseHttpsRedirection();
+}
+app.UseWhen(CallPageExtensions.AsksForAPage, page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseSecurityHeaders();
+if (app.IsBandwidthEmulated())
+{
+    app.UseWebSockets();
+}
+app.UseRejectedRequestLog();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseAntiforgery();
+
 app.MapBandwidthEmulatorWhenEnabled();
-app.MapVoiceWebhooks();
+app.MapControllers();
 app.MapCallPage();
 
 app.Run();

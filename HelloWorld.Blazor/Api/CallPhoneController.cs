@@ -1,7 +1,7 @@
 using System.Globalization;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
-using HelloWorld.Blazor.Webhooks;
+using HelloWorld.Blazor.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 

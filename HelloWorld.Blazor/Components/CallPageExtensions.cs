@@ -19,25 +19,15 @@ public static class CallPageExtensions
     }
 
     /// <summary>
-    /// The template's error pages, first in the pipeline. Status code pages only for browsers asking for a page: an API
-    /// client or Bandwidth must get the status (and headers, such as a 401's challenge) the app set, not an HTML page.
+    /// Who gets the template's status code pages: browsers asking for a page. An API client or Bandwidth must get the
+    /// status (and headers, such as a 401's challenge) the app set, not an HTML page.
     /// </summary>
-    public static WebApplication UseCallPageErrors(this WebApplication app)
-    {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-        }
-        app.UseWhen(
-            context => HttpMethods.IsGet(context.Request.Method) &&
-                       context.Request.Headers.Accept.Any(accept => accept?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true),
-            page => page.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-        return app;
-    }
+    public static bool AsksForAPage(HttpContext context) =>
+        HttpMethods.IsGet(context.Request.Method) &&
+        context.Request.Headers.Accept.Any(accept => accept?.Contains("text/html", StringComparison.OrdinalIgnoreCase) == true);
 
     public static WebApplication MapCallPage(this WebApplication app)
     {
-        app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

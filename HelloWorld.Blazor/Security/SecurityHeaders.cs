@@ -48,20 +48,20 @@ public sealed class SecurityHeaders(IBandwidthEnvironment environment)
 
 public static class SecurityExtensions
 {
-    /// <summary>Security headers, and which reverse proxies' forwarded headers are believed.</summary>
+    /// <summary>
+    /// Security headers, and which reverse proxies' forwarded headers are believed (what <c>UseForwardedHeaders</c> reads).
+    /// </summary>
     public static IServiceCollection AddWebSecurity(this IServiceCollection services) =>
         services.AddSingleton<SecurityHeaders>().AddTrustedProxies();
 
-    /// <summary>Security headers on every response; outside Development, HSTS and a redirect of plain HTTP to HTTPS.</summary>
-    public static WebApplication UseWebSecurity(this WebApplication app)
+    /// <summary>
+    /// <see cref="SecurityHeaders"/> on every response, set as it starts, so that error pages and responses written by
+    /// later middleware (a 401 challenge, a 429) carry them too.
+    /// </summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseHsts();
-            app.UseHttpsRedirection();
-        }
-        var headers = app.Services.GetRequiredService<SecurityHeaders>();
-        app.Use((context, next) =>
+        var headers = app.ApplicationServices.GetRequiredService<SecurityHeaders>();
+        return app.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
             {
@@ -70,6 +70,5 @@ public static class SecurityExtensions
             });
             return next(context);
         });
-        return app;
     }
 }

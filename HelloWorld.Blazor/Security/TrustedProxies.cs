@@ -43,6 +43,10 @@ public sealed class TrustedProxyOptionsValidator : IValidateOptions<TrustedProxy
 
 public static class TrustedProxyExtensions
 {
+    /// <summary>
+    /// The options <c>UseForwardedHeaders</c> reads, first in the pipeline: the client's address (per-client rate limits,
+    /// logs) and scheme (HTTPS redirection, HSTS) are the ones a trusted proxy reports, not the proxy's own.
+    /// </summary>
     public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
     {
         services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.SectionName).ValidateOnStart();
@@ -61,15 +65,5 @@ public static class TrustedProxyExtensions
             }
         });
         return services;
-    }
-
-    /// <summary>
-    /// First in the pipeline: the client's address (per-client rate limits, logs) and scheme (HTTPS redirection, HSTS)
-    /// are the ones a trusted proxy reports, not the proxy's own.
-    /// </summary>
-    public static WebApplication UseTrustedProxies(this WebApplication app)
-    {
-        app.UseForwardedHeaders();
-        return app;
     }
 }

@@ -3,6 +3,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.Bxml;
 using HelloWorld.Blazor.Bandwidth.Voice;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;

@@ -44,12 +44,14 @@ public static partial class EmulationExtensions
         return builder;
     }
 
+    /// <summary>Whether the app runs without an account, against the built-in emulator (which needs WebSockets for its devices).</summary>
+    public static bool IsBandwidthEmulated(this WebApplication app) => app.Services.GetRequiredService<IBandwidthEnvironment>().IsEmulator;
+
     /// <summary>Maps the built-in Bandwidth emulator into this host when the app runs without an account.</summary>
     public static WebApplication MapBandwidthEmulatorWhenEnabled(this WebApplication app)
     {
-        if (app.Services.GetRequiredService<IBandwidthEnvironment>().IsEmulator)
+        if (app.IsBandwidthEmulated())
         {
-            app.UseWebSockets();
             app.MapBandwidthEmulator();
         }
         return app;

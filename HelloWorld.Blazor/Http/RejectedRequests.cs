@@ -1,4 +1,4 @@
-namespace HelloWorld.Blazor.Webhooks;
+namespace HelloWorld.Blazor.Http;
 
 /// <summary>
 /// Makes sure every refused webhook (and refused <c>POST /callPhone</c>) leaves a log line, whoever refused it: the server
