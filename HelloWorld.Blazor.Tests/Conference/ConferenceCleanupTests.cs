@@ -1,29 +1,16 @@
-using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
-using HelloWorld.Blazor.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Tests.Conference;
 
 public sealed class ConferenceCleanupTests : IDisposable
 {
-    private readonly FakeWebRtcApi _webRtc = new();
-    private readonly SessionTracker _sessions;
-    private readonly ParticipantService _participants;
-    private readonly PhoneCallService _calls;
+    private readonly PhoneCallsUnderTest _calls = new(PhoneCallsUnderTest.AccountSettings(), new PhoneCallOptions());
     private readonly ConferenceCleanup _cleanup;
 
     public ConferenceCleanupTests()
     {
-        _sessions = new SessionTracker(_webRtc, NullLogger<SessionTracker>.Instance);
-        _participants = new ParticipantService(_webRtc, _sessions, TimeProvider.System, Options.Create(new ParticipantOptions()),
-            NullLogger<ParticipantService>.Instance);
-        var settings = new BandwidthOptions { BaseCallbackUrl = "https://app.example.com" };
-        _calls = new PhoneCallService(_participants, new FakeVoiceApi(), new CallRegistry(TimeProvider.System, NullLogger<CallRegistry>.Instance),
-            new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings), Options.Create(new PhoneCallOptions()),
-            NullLogger<PhoneCallService>.Instance);
-        _cleanup = new ConferenceCleanup(_participants, _calls, _sessions, _webRtc, NullLogger<ConferenceCleanup>.Instance);
+        _cleanup = new ConferenceCleanup(_calls.Participants, [_calls.Legs], _calls.Sessions, _calls.WebRtc, NullLogger<ConferenceCleanup>.Instance);
     }
 
     public void Dispose() => _calls.Dispose();
@@ -31,21 +18,21 @@ public sealed class ConferenceCleanupTests : IDisposable
     [Fact]
     public async Task Shutdown_DeletesEveryParticipantAndTheSession()
     {
-        await _participants.JoinAsync(ParticipantKind.Browser);
-        await _calls.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
+        await _calls.Participants.JoinAsync(ParticipantKind.Browser);
+        await _calls.Legs.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
 
         await _cleanup.StopAsync(default);
 
-        Assert.Empty(_webRtc.Participants);
-        Assert.Empty(_webRtc.Sessions);
+        Assert.Empty(_calls.WebRtc.Participants);
+        Assert.Empty(_calls.WebRtc.Sessions);
     }
 
     [Fact]
     public async Task Shutdown_WaitsForADialInsJoinThatOutlivedItsWebhook_AndDeletesWhatItCreated()
     {
-        var creating = _webRtc.HoldNext("createParticipant");
+        var creating = _calls.WebRtc.HoldNext("createParticipant");
         using var budget = new CancellationTokenSource();
-        var accept = _calls.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", budget.Token);
+        var accept = _calls.Legs.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", budget.Token);
         await creating.Entered;
         await budget.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accept);
@@ -55,6 +42,6 @@ public sealed class ConferenceCleanupTests : IDisposable
         Assert.False(stopping.IsCompleted); // waiting for the join, whose participant does not exist yet
         creating.Release();
         await stopping;
-        Assert.Empty(_webRtc.Participants);
+        Assert.Empty(_calls.WebRtc.Participants);
     }
 }

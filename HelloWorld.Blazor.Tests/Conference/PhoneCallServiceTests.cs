@@ -2,43 +2,29 @@ using System.Net;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Tests.TestDoubles;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Tests.Conference;
 
+/// <summary>The page's side of phone calls: placing a call (within <see cref="OutboundCallPolicy"/>) and hanging it up.</summary>
 public sealed class PhoneCallServiceTests : IDisposable
 {
-    private readonly FakeWebRtcApi _webRtc = new();
-    private readonly FakeVoiceApi _voice = new();
+    private readonly BandwidthOptions _settings = PhoneCallsUnderTest.AccountSettings();
+    private readonly PhoneCallsUnderTest _calls;
+    private readonly FakeWebRtcApi _webRtc;
+    private readonly FakeVoiceApi _voice;
     private readonly ParticipantService _participants;
-    private readonly CallRegistry _registry = new(TimeProvider.System, NullLogger<CallRegistry>.Instance);
-    private readonly BandwidthOptions _settings = new()
-    {
-        AccountId = "9900000",
-        Username = "u",
-        Password = "p",
-        VoiceApplicationId = "voice-app",
-        PhoneNumber = "+19195550100",
-        OutboundPhoneNumber = "+19195550123",
-        AllowedOutboundNumbers = ["+19195550124"],
-        BaseCallbackUrl = "https://app.example.com",
-        CallbackUsername = "hook-user",
-        CallbackPassword = "hook-password",
-    };
-    private readonly PhoneCallOptions _options = new() { MaxCallsPerMinute = 2, MaxActiveCalls = 2 };
+    private readonly CallRegistry _registry;
+    private readonly CallLegs _legs;
     private readonly PhoneCallService _service;
 
     public PhoneCallServiceTests()
     {
-        _participants = new ParticipantService(_webRtc, new SessionTracker(_webRtc, NullLogger<SessionTracker>.Instance),
-            TimeProvider.System, Options.Create(new ParticipantOptions()), NullLogger<ParticipantService>.Instance);
-        _service = new PhoneCallService(_participants, _voice, _registry,
-            new BandwidthAccountEnvironment(Options.Create(_settings)), Options.Create(_settings), Options.Create(_options),
-            NullLogger<PhoneCallService>.Instance);
+        _calls = new PhoneCallsUnderTest(_settings, new PhoneCallOptions { MaxCallsPerMinute = 2, MaxActiveCalls = 2 });
+        (_webRtc, _voice, _participants, _registry, _legs, _service) =
+            (_calls.WebRtc, _calls.Voice, _calls.Participants, _calls.Registry, _calls.Legs, _calls.Service);
     }
 
-    public void Dispose() => _service.Dispose();
+    public void Dispose() => _calls.Dispose();
 
     [Fact]
     public void DialableNumbers_AreTheOutboundNumberThenTheAllowList() =>
@@ -101,8 +87,8 @@ public sealed class PhoneCallServiceTests : IDisposable
     {
         var first = await _service.CallAsync("+19195550123");
         var second = await _service.CallAsync("+19195550124");
-        await _service.EndCallAsync(first.CallId, "hangup");
-        await _service.EndCallAsync(second.CallId, "hangup");
+        await _legs.EndCallAsync(first.CallId, "hangup");
+        await _legs.EndCallAsync(second.CallId, "hangup");
 
         var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(() => _service.CallAsync("+19195550123"));
 
@@ -119,153 +105,6 @@ public sealed class PhoneCallServiceTests : IDisposable
 
         Assert.Empty(_webRtc.Participants);
         Assert.Empty(_registry.Calls);
-    }
-
-    [Fact]
-    public async Task OutboundCall_AnsweredThenDisconnected_LeavesNoParticipant()
-    {
-        var call = await _service.CallAsync(null);
-
-        var participant = await _service.AnswerOutboundCallAsync(call.CallId, default);
-        await _service.EndCallAsync(call.CallId, "hangup");
-
-        Assert.Equal(call.ParticipantId, participant?.Id);
-        Assert.Empty(_webRtc.Participants);
-        Assert.Equal(CallState.Ended, _registry.Find(call.CallId)!.State);
-    }
-
-    [Fact]
-    public async Task AnswerOutboundCall_ForAnUnknownCall_ReturnsNothing() =>
-        Assert.Null(await _service.AnswerOutboundCallAsync("c-unknown", default));
-
-    [Fact]
-    public async Task InboundCall_InitiatedTwice_JoinsOneParticipant()
-    {
-        var first = _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
-        var second = _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
-
-        var participants = await Task.WhenAll(first, second);
-
-        Assert.Equal(participants[0], participants[1]);
-        Assert.Single(_webRtc.Participants);
-        Assert.Equal(CallState.Transferred, _registry.Find("c-in")!.State);
-    }
-
-    [Fact]
-    public async Task EndCall_DisconnectBeforeAnyAnswer_EndsTheCallAndDeletesItsParticipant()
-    {
-        var call = await _service.CallAsync(null);
-
-        await _service.EndCallAsync(call.CallId, "timeout");
-
-        Assert.Empty(_webRtc.Participants);
-        Assert.Equal("timeout", _registry.Find(call.CallId)!.EndCause);
-        Assert.Null(await _service.AnswerOutboundCallAsync(call.CallId, default));
-    }
-
-    [Fact]
-    public async Task InboundCall_AnsweredWithATransfer_IsRecordedAsAnsweredThenTransferred()
-    {
-        await _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
-
-        var call = _registry.Find("c-in")!;
-        Assert.Equal([CallState.Ringing, CallState.Answered, CallState.Transferred], call.History.Select(e => e.State));
-        Assert.NotNull(call.ParticipantId);
-    }
-
-    [Fact]
-    public async Task InboundCall_DisconnectedWhileItsParticipantJoins_LeavesNoParticipantAndNoActiveCall()
-    {
-        var joining = _webRtc.HoldNext("addParticipantToSession");
-        var accept = _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
-        await joining.Entered;
-
-        var ending = _service.EndCallAsync("c-in", "hangup");
-        joining.Release();
-
-        Assert.Null(await accept);
-        await ending;
-        await _service.DrainAsync(default);
-        Assert.Empty(_webRtc.Participants);
-        Assert.Empty(_participants.Active);
-        Assert.Equal(CallState.Ended, _registry.Find("c-in")!.State);
-        Assert.Equal(0, _registry.ActiveCount);
-    }
-
-    [Fact]
-    public async Task InboundCall_WhoseDisconnectCameFirst_JoinsNothingAndIsEnded()
-    {
-        await _service.EndCallAsync("c-in", "cancel");
-
-        Assert.Null(await _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default));
-
-        Assert.Equal(0, _webRtc.Calls("createParticipant"));
-        var call = _registry.Find("c-in")!;
-        Assert.Equal((CallState.Ended, "cancel"), (call.State, call.EndCause));
-    }
-
-    [Fact]
-    public async Task InboundCall_InitiatedAgainAfterItEnded_IsNotRevived()
-    {
-        await _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
-        await _service.EndCallAsync("c-in", "hangup");
-
-        Assert.Null(await _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default));
-
-        Assert.Empty(_webRtc.Participants);
-        Assert.Equal(1, _webRtc.Calls("createParticipant"));
-    }
-
-    [Fact]
-    public async Task InboundCall_WhoseJoinOutlivesTheWebhook_IsEndedAndItsParticipantDeletedOnceCreated()
-    {
-        var joining = _webRtc.HoldNext("addParticipantToSession");
-        using var budget = new CancellationTokenSource();
-        var accept = _service.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", budget.Token);
-        await joining.Entered;
-
-        budget.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => accept);
-        joining.Release();
-        await _service.DrainAsync(default);
-
-        Assert.Empty(_webRtc.Participants);
-        Assert.Equal(CallState.Ended, _registry.Find("c-in")!.State);
-    }
-
-    [Fact]
-    public async Task OutboundCall_DisconnectedBeforeCreateCallAnswers_LeavesNoParticipantAndFreesTheNumber()
-    {
-        var creating = _voice.HoldNextCreate();
-        var placing = _service.CallAsync(null);
-        var callId = await creating.Entered;
-
-        await _service.EndCallAsync(callId, "rejected");
-        creating.Release();
-        var call = await placing;
-        await _service.DrainAsync(default);
-
-        Assert.Equal((CallState.Ended, "rejected"), (call.State, call.EndCause));
-        Assert.Empty(_webRtc.Participants);
-        Assert.Empty(_participants.Active);
-        Assert.Equal(CallState.Ringing, (await _service.CallAsync(null)).State); // the CALL button works again
-    }
-
-    [Fact]
-    public async Task OutboundCall_AnsweredBeforeCreateCallAnswers_StillJoinsTheSession()
-    {
-        var creating = _voice.HoldNextCreate();
-        var placing = _service.CallAsync(null);
-        var callId = await creating.Entered;
-
-        var answering = _service.AnswerOutboundCallAsync(callId, default);
-        creating.Release();
-        var call = await placing;
-
-        var participant = await answering;
-        Assert.NotNull(participant);
-        Assert.Equal(call.ParticipantId, participant.Id);
-        Assert.Equal(CallState.Transferred, _registry.Find(callId)!.State);
     }
 
     [Fact]
@@ -301,41 +140,15 @@ public sealed class PhoneCallServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task InboundCall_BeyondMaxActiveCalls_IsRefusedBeforeAParticipantIsCreated_UntilACallEnds()
-    {
-        await _service.AcceptInboundCallAsync("c-1", "+19195550123", "+19195550100", default);
-        await _service.AcceptInboundCallAsync("c-2", "+19195550124", "+19195550100", default);
-
-        var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(
-            () => _service.AcceptInboundCallAsync("c-3", "+19195550125", "+19195550100", default));
-
-        Assert.Equal(PhoneCallRejection.TooManyActiveCalls, rejected.Reason);
-        Assert.Contains("PhoneCalls:MaxActiveCalls", rejected.Message);
-        Assert.Equal(2, _webRtc.Participants.Count);
-        Assert.Null(_registry.Find("c-3"));
-        Assert.NotNull(await _service.AcceptInboundCallAsync("c-2", "+19195550124", "+19195550100", default)); // a repeat of a known call
-        await _service.EndCallAsync("c-1", "hangup");
-        Assert.NotNull(await _service.AcceptInboundCallAsync("c-3", "+19195550125", "+19195550100", default));
-    }
-
-    [Fact]
     public async Task Call_WhenTheAppCarriesMaxActiveCalls_IsRefused()
     {
-        await _service.AcceptInboundCallAsync("c-1", "+19195550123", "+19195550100", default);
-        await _service.AcceptInboundCallAsync("c-2", "+19195550124", "+19195550100", default);
+        await _legs.AcceptInboundCallAsync("c-1", "+19195550123", "+19195550100", default);
+        await _legs.AcceptInboundCallAsync("c-2", "+19195550124", "+19195550100", default);
 
         var rejected = await Assert.ThrowsAsync<PhoneCallRejectedException>(() => _service.CallAsync(null));
 
         Assert.Equal(PhoneCallRejection.TooManyActiveCalls, rejected.Reason);
         Assert.Empty(_voice.Created);
-    }
-
-    [Fact]
-    public async Task EndCall_ForAnUnknownCall_DoesNothing()
-    {
-        await _service.EndCallAsync("c-unknown", "hangup");
-
-        Assert.Empty(_registry.Calls);
     }
 
     [Fact]
@@ -360,5 +173,36 @@ public sealed class PhoneCallServiceTests : IDisposable
 
         Assert.Equal(CallState.Ended, _registry.Find(call.CallId)!.State);
         Assert.Empty(_webRtc.Participants);
+    }
+
+    [Fact]
+    public async Task Calls_PlacedAtOnce_NeverPassMaxActiveCalls()
+    {
+        _settings.AllowedOutboundNumbers = ["+19195550124", "+19195550125"];
+        using var calls = new PhoneCallsUnderTest(_settings, new PhoneCallOptions { MaxCallsPerMinute = 10, MaxActiveCalls = 2 });
+        var joining = calls.WebRtc.HoldNext("createParticipant");
+        var first = calls.Service.CallAsync("+19195550123");
+        await joining.Entered; // admitted, and busy creating its participant: not registered yet
+
+        await calls.Service.CallAsync("+19195550124");
+        var third = await Assert.ThrowsAsync<PhoneCallRejectedException>(() => calls.Service.CallAsync("+19195550125"));
+        joining.Release();
+        await first;
+
+        Assert.Equal(PhoneCallRejection.TooManyActiveCalls, third.Reason);
+        Assert.Equal(2, calls.Registry.ActiveCount);
+        Assert.Equal(2, calls.Voice.Created.Count);
+    }
+
+    [Fact]
+    public async Task Calls_RefusedOrFailed_GiveTheirPlaceUnderMaxActiveCallsBack()
+    {
+        await _service.CallAsync("+19195550123");
+        await Assert.ThrowsAsync<PhoneCallRejectedException>(() => _service.CallAsync("+19195550123")); // in a call already
+        _voice.FailNextCreate(new BandwidthApiException(HttpStatusCode.BadRequest, "createCall", "Invalid to number"));
+        await Assert.ThrowsAsync<BandwidthApiException>(() => _service.CallAsync("+19195550124"));
+
+        Assert.NotNull(await _legs.AcceptInboundCallAsync("c-in", "+19195550125", "+19195550100", default)); // the second of two places
+        Assert.Equal(2, _registry.ActiveCount);
     }
 }

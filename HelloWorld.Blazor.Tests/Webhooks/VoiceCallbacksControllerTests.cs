@@ -52,7 +52,7 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
 
         var response = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect());
-        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
+        await DrainBackgroundWorkAsync();
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(_app.WebRtc.Participants);
@@ -67,7 +67,7 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         var answered = await _client.PostWebhookAsync("/callAnswered", VoiceWebhookPayloads.Answer(call.CallId));
         var bxml = XDocument.Parse(await answered.Content.ReadAsStringAsync()).Root!;
         var disconnected = await _client.PostWebhookAsync("/callStatus", VoiceWebhookPayloads.Disconnect(call.CallId));
-        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
+        await DrainBackgroundWorkAsync();
 
         Assert.Equal(["SpeakSentence", "Transfer"], bxml.Elements().Select(e => e.Name.LocalName));
         Assert.Equal("Thank you. Connecting you to your conference now.", bxml.Element("SpeakSentence")!.Value);
@@ -91,7 +91,7 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         Assert.Single(_app.WebRtc.Participants); // still being deleted
         Assert.Equal(CallState.Ended, _app.Services.GetRequiredService<ICallRegistry>().Find(VoiceWebhookPayloads.CallId)!.State);
         deleting.Release();
-        await _app.Services.GetRequiredService<PhoneCallService>().DrainAsync(default);
+        await DrainBackgroundWorkAsync();
         Assert.Empty(_app.WebRtc.Participants);
     }
 
@@ -236,4 +236,7 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await _client.SendAsync(request)).StatusCode);
     }
+
+    /// <summary>Waits for the participant deletions the webhooks started in the background.</summary>
+    private Task DrainBackgroundWorkAsync() => _app.Services.GetRequiredService<CallLegs>().DrainAsync(default);
 }

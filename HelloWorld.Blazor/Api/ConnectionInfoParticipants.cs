@@ -38,7 +38,7 @@ public sealed partial class ConnectionInfoParticipants(
     : IDisposable
 {
     private readonly ConcurrentDictionary<string, ITimer> _expiries = new(StringComparer.Ordinal);
-    private readonly BackgroundWork _deletions = new();
+    private readonly BackgroundTasks _deletions = new();
 
     /// <summary>A new browser participant for a client whose request ends when <paramref name="requestAborted"/> fires.</summary>
     public async Task<JoinedParticipant> JoinAsync(CancellationToken requestAborted)
@@ -59,7 +59,7 @@ public sealed partial class ConnectionInfoParticipants(
     }
 
     /// <summary>Waits for the deletions under way (for tests and an orderly stop).</summary>
-    public Task DrainAsync() => Task.WhenAll(_deletions.Running);
+    public Task DrainAsync() => _deletions.DrainAsync(CancellationToken.None);
 
     public void Dispose()
     {

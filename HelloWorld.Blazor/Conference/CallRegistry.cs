@@ -22,6 +22,9 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
     private readonly Dictionary<string, CallEvent> _endedBeforeRegistered = new(StringComparer.Ordinal);
     private readonly Queue<string> _endMarkerOrder = new();
     private int _activeCount;
+
+    // Places held for calls not registered yet (see TryReserve): they count against every cap as active calls do.
+    private int _reserved;
     private ImmutableArray<Func<Task>> _subscribers = [];
 
     /// <summary>Calls not ended yet.</summary>
@@ -76,16 +79,48 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
     public PhoneCall Register(string callId, CallDirection direction, string from, string to, string? participantId) =>
         TryRegister(callId, direction, from, to, participantId, maxActiveCalls: int.MaxValue)!;
 
+    /// <summary>As <see cref="Register(string, CallDirection, string, string, string?)"/>, in the place <paramref name="reservation"/> held for the call (which it takes over).</summary>
+    public PhoneCall Register(string callId, CallDirection direction, string from, string to, string? participantId, CallReservation reservation) =>
+        TryRegister(callId, direction, from, to, participantId, maxActiveCalls: int.MaxValue, reservation)!;
+
     /// <summary>
-    /// As <see cref="Register"/>, but returns <c>null</c> instead of registering a new ringing call when
-    /// <paramref name="maxActiveCalls"/> calls are active already.
+    /// As <see cref="Register(string, CallDirection, string, string, string?)"/>, but returns <c>null</c> instead of registering a new ringing call when
+    /// <paramref name="maxActiveCalls"/> calls are active (or reserved) already.
     /// </summary>
-    public PhoneCall? TryRegister(string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls)
+    public PhoneCall? TryRegister(string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls) =>
+        TryRegister(callId, direction, from, to, participantId, maxActiveCalls, reservation: null);
+
+    /// <summary>
+    /// Holds a place for a call that cannot be registered yet (a call being placed has no id until createCall answers),
+    /// so that the calls registered meanwhile cannot take it: checking the cap first and registering later would let
+    /// concurrent calls pass it. <c>null</c> when <paramref name="maxActiveCalls"/> calls are active or reserved already.
+    /// Dispose the reservation when the call fails before it is registered; registering it takes the place over.
+    /// </summary>
+    public CallReservation? TryReserve(int maxActiveCalls)
+    {
+        lock (_gate)
+        {
+            if (_activeCount + _reserved >= maxActiveCalls)
+            {
+                return null;
+            }
+            _reserved++;
+        }
+        return new CallReservation(this);
+    }
+
+    private PhoneCall? TryRegister(
+        string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls, CallReservation? reservation)
     {
         var now = timeProvider.GetUtcNow();
         PhoneCall call;
         lock (_gate)
         {
+            // The reservation is spent whatever happens below: a known or already ended call needs no new place.
+            if (reservation is not null && reservation.Spend())
+            {
+                _reserved--;
+            }
             if (_calls.TryGetValue(callId, out var known))
             {
                 return known;
@@ -98,7 +133,7 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
             }
             else
             {
-                if (_activeCount >= maxActiveCalls)
+                if (_activeCount + _reserved >= maxActiveCalls)
                 {
                     return null;
                 }
@@ -134,7 +169,7 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
     public PhoneCall? MarkTransferred(string callId) => Transition(callId, CallState.Transferred, "joined the session");
 
     /// <summary>
-    /// Ends the call. For a call not registered (yet), remembers the end so that a later <see cref="Register"/> honours it;
+    /// Ends the call. For a call not registered (yet), remembers the end so that a later <see cref="Register(string, CallDirection, string, string, string?)"/> honours it;
     /// returns <c>null</c> then, as for a call that had ended already.
     /// </summary>
     public PhoneCall? MarkEnded(string callId, string? cause)
@@ -217,6 +252,17 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
         catch (Exception exception)
         {
             Log.SubscriberFailed(logger, exception);
+        }
+    }
+
+    internal void Release(CallReservation reservation)
+    {
+        lock (_gate)
+        {
+            if (reservation.Spend())
+            {
+                _reserved--;
+            }
         }
     }
 

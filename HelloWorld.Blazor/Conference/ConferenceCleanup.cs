@@ -8,7 +8,11 @@ namespace HelloWorld.Blazor.Conference;
 /// earlier) and the session, so the account is left as the app found it.
 /// </summary>
 public sealed partial class ConferenceCleanup(
-    IParticipantService participants, PhoneCallService calls, SessionTracker sessions, IWebRtcApi api, ILogger<ConferenceCleanup> logger)
+    IParticipantService participants,
+    IEnumerable<IBackgroundWork> backgroundWork,
+    ISessionTracker sessions,
+    IWebRtcApi api,
+    ILogger<ConferenceCleanup> logger)
     : IHostedService
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
@@ -21,8 +25,9 @@ public sealed partial class ConferenceCleanup(
         deadline.CancelAfter(Deadline);
         try
         {
-            // Joins and deletions that outlived their webhooks: a participant they create is then in Active below.
-            await calls.DrainAsync(deadline.Token);
+            // Joins that outlived their webhooks put their participant in Active below; deletions under way take theirs
+            // out of it, instead of racing the sweep with a second DELETE.
+            await Task.WhenAll(backgroundWork.Select(work => work.DrainAsync(deadline.Token)));
         }
         catch (OperationCanceledException)
         {
@@ -70,7 +75,7 @@ public sealed partial class ConferenceCleanup(
         [LoggerMessage(EventId = 2402, Level = LogLevel.Information, Message = "Shutting down: deleted session {SessionId}")]
         public static partial void SessionDeleted(ILogger logger, string sessionId);
 
-        [LoggerMessage(EventId = 2404, Level = LogLevel.Warning, Message = "Shutting down: phone call work still running at the deadline; deleting what exists now")]
+        [LoggerMessage(EventId = 2404, Level = LogLevel.Warning, Message = "Shutting down: background work still running at the deadline; deleting what exists now")]
         public static partial void StillBusy(ILogger logger);
 
         [LoggerMessage(EventId = 2403, Level = LogLevel.Error, Message = "Shutting down: could not delete {What} {Id}: {Reason}")]

@@ -5,7 +5,10 @@ namespace HelloWorld.Blazor.Conference;
 
 public static class ConferenceServiceCollectionExtensions
 {
-    /// <summary>The session tracker, the participant service, the phone calls, and the clean-up at shutdown.</summary>
+    /// <summary>
+    /// The session tracker, the participant service, the phone calls (the page's <see cref="IPhoneCallService"/>, the
+    /// webhooks' <see cref="ICallLegs"/>), and the clean-up at shutdown, which drains every <see cref="IBackgroundWork"/>.
+    /// </summary>
     public static IServiceCollection AddConference(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -13,13 +16,15 @@ public static class ConferenceServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PhoneCallOptions>, PhoneCallOptionsValidator>();
         services.AddOptions<ParticipantOptions>().BindConfiguration(ParticipantOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ParticipantOptions>, ParticipantOptionsValidator>();
-        services.AddSingleton<SessionTracker>();
-        services.AddSingleton<ISessionTracker>(sp => sp.GetRequiredService<SessionTracker>());
+        services.AddSingleton<ISessionTracker, SessionTracker>();
         services.AddSingleton<IParticipantService, ParticipantService>();
         services.AddSingleton<CallRegistry>();
         services.AddSingleton<ICallRegistry>(sp => sp.GetRequiredService<CallRegistry>());
-        services.AddSingleton<PhoneCallService>();
-        services.AddSingleton<IPhoneCallService>(sp => sp.GetRequiredService<PhoneCallService>());
+        services.AddSingleton<CallLegs>();
+        services.AddSingleton<ICallLegs>(sp => sp.GetRequiredService<CallLegs>());
+        services.AddSingleton<IBackgroundWork>(sp => sp.GetRequiredService<CallLegs>());
+        services.AddSingleton<OutboundCallPolicy>();
+        services.AddSingleton<IPhoneCallService, PhoneCallService>();
         services.AddHostedService<ConferenceCleanup>();
         return services;
     }

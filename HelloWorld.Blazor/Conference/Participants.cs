@@ -45,4 +45,10 @@ public interface ISessionTracker
     /// the same stale id, and returns it.
     /// </summary>
     ValueTask<string> ReplaceSessionAsync(string staleSessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The id of the session this process created, if it has one (for the shutdown sweep, which deletes it).</summary>
+    string? CurrentSessionId { get; }
+
+    /// <summary>Forgets the session without deleting it (after the app deleted it itself).</summary>
+    void Forget(string sessionId);
 }

@@ -54,7 +54,10 @@ public interface ICallRegistry
     IDisposable Subscribe(Func<Task> onChanged);
 }
 
-/// <summary>What the page (and <c>POST /callPhone</c>) can do with phones.</summary>
+/// <summary>
+/// What the page (and <c>POST /callPhone</c>) can do with phones: place a call, within <see cref="OutboundCallPolicy"/>,
+/// and hang one up. What Bandwidth's webhooks do is <see cref="ICallLegs"/>.
+/// </summary>
 public interface IPhoneCallService
 {
     /// <summary>The numbers the page may dial: the configured outbound number first, then the allow-list.</summary>
@@ -92,4 +95,8 @@ public sealed class PhoneCallRejectedException(PhoneCallRejection reason, string
     public PhoneCallRejection Reason { get; } = reason;
 
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The one refusal a dial-in and a placed call share.</summary>
+    internal static PhoneCallRejectedException TooManyActiveCalls(int maxActiveCalls) =>
+        new(PhoneCallRejection.TooManyActiveCalls, $"The app carries {maxActiveCalls} phone calls already (PhoneCalls:MaxActiveCalls); try again later.");
 }

@@ -19,7 +19,7 @@ namespace HelloWorld.Blazor.Webhooks;
 [RequestSizeLimit(MaxBodyBytes)]
 [Consumes("application/json")]
 public sealed partial class VoiceCallbacksController(
-    PhoneCallService calls,
+    ICallLegs calls,
     IOptions<BandwidthOptions> bandwidth,
     IOptions<VoiceWebhookOptions> webhookOptions,
     ILogger<VoiceCallbacksController> logger) : ControllerBase
