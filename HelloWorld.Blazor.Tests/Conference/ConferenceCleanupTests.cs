@@ -1,25 +1,38 @@
+using HelloWorld.Blazor.Api;
 using HelloWorld.Blazor.Conference;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Blazor.Tests.Conference;
 
 public sealed class ConferenceCleanupTests : IDisposable
 {
+    private readonly FakeTimeProvider _clock = new();
     private readonly PhoneCallsUnderTest _calls = new(PhoneCallsUnderTest.AccountSettings(), new PhoneCallOptions());
+    private readonly ConnectionInfoParticipants _connectionInfo;
     private readonly ConferenceCleanup _cleanup;
 
     public ConferenceCleanupTests()
     {
-        _cleanup = new ConferenceCleanup(_calls.Participants, [_calls.Legs], _calls.Sessions, _calls.WebRtc, NullLogger<ConferenceCleanup>.Instance);
+        _connectionInfo = new ConnectionInfoParticipants(_calls.Participants, _clock,
+            Options.Create(new ConnectionInfoOptions { ParticipantLifetime = TimeSpan.FromMinutes(30) }), NullLogger<ConnectionInfoParticipants>.Instance);
+        _cleanup = new ConferenceCleanup(_calls.Participants, [_calls.Legs, _connectionInfo], _calls.Sessions, _calls.WebRtc,
+            NullLogger<ConferenceCleanup>.Instance);
     }
 
-    public void Dispose() => _calls.Dispose();
+    public void Dispose()
+    {
+        _connectionInfo.Dispose();
+        _calls.Dispose();
+    }
 
     [Fact]
     public async Task Shutdown_DeletesEveryParticipantAndTheSession()
     {
         await _calls.Participants.JoinAsync(ParticipantKind.Browser);
         await _calls.Legs.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
+        await _connectionInfo.JoinAsync(default);
 
         await _cleanup.StopAsync(default);
 
@@ -43,5 +56,38 @@ public sealed class ConferenceCleanupTests : IDisposable
         creating.Release();
         await stopping;
         Assert.Empty(_calls.WebRtc.Participants);
+    }
+
+    [Fact]
+    public async Task Shutdown_WaitsForAConnectionInfoParticipantsDeletionUnderWay_InsteadOfDeletingItAgain()
+    {
+        await _connectionInfo.JoinAsync(default);
+        var deleting = _calls.WebRtc.HoldNext("deleteParticipant");
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        await deleting.Entered; // its lifetime is over and Bandwidth is deleting it
+
+        var stopping = _cleanup.StopAsync(default);
+
+        Assert.False(stopping.IsCompleted);
+        deleting.Release();
+        await stopping;
+        Assert.Empty(_calls.WebRtc.Participants);
+        Assert.Equal(1, _calls.WebRtc.Calls("deleteParticipant"));
+    }
+
+    [Fact]
+    public async Task Shutdown_StopsLifetimesRunningOut_SoTheSweepAloneDeletesThoseParticipants()
+    {
+        await _connectionInfo.JoinAsync(default);
+        var sweeping = _calls.WebRtc.HoldNext("deleteParticipant");
+        var stopping = _cleanup.StopAsync(default);
+        await sweeping.Entered;
+
+        _clock.Advance(TimeSpan.FromMinutes(30)); // the lifetime runs out while the sweep deletes the participant
+        sweeping.Release();
+        await stopping;
+
+        Assert.Empty(_calls.WebRtc.Participants);
+        Assert.Equal(1, _calls.WebRtc.Calls("deleteParticipant"));
     }
 }

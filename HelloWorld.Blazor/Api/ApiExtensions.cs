@@ -13,13 +13,14 @@ public static class ApiExtensions
 
     /// <summary>
     /// The app's own small API (<c>/connectionInfo</c>, <c>/callPhone</c>): its settings, the lifetime of the participants
-    /// it hands out, and per-client rate limits. Its controllers are mapped with the webhooks'.
+    /// it hands out (drained at shutdown like the phone calls' work), and per-client rate limits.
     /// </summary>
     public static IServiceCollection AddAppApi(this IServiceCollection services)
     {
         services.AddOptions<ConnectionInfoOptions>().BindConfiguration(ConnectionInfoOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConnectionInfoOptions>, ConnectionInfoOptionsValidator>();
         services.AddSingleton<ConnectionInfoParticipants>();
+        services.AddSingleton<IBackgroundWork>(sp => sp.GetRequiredService<ConnectionInfoParticipants>());
         return services.AddApiRateLimits();
     }
 

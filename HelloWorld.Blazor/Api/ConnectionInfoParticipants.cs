@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
 using Microsoft.Extensions.Options;
@@ -35,10 +34,12 @@ public sealed class ConnectionInfoOptionsValidator : IValidateOptions<Connection
 /// </summary>
 public sealed partial class ConnectionInfoParticipants(
     IParticipantService participants, TimeProvider timeProvider, IOptions<ConnectionInfoOptions> options, ILogger<ConnectionInfoParticipants> logger)
-    : IDisposable
+    : IBackgroundWork, IDisposable
 {
-    private readonly ConcurrentDictionary<string, ITimer> _expiries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, ITimer> _expiries = new(StringComparer.Ordinal);
     private readonly BackgroundTasks _deletions = new();
+    private bool _draining;
 
     /// <summary>A new browser participant for a client whose request ends when <paramref name="requestAborted"/> fires.</summary>
     public async Task<JoinedParticipant> JoinAsync(CancellationToken requestAborted)
@@ -52,16 +53,41 @@ public sealed partial class ConnectionInfoParticipants(
             await DeleteAsync(participant.Id).ConfigureAwait(false);
             requestAborted.ThrowIfCancellationRequested();
         }
-        var lifetime = options.Value.ParticipantLifetime;
-        _expiries[participant.Id] = timeProvider.CreateTimer(
-            state => Expire((string)state!), participant.Id, lifetime, Timeout.InfiniteTimeSpan);
+        lock (_gate)
+        {
+            // Once shutdown has begun, its sweep deletes this participant with the others.
+            if (!_draining)
+            {
+                _expiries[participant.Id] = timeProvider.CreateTimer(
+                    state => Expire((string)state!), participant.Id, options.Value.ParticipantLifetime, Timeout.InfiniteTimeSpan);
+            }
+        }
         return participant;
     }
 
-    /// <summary>Waits for the deletions under way (for tests and an orderly stop).</summary>
-    public Task DrainAsync() => _deletions.DrainAsync(CancellationToken.None);
+    /// <summary>
+    /// Shutdown: no lifetime runs out any more (the sweep deletes those participants), and the deletions under way
+    /// finish, so none of them races the sweep with a second DELETE.
+    /// </summary>
+    public Task DrainAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _draining = true;
+            StopTimers();
+        }
+        return _deletions.DrainAsync(cancellationToken);
+    }
 
     public void Dispose()
+    {
+        lock (_gate)
+        {
+            StopTimers();
+        }
+    }
+
+    private void StopTimers()
     {
         foreach (var timer in _expiries.Values)
         {
@@ -72,12 +98,19 @@ public sealed partial class ConnectionInfoParticipants(
 
     private void Expire(string participantId)
     {
-        if (_expiries.TryRemove(participantId, out var timer))
+        // Tracked under the lock, so a drain that comes next waits for it; started outside it, as Bandwidth is called.
+        var deletion = new Task<Task>(() => DeleteAsync(participantId));
+        lock (_gate)
         {
+            if (!_expiries.Remove(participantId, out var timer))
+            {
+                return; // stopped by a drain: the shutdown sweep deletes the participant
+            }
             timer.Dispose();
+            _deletions.Track(deletion.Unwrap());
         }
         Log.Expired(logger, participantId);
-        _deletions.Track(DeleteAsync(participantId));
+        deletion.RunSynchronously();
     }
 
     private async Task DeleteAsync(string participantId)
