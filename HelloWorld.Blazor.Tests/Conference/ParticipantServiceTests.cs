@@ -100,17 +100,19 @@ public sealed class ParticipantServiceTests
     }
 
     [Fact]
-    public async Task Join_WhenTheCallerCancels_StillDeletesTheParticipant()
+    public async Task Join_WhenTheCallerCancelsAfterTheParticipantWasCreated_StillDeletesTheParticipant()
     {
         using var cancel = new CancellationTokenSource();
-        _api.Latency = TimeSpan.FromMilliseconds(100);
+        var adding = _api.HoldNext("addParticipantToSession");
         var join = _service.JoinAsync(ParticipantKind.Phone, cancel.Token);
-        await Task.Delay(150);
-        cancel.Cancel();
+        await adding.Entered;
+        Assert.Single(_api.Participants); // created at Bandwidth, not in the session yet
+
+        await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => join);
-
         Assert.Empty(_api.Participants);
+        Assert.Empty(_service.Active);
     }
 
     [Fact]
