@@ -156,14 +156,15 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : AppInBrowse
         var callId = (string)call["callId"]!;
         await page.WaitForStreamAsync($"Phone {Phone}");
 
+        var sent = "";
         foreach (var digit in new[] { "4", "2", "#" })
         {
             await page.Page.Locator(".dtmf-keypad button", new() { HasTextString = digit }).ClickAsync();
-            await Task.Delay(400);
+            sent += digit;
+            // The next key once this tone was heard: a tone inserted while another waits to be played replaces it.
+            await EmulatorControl.EventuallyAsync(() => App.Control.CallAsync(callId),
+                c => (string?)c!["phone"]?["dtmfDigits"] == sent, $"the phone to hear {sent}");
         }
-
-        await EmulatorControl.EventuallyAsync(() => App.Control.CallAsync(callId),
-            c => (string?)c!["phone"]?["dtmfDigits"] == "42#", "the phone to hear 4, 2, #");
     }
 
     [BrowserFact]
@@ -171,17 +172,36 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : AppInBrowse
     {
         var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
-        var before = await OfferCountAsync();
 
-        await Task.Delay(TimeSpan.FromSeconds(25)); // the SDK restarts ICE every 5-20 s when media fails
+        // The SDK restarts ICE (a new offer) each time a connection fails, and Chromium fails a connection whose DTLS does
+        // not complete or whose consent checks go unanswered. So: every connection connected, then answered a few more
+        // consent checks than it had when it connected, and still connected; only then are the offers counted.
+        var connected = await EmulatorControl.EventuallyAsync(() => ConnectionsAsync(page),
+            connections => connections.Count > 0 && connections.All(c => c.State == "connected"), "every connection of the page to connect");
+        await EmulatorControl.EventuallyAsync(() => ConnectionsAsync(page),
+            connections => connections.Count == connected.Count && connections.Zip(connected).All(
+                pair => pair.First.State == "connected" && pair.First.ConsentResponses >= pair.Second.ConsentResponses + 2),
+            "every connection to keep answering consent checks");
 
-        Assert.Equal(before, await OfferCountAsync());
-        Assert.Equal(2, before); // publish() offers twice: data channels first, then the microphone
+        var participant = (await App.Control.ParticipantsAsync()).Single();
+        Assert.Equal(2, (int)participant["device"]!["offerSdpCount"]!); // publish() offers twice: data channels first, then the microphone
+    }
 
-        async Task<int> OfferCountAsync()
-        {
-            var participant = (await App.Control.ParticipantsAsync()).Single();
-            return (int)participant["device"]!["offerSdpCount"]!;
-        }
+    /// <summary>The page's open RTCPeerConnections, in creation order: state, and STUN responses on their candidate pairs.</summary>
+    private static async Task<IReadOnlyList<PeerConnection>> ConnectionsAsync(CallPage page) =>
+        await page.Page.EvaluateAsync<PeerConnection[]>("""
+            async () => Promise.all((window.__peerConnections ?? []).filter(c => c.connectionState !== "closed").map(async c => {
+              let consentResponses = 0;
+              (await c.getStats()).forEach(report => { if (report.type === "candidate-pair") consentResponses += report.responsesReceived ?? 0; });
+              return { state: c.connectionState, consentResponses };
+            }))
+            """);
+
+    /// <remarks>Settable properties: Playwright fills a result's type through its parameterless constructor.</remarks>
+    private sealed class PeerConnection
+    {
+        public string State { get; set; } = "";
+
+        public long ConsentResponses { get; set; }
     }
 }
