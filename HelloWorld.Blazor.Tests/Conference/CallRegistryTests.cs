@@ -93,6 +93,43 @@ public sealed class CallRegistryTests
     }
 
     [Fact]
+    public void Reservation_CountsAgainstTheCap_UntilItsCallIsRegisteredInIt()
+    {
+        using var reservation = _registry.TryReserve(maxActiveCalls: 2)!;
+        _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", null);
+
+        Assert.Null(_registry.TryReserve(maxActiveCalls: 2));
+        Assert.Null(_registry.TryRegister("c-2", CallDirection.Inbound, "+19195550124", "+19195550100", null, maxActiveCalls: 2));
+        _registry.Register("c-out", CallDirection.Outbound, "+19195550100", "+19195550125", "p-1", reservation);
+        reservation.Dispose(); // spent: gives nothing back
+        Assert.Null(_registry.TryReserve(maxActiveCalls: 2));
+        Assert.Equal(2, _registry.ActiveCount);
+    }
+
+    [Fact]
+    public void Reservation_Disposed_GivesItsPlaceBack_Once()
+    {
+        var reservation = _registry.TryReserve(maxActiveCalls: 1)!;
+
+        reservation.Dispose();
+        reservation.Dispose();
+
+        Assert.NotNull(_registry.TryReserve(maxActiveCalls: 1));
+        Assert.Null(_registry.TryReserve(maxActiveCalls: 1));
+    }
+
+    [Fact]
+    public void Reservation_ForACallThatEndedBeforeItWasRegistered_IsGivenBack()
+    {
+        _registry.MarkEnded("c-out", "rejected");
+        var reservation = _registry.TryReserve(maxActiveCalls: 1)!;
+
+        Assert.False(_registry.Register("c-out", CallDirection.Outbound, "+19195550100", "+19195550123", "p-1", reservation).IsActive);
+
+        Assert.NotNull(_registry.TryReserve(maxActiveCalls: 1));
+    }
+
+    [Fact]
     public void AttachParticipant_RecordsTheParticipantOfACallRegisteredBeforeIt()
     {
         _registry.Register("c-1", CallDirection.Inbound, "+19195550123", "+19195550100", null);
