@@ -114,22 +114,6 @@ public sealed class EmulatorHost : IAsyncDisposable
         await context.Response.WriteAsync(bxml);
     };
 
-    public async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var value = read();
-        while (!condition(value))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
-            }
-            await Task.Delay(50);
-            value = read();
-        }
-        return value;
-    }
-
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();

@@ -7,6 +7,7 @@ using HelloWorld.Emulator.Media;
 using HelloWorld.Emulator.Media.Rtp;
 using HelloWorld.Emulator.Signaling.Sdp;
 using HelloWorld.Emulator.Tests.Media.Transport;
+using HelloWorld.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -89,7 +90,7 @@ public sealed partial class BrowserDeviceTests : IAsyncLifetime
         _clock.Advance(ConsentTimeout - TimeSpan.FromSeconds(10));
         await _publisher.RenewConsentAsync();
         _clock.Advance(TimeSpan.FromSeconds(15));
-        var restart = await _listener.AnsweredOfferAsync(_ => _listener.AnsweredOffers.Count > offered, "an offer after the lost consent");
+        var restart = await _listener.AnsweredOfferAsync(_ => _listener.AnsweredOffers.Count > offered, "the restart that follows the lost consent");
 
         Assert.True((int)restart["sdpRevision"]! > (int)previous["sdpRevision"]!);
         var (oldSdp, newSdp) = (Sdp(previous), Sdp(restart));
@@ -211,19 +212,8 @@ public sealed partial class BrowserDeviceTests : IAsyncLifetime
             }
         });
 
-        public async Task<JsonObject> AnsweredOfferAsync(Func<JsonObject, bool> condition, string what)
-        {
-            var deadline = DateTime.UtcNow + Patience;
-            while (DateTime.UtcNow < deadline)
-            {
-                if (AnsweredOffers.LastOrDefault() is { } offer && condition(offer))
-                {
-                    return offer;
-                }
-                await Task.Delay(50);
-            }
-            throw new Xunit.Sdk.XunitException($"No answered offer showed {what}.");
-        }
+        public async Task<JsonObject> AnsweredOfferAsync(Func<JsonObject, bool> condition, string what) =>
+            (await Eventually.HoldsAsync(() => AnsweredOffers.LastOrDefault(), offer => offer is not null && condition(offer), $"the last answered offer to show {what}", Patience))!;
 
         /// <summary>Sends microphone packets every 20 ms until <paramref name="listener"/> receives one (of <paramref name="ssrc"/>, if given).</summary>
         public async Task<byte[]> SendUntilHeardAsync(Page listener, byte payloadType = 0, uint? ssrc = null)
