@@ -160,6 +160,7 @@ public sealed class VoiceApiTests : IAsyncLifetime
         Assert.Equal("answer", answerFields["eventType"].ToString());
         Assert.Equal(callId, answerFields["callId"].ToString());
         Assert.Equal("+19195550123", answerFields["to"].ToString());
+        Assert.Equal("outbound", answerFields["direction"].ToString());
         Assert.Equal("t", answerFields["tag"].ToString());
         Assert.Equal("GET", disconnect!.Method);
         Assert.Equal("hangup", QueryHelpers.ParseQuery(disconnect.Query)["cause"].ToString());

@@ -195,7 +195,7 @@ internal static partial class ControlApi
 
 /// <summary>A call as the control API shows it.</summary>
 internal sealed record CallView(
-    string CallId, string From, string To, string Direction, string State, string? Cause, string? ErrorMessage,
+    string CallId, string From, string To, CallDirection Direction, string State, string? Cause, string? ErrorMessage,
     DateTimeOffset StartTime, DateTimeOffset? AnswerTime, DateTimeOffset? EndTime, string? ParticipantId, bool Echo,
     IReadOnlyList<string> Heard, IReadOnlyList<WebhookRecord> Webhooks, VirtualDeviceStats? Phone)
 {

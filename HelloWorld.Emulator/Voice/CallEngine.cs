@@ -54,7 +54,7 @@ internal sealed partial class CallEngine : IDisposable
     /// <summary>A simulated phone dials the app's number: the Voice application gets the <c>initiate</c> webhook.</summary>
     public EmulatedCall DialIn(string from)
     {
-        var call = new EmulatedCall("inbound", from, _options.ApplicationPhoneNumber, _clock.GetUtcNow())
+        var call = new EmulatedCall(CallDirection.Inbound, from, _options.ApplicationPhoneNumber, _clock.GetUtcNow())
         {
             Callbacks = new CallCallbacks(_host.Resolve(_options.InboundCallbackUrl), _host.Resolve(_options.StatusCallbackUrl),
                 _options.CallbackUsername, _options.CallbackPassword, null, _options.CallbackTimeout, _options.VoiceApplicationId),
@@ -68,7 +68,7 @@ internal sealed partial class CallEngine : IDisposable
     /// <summary><c>createCall</c>: the call rings the simulated phone until answered, declined or out of time.</summary>
     public EmulatedCall PlaceCall(string from, string to, CallCallbacks callbacks, TimeSpan ringTimeout)
     {
-        var call = new EmulatedCall("outbound", from, to, _clock.GetUtcNow()) { Callbacks = callbacks };
+        var call = new EmulatedCall(CallDirection.Outbound, from, to, _clock.GetUtcNow()) { Callbacks = callbacks };
         Track(call);
         Log.Placed(_logger, call.CallId, to);
         if (!IsSimulatedPhone(to))
@@ -85,7 +85,7 @@ internal sealed partial class CallEngine : IDisposable
     /// <summary>The simulated phone picks up a call that rings it.</summary>
     public bool Answer(string callId)
     {
-        if (Find(callId) is not { Direction: "outbound" } call || !call.TryMove(CallPhase.Answered, _clock.GetUtcNow()))
+        if (Find(callId) is not { Direction: CallDirection.Outbound } call || !call.TryMove(CallPhase.Answered, _clock.GetUtcNow()))
         {
             return false;
         }
@@ -96,7 +96,7 @@ internal sealed partial class CallEngine : IDisposable
 
     public bool Decline(string callId)
     {
-        if (Find(callId) is not { Phase: CallPhase.Ringing, Direction: "outbound" } call)
+        if (Find(callId) is not { Phase: CallPhase.Ringing, Direction: CallDirection.Outbound } call)
         {
             return false;
         }
@@ -113,7 +113,7 @@ internal sealed partial class CallEngine : IDisposable
         {
             return false;
         }
-        var cause = call is { Direction: "inbound", Phase: CallPhase.Ringing } ? "cancel" : "hangup";
+        var cause = call is { Direction: CallDirection.Inbound, Phase: CallPhase.Ringing } ? "cancel" : "hangup";
         _ = Guard(call, EndAsync(call, cause, null));
         return true;
     }
@@ -125,7 +125,7 @@ internal sealed partial class CallEngine : IDisposable
         {
             return false;
         }
-        var cause = call.Phase != CallPhase.Ringing ? "hangup" : call.Direction == "outbound" ? "cancel" : "rejected";
+        var cause = call.Phase != CallPhase.Ringing ? "hangup" : call.Direction == CallDirection.Outbound ? "cancel" : "rejected";
         _ = Guard(call, EndAsync(call, cause, null));
         return true;
     }
@@ -224,7 +224,7 @@ internal sealed partial class CallEngine : IDisposable
             }
         }
         var webhook = new RedirectWebhook("redirect", _clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From, call.To,
-            call.Direction, call.CallId, CallUrl(call), call.Direction == "outbound" ? call.StartTime : null, call.StartTime, call.AnswerTime, call.Tag);
+            call.Direction, call.CallId, CallUrl(call), call.Direction == CallDirection.Outbound ? call.StartTime : null, call.StartTime, call.AnswerTime, call.Tag);
         var answer = await _webhooks.SendAsync(call, target, fallback, webhook, "redirect", document);
         Changed?.Invoke(call);
         await ExecuteAsync(call, answer, document);
@@ -314,7 +314,7 @@ internal sealed partial class CallEngine : IDisposable
             await EndAsync(call, "hangup", null);
             return;
         }
-        var phoneNumber = call.Direction == "inbound" ? call.From : call.To;
+        var phoneNumber = call.Direction == CallDirection.Inbound ? call.From : call.To;
         var device = _devices.ConnectPhone(participant, phoneNumber);
         device.Echo = call.Echo;
         call.Joined(device);
@@ -347,7 +347,7 @@ internal sealed partial class CallEngine : IDisposable
         if (call.Callbacks.Disconnect is { } target)
         {
             var webhook = new DisconnectWebhook("disconnect", _clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From,
-                call.To, call.CallId, call.Direction, CallUrl(call), call.Direction == "outbound" ? call.StartTime : null, call.StartTime,
+                call.To, call.CallId, call.Direction, CallUrl(call), call.Direction == CallDirection.Outbound ? call.StartTime : null, call.StartTime,
                 call.AnswerTime, call.EndTime!.Value, cause, errorMessage, errorMessage is null ? null : Guid.NewGuid().ToString(), call.Tag);
             // Asynchronous for Bandwidth: the answer is ignored, and a connection error is retried once.
             var sent = await _webhooks.SendAsync(call, target, webhook, "disconnect", CancellationToken.None);

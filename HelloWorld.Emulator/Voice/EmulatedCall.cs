@@ -13,7 +13,7 @@ internal sealed class EmulatedCall
     private bool _retagged;
     private string? _tag;
 
-    public EmulatedCall(string direction, string from, string to, DateTimeOffset now)
+    public EmulatedCall(CallDirection direction, string from, string to, DateTimeOffset now)
     {
         CallId = NewCallId();
         Direction = direction;
@@ -24,7 +24,7 @@ internal sealed class EmulatedCall
 
     public string CallId { get; }
 
-    public string Direction { get; }
+    public CallDirection Direction { get; }
 
     public string From { get; }
 
@@ -224,8 +224,22 @@ internal sealed class EmulatedCall
         }
     }
 
+    /// <summary>For test failures and debugging: which call, which way, where it is.</summary>
+    public override string ToString() => $"{CallId} ({Direction}, {Phase}{(Cause is null ? "" : $": {Cause}")})";
+
     /// <summary>Shaped like Bandwidth's: <c>c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85</c>.</summary>
     private static string NewCallId() => $"c-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-{Guid.NewGuid():D}";
+}
+
+/// <summary>Which way a call goes, as voice.yml's <c>direction</c> writes it: <c>inbound</c> to the app's number, <c>outbound</c> from it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CallDirection>))]
+internal enum CallDirection
+{
+    [JsonStringEnumMemberName("inbound")]
+    Inbound,
+
+    [JsonStringEnumMemberName("outbound")]
+    Outbound,
 }
 
 internal enum CallPhase
