@@ -86,7 +86,15 @@ public sealed class EmulatorHost : IAsyncDisposable
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
             }
         });
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync(); // a start that fails (invalid settings) leaves nothing behind
+            throw;
+        }
         self = new EmulatorHost(host, host.Urls.First().TrimEnd('/'), options) { Logs = logs };
         return self;
     }

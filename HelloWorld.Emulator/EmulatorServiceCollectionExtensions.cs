@@ -17,11 +17,12 @@ public static class EmulatorServiceCollectionExtensions
     /// <summary>Registers the Bandwidth emulator. Map its endpoints with <see cref="EmulatorEndpointRouteBuilderExtensions.MapBandwidthEmulator"/>.</summary>
     public static IServiceCollection AddBandwidthEmulator(this IServiceCollection services, Action<EmulatorOptions>? configure = null)
     {
-        var options = services.AddOptions<EmulatorOptions>();
+        var options = services.AddOptions<EmulatorOptions>().ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebRtcStore>();
         services.AddSingleton(sp =>
