@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using HelloWorld.Emulator.Signaling;
+using HelloWorld.Emulator.Signaling.Browser;
 using HelloWorld.Emulator.Signaling.Sdp;
 using Microsoft.Extensions.DependencyInjection;
 
