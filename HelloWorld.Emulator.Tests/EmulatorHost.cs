@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -121,6 +123,27 @@ public sealed class EmulatorHost : IAsyncDisposable
         context.Response.ContentType = "application/xml";
         await context.Response.WriteAsync(bxml);
     };
+
+    /// <summary>A new session of the emulated account, through the WebRTC API.</summary>
+    public async Task<string> CreateSessionAsync() => (string)(await PostJsonAsync(WebRtc("sessions"), "{}"))["id"]!;
+
+    /// <summary>A V3 participant with <paramref name="permissions"/> (a JSON array), added to <paramref name="sessionId"/>.</summary>
+    public async Task<(string Id, string Token)> JoinAsync(string sessionId, string permissions = """["AUDIO"]""")
+    {
+        var created = await PostJsonAsync(WebRtc("participants"), $$"""{"publishPermissions": {{permissions}}, "deviceApiVersion": "V3"}""");
+        var id = (string)created["participant"]!["id"]!;
+        using var added = await Api.PutAsync(WebRtc($"sessions/{sessionId}/participants/{id}"),
+            new StringContent($$"""{"sessionId": "{{sessionId}}"}""", Encoding.UTF8, "application/json"));
+        added.EnsureSuccessStatusCode();
+        return (id, (string)created["token"]!);
+    }
+
+    private async Task<JsonObject> PostJsonAsync(string path, string json)
+    {
+        using var response = await Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -114,11 +114,16 @@ internal sealed class BrowserSubscribing(BrowserDeviceContext device, DeviceRpcC
         List<SubscribeSlot> plan;
         TaskCompletionSource<SessionDescription> answered;
         JsonObject offer;
+        IMediaConnection offeredOn;
         IMediaConnection? lostConnection = null;
         List<SubscribeSlot> lostSlots = [];
         var restart = false;
         lock (_gate)
         {
+            if (device.Closed.IsCancellationRequested)
+            {
+                return; // StopAsync has taken, or is about to take, what there is: nothing new may start
+            }
             plan = Plan(_slots, wanted);
             restart = _connectionLost && _connection is not null;
             _connectionLost = false;
@@ -149,7 +154,8 @@ internal sealed class BrowserSubscribing(BrowserDeviceContext device, DeviceRpcC
                 _connection = device.Media.CreateConnection(MediaConnectionRole.Subscribe, null, null);
                 _connection.StateChanged += OnMediaStateChanged;
             }
-            var sdp = SubscribeOffer.Build(plan, device.Transport(_connection, "actpass"), device.SessionId, ++_version);
+            offeredOn = _connection;
+            var sdp = SubscribeOffer.Build(plan, device.Transport(offeredOn, "actpass"), device.SessionId, ++_version);
             var metadata = new JsonObject();
             foreach (var slot in plan.Where(slot => slot.StreamId is not null))
             {
@@ -192,7 +198,7 @@ internal sealed class BrowserSubscribing(BrowserDeviceContext device, DeviceRpcC
             _syncRequested = true;
             return;
         }
-        Apply(plan, answer);
+        Apply(offeredOn, plan, answer);
     }
 
     /// <summary>Keeps every stream in its m-line, frees the m-lines of streams gone, and fills free m-lines before adding new ones.</summary>
@@ -221,14 +227,20 @@ internal sealed class BrowserSubscribing(BrowserDeviceContext device, DeviceRpcC
 
     private static uint NewSsrc() => (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
 
-    /// <summary>The browser accepted the offer: its credentials go to the media connection, the relay forwards accordingly.</summary>
-    private void Apply(List<SubscribeSlot> plan, SessionDescription answer)
+    /// <summary>
+    /// The browser accepted the offer: its credentials go to the media connection, the relay forwards accordingly. The
+    /// device may close meanwhile (the browser answered, then left): <see cref="StopAsync"/> does not wait for this, so
+    /// whichever of the two comes second removes the sinks.
+    /// </summary>
+    private void Apply(IMediaConnection connection, List<SubscribeSlot> plan, SessionDescription answer)
     {
-        IMediaConnection connection;
         List<SubscribeSlot> previous;
         lock (_gate)
         {
-            connection = _connection!;
+            if (_connection != connection)
+            {
+                return; // closed before this began: StopAsync removed every sink there was
+            }
             previous = _slots;
             _slots = plan;
         }
@@ -259,7 +271,19 @@ internal sealed class BrowserSubscribing(BrowserDeviceContext device, DeviceRpcC
             }
             device.Relay.AddSink(slot.StreamId!, connection, slot.Ssrc, payloadTypes);
         }
-        BrowserDeviceLog.Answered(device.Logger, device.ParticipantId, _sdpRevision, plan.Count(slot => slot.StreamId is not null));
+        lock (_gate)
+        {
+            if (_connection == connection)
+            {
+                BrowserDeviceLog.Answered(device.Logger, device.ParticipantId, _sdpRevision, plan.Count(slot => slot.StreamId is not null));
+                return; // still open: a StopAsync from now on finds these sinks in the slots
+            }
+        }
+        // Closed while this applied: StopAsync may have removed the sinks before they were added here.
+        foreach (var slot in plan.Where(slot => slot.StreamId is not null))
+        {
+            device.Relay.RemoveSink(slot.StreamId!, connection);
+        }
     }
 
     /// <summary>
