@@ -145,6 +145,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>Stops the host as a shutdown does: every hosted service's StopAsync, within the host's shutdown timeout.</summary>
+    public Task StopAsync() => _host.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();

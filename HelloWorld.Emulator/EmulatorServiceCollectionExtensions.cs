@@ -39,6 +39,9 @@ public static class EmulatorServiceCollectionExtensions
         services.AddHttpClient(WebhookSender.ClientName);
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<HostAddress>();
+        services.AddSingleton<CallWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallWork>());
+        services.AddSingleton<CallFlows>();
         services.AddSingleton<CallEngine>();
         services.PostConfigure<LoggerFilterOptions>(KeepDeviceTokensOutOfRequestLines);
         return services;
