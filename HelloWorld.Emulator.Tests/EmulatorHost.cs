@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -86,7 +88,15 @@ public sealed class EmulatorHost : IAsyncDisposable
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
             }
         });
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync(); // a start that fails (invalid settings) leaves nothing behind
+            throw;
+        }
         self = new EmulatorHost(host, host.Urls.First().TrimEnd('/'), options) { Logs = logs };
         return self;
     }
@@ -114,21 +124,29 @@ public sealed class EmulatorHost : IAsyncDisposable
         await context.Response.WriteAsync(bxml);
     };
 
-    public async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> condition, string what)
+    /// <summary>A new session of the emulated account, through the WebRTC API.</summary>
+    public async Task<string> CreateSessionAsync() => (string)(await PostJsonAsync(WebRtc("sessions"), "{}"))["id"]!;
+
+    /// <summary>A V3 participant with <paramref name="permissions"/> (a JSON array), added to <paramref name="sessionId"/>.</summary>
+    public async Task<(string Id, string Token)> JoinAsync(string sessionId, string permissions = """["AUDIO"]""")
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var value = read();
-        while (!condition(value))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
-            }
-            await Task.Delay(50);
-            value = read();
-        }
-        return value;
+        var created = await PostJsonAsync(WebRtc("participants"), $$"""{"publishPermissions": {{permissions}}, "deviceApiVersion": "V3"}""");
+        var id = (string)created["participant"]!["id"]!;
+        using var added = await Api.PutAsync(WebRtc($"sessions/{sessionId}/participants/{id}"),
+            new StringContent($$"""{"sessionId": "{{sessionId}}"}""", Encoding.UTF8, "application/json"));
+        added.EnsureSuccessStatusCode();
+        return (id, (string)created["token"]!);
     }
+
+    private async Task<JsonObject> PostJsonAsync(string path, string json)
+    {
+        using var response = await Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>Stops the host as a shutdown does: every hosted service's StopAsync, within the host's shutdown timeout.</summary>
+    public Task StopAsync() => _host.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

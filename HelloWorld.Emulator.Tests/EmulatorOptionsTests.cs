@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Emulator.Tests;
 
@@ -25,6 +26,52 @@ public sealed class EmulatorOptionsTests
         Assert.Equal(new EmulatorOptions().PhoneNumbers, options.PhoneNumbers);
         Assert.NotEmpty(options.PhoneNumbers);
         Assert.Equal("123", options.AccountId);
+    }
+
+    [Fact]
+    public void Validate_TheDefaults_Succeeds() =>
+        Assert.True(new EmulatorOptionsValidator().Validate(null, new EmulatorOptions()).Succeeded);
+
+    [Theory]
+    [InlineData("MediaBindAddress", "localhost")]
+    [InlineData("MediaAdvertisedAddress", "my-laptop.local")]
+    [InlineData("MediaPort", "70000")]
+    [InlineData("ApplicationPhoneNumber", "9195550100")]
+    [InlineData("PhoneNumbers:0", "555-0123")]
+    [InlineData("InboundCallbackUrl", "incomingCall")]
+    [InlineData("StatusCallbackUrl", "ftp://example.com/status")]
+    [InlineData("WebRtcTransferSipUri", "sipx.webrtc.bandwidth.com")]
+    [InlineData("CallbackTimeout", "00:01:00")]
+    [InlineData("MediaConsentTimeout", "00:00:00")]
+    [InlineData("DeviceTokenLifetime", "-00:00:01")]
+    [InlineData("AccountId", " ")]
+    public void Validate_AMalformedSetting_FailsNamingItAndHowToSetIt(string setting, string value)
+    {
+        var options = new EmulatorOptions();
+        options.BindConfiguration(Section(new() { [$"Emulator:{setting}"] = value }));
+
+        var result = new EmulatorOptionsValidator().Validate(null, options);
+
+        var failure = Assert.Single(result.Failures ?? []);
+        Assert.StartsWith($"Emulator:{setting.Split(':')[0]} ", failure, StringComparison.Ordinal);
+        Assert.Contains($"Emulator__{setting.Replace(":", "__", StringComparison.Ordinal)}=", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_ACallbackUsernameWithoutItsPassword_Fails()
+    {
+        var result = new EmulatorOptionsValidator().Validate(null, new EmulatorOptions { CallbackUsername = "hook-user" });
+
+        Assert.Equal(["Emulator:CallbackUsername and Emulator:CallbackPassword go together: set both or neither."], result.Failures);
+    }
+
+    [Fact]
+    public async Task Start_WithAMediaBindAddressThatIsNoAddress_FailsAtStart_NamingTheSetting()
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            EmulatorHost.StartAsync(options => options.MediaBindAddress = "localhost"));
+
+        Assert.Contains("Emulator:MediaBindAddress must be an IP address", failure.Message, StringComparison.Ordinal);
     }
 
     private static IConfigurationSection Section(Dictionary<string, string?> settings) =>

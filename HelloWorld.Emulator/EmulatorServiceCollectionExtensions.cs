@@ -17,11 +17,12 @@ public static class EmulatorServiceCollectionExtensions
     /// <summary>Registers the Bandwidth emulator. Map its endpoints with <see cref="EmulatorEndpointRouteBuilderExtensions.MapBandwidthEmulator"/>.</summary>
     public static IServiceCollection AddBandwidthEmulator(this IServiceCollection services, Action<EmulatorOptions>? configure = null)
     {
-        var options = services.AddOptions<EmulatorOptions>();
+        var options = services.AddOptions<EmulatorOptions>().ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<WebRtcStore>();
         services.AddSingleton(sp =>
@@ -38,6 +39,9 @@ public static class EmulatorServiceCollectionExtensions
         services.AddHttpClient(WebhookSender.ClientName);
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<HostAddress>();
+        services.AddSingleton<CallWork>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallWork>());
+        services.AddSingleton<CallFlows>();
         services.AddSingleton<CallEngine>();
         services.PostConfigure<LoggerFilterOptions>(KeepDeviceTokensOutOfRequestLines);
         return services;

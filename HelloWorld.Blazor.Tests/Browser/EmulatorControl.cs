@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using HelloWorld.Testing;
 
 namespace HelloWorld.Blazor.Tests.Browser;
 
@@ -53,22 +53,12 @@ public sealed class EmulatorControl(HttpClient http, string baseUrl)
         ];
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> and the last value otherwise.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        var value = await read();
-        while (!condition(value))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}. Last value: {JsonSerializer.Serialize(value)}");
-            }
-            await Task.Delay(200);
-            value = await read();
-        }
-        return value;
-    }
+    /// <summary>
+    /// <see cref="Eventually.HoldsAsync{T}(Func{Task{T}}, Func{T, bool}, string, TimeSpan?, TimeSpan?)"/> with the pace of
+    /// a browser test: each read is an HTTP round trip while a browser and the app work, so a longer deadline and a slower poll.
+    /// </summary>
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.HoldsAsync(read, condition, what, timeout ?? TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200));
 
     private async Task<JsonNode> GetAsync(string path) =>
         (await http.GetFromJsonAsync<JsonNode>(Url(path)))!;

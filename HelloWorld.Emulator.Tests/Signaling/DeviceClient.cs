@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using HelloWorld.Emulator.Signaling.Sdp;
 
 namespace HelloWorld.Emulator.Tests.Signaling;
 
@@ -37,6 +38,28 @@ internal sealed class DeviceClient : IAsyncDisposable
         }
         await SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method, ["params"] = parameters ?? new JsonObject(), ["id"] = id });
         return await answered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary><c>offerSdp</c> as the SDK sends it after publish(): the SDP, and the microphone's alias in the metadata.</summary>
+    public Task<JsonObject> OfferAsync(string sdp) => CallAsync("offerSdp", new JsonObject
+    {
+        ["sdpOffer"] = sdp,
+        ["mediaMetadata"] = new JsonObject
+        {
+            ["mediaStreams"] = new JsonObject { [RecordedSdp.MicrophoneStream] = new JsonObject { ["alias"] = "microphone" } },
+            ["dataChannels"] = new JsonObject(),
+        },
+    });
+
+    /// <summary>Answers an <c>sdpOffer</c> as the SDK does: every m-line accepted, the SDK's own ICE credentials, setup:passive.</summary>
+    public Task<JsonObject> AnswerAsync(SessionDescription offer)
+    {
+        var answer = offer.ToString()
+            .Replace("a=sendonly", "a=recvonly", StringComparison.Ordinal)
+            .Replace("a=setup:actpass", "a=setup:passive", StringComparison.Ordinal)
+            .Replace("a=ice-lite\r\n", "", StringComparison.Ordinal);
+        answer = System.Text.RegularExpressions.Regex.Replace(answer, "a=ice-ufrag:.*", "a=ice-ufrag:R2rT");
+        return CallAsync("answerSdp", new JsonObject { ["sdpAnswer"] = answer });
     }
 
     public Task NotifyAsync(string method) => SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method });

@@ -1,8 +1,7 @@
-using System.Net.Http.Json;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using HelloWorld.Emulator.Signaling;
+using HelloWorld.Emulator.Signaling.Browser;
 using HelloWorld.Emulator.Signaling.Sdp;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,14 +10,14 @@ namespace HelloWorld.Emulator.Tests.Signaling;
 /// <summary>The device endpoint as the browser SDK meets it: JSON-RPC 2.0 over a WebSocket, the V3 methods, pushed offers.</summary>
 public sealed class DeviceProtocolTests : IAsyncLifetime
 {
-    private const string MicrophoneStream = "b9a1edd7-1699-4f24-a551-c24d843020cf";
+    private const string MicrophoneStream = RecordedSdp.MicrophoneStream;
     private EmulatorHost _emulator = null!;
     private string _session = null!;
 
     public async Task InitializeAsync()
     {
         _emulator = await EmulatorHost.StartAsync();
-        _session = (string)(await Post(_emulator.WebRtc("sessions"), "{}"))["id"]!;
+        _session = await _emulator.CreateSessionAsync();
     }
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
@@ -32,7 +31,7 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Connect_WithTheTokenOfADeletedParticipant_IsRefused()
     {
-        var (id, token) = await JoinAsync();
+        var (id, token) = await _emulator.JoinAsync(_session);
         await _emulator.Api.DeleteAsync(_emulator.WebRtc($"participants/{id}"));
 
         await Assert.ThrowsAsync<WebSocketException>(() => DeviceClient.ConnectAsync(_emulator.BaseUrl, token));
@@ -41,7 +40,7 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Connect_NeverWritesTheDeviceTokenFromTheUrlToTheLog_AtAnyLevel()
     {
-        var (_, token) = await JoinAsync();
+        var (_, token) = await _emulator.JoinAsync(_session);
 
         await using (var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token))
         {
@@ -58,11 +57,11 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Publish_AnswersTheOffer_WithStreamMetadataKeyedByTheMediaStream()
     {
-        var (id, token) = await JoinAsync();
+        var (id, token) = await _emulator.JoinAsync(_session);
         await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
 
         var preferences = await device.CallAsync("setMediaPreferences", new JsonObject { ["protocol"] = "WEBRTC" });
-        var answer = await OfferAsync(device, RecordedSdp.PublishOffer);
+        var answer = await device.OfferAsync(RecordedSdp.PublishOffer);
 
         Assert.Equal("{}", preferences["result"]!.ToJsonString());
         var result = answer["result"]!;
@@ -77,10 +76,10 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Publish_ByAnAudioOnlyParticipant_OfAudioAndVideo_AcceptsTheAudio_AndRefusesTheVideo()
     {
-        var (id, token) = await JoinAsync();
+        var (id, token) = await _emulator.JoinAsync(_session);
         await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
 
-        var answer = await OfferAsync(device, RecordedSdp.PublishOfferWithVideo);
+        var answer = await device.OfferAsync(RecordedSdp.PublishOfferWithVideo);
 
         var sdp = SessionDescription.Parse((string)answer["result"]!["sdpAnswer"]!);
         Assert.False(sdp.Media.Single(m => m.Kind == "audio").IsRejected);
@@ -92,10 +91,10 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Publish_ByAParticipantWithoutAudioPermission_RefusesTheAudio_AndPublishesNothing()
     {
-        var (id, token) = await JoinAsync(permissions: "[]");
+        var (id, token) = await _emulator.JoinAsync(_session, permissions: "[]");
         await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
 
-        var answer = await OfferAsync(device, RecordedSdp.PublishOffer);
+        var answer = await device.OfferAsync(RecordedSdp.PublishOffer);
 
         var sdp = SessionDescription.Parse((string)answer["result"]!["sdpAnswer"]!);
         Assert.True(sdp.Media.Single(m => m.Kind == "audio").IsRejected);
@@ -107,11 +106,11 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task AnotherParticipantsStream_IsOfferedWithARisingRevision_AndWithdrawnWhenItsParticipantIsDeleted()
     {
-        var (publisherId, publisherToken) = await JoinAsync();
-        var (_, listenerToken) = await JoinAsync();
+        var (publisherId, publisherToken) = await _emulator.JoinAsync(_session);
+        var (_, listenerToken) = await _emulator.JoinAsync(_session);
         await using var publisher = await DeviceClient.ConnectAsync(_emulator.BaseUrl, publisherToken);
         await using var listener = await DeviceClient.ConnectAsync(_emulator.BaseUrl, listenerToken);
-        await OfferAsync(publisher, RecordedSdp.PublishOffer);
+        await publisher.OfferAsync(RecordedSdp.PublishOffer);
 
         var announced = (await listener.NextOfferAsync())!["params"]!;
         Assert.True((int)announced["sdpRevision"]! > 0);
@@ -121,7 +120,7 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
         Assert.Equal("sendonly", audio.Direction);
         Assert.Equal(MicrophoneStream, audio.Msid?.StreamId);
         Assert.Equal("actpass", audio.Attribute("setup"));
-        Assert.Equal("{}", (await AnswerAsync(listener, offer))["result"]!.ToJsonString());
+        Assert.Equal("{}", (await listener.AnswerAsync(offer))["result"]!.ToJsonString());
 
         await _emulator.Api.DeleteAsync(_emulator.WebRtc($"participants/{publisherId}"));
 
@@ -139,17 +138,17 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task IceRestart_ReOffers_ChangeNothingForOthers()
     {
-        var (_, publisherToken) = await JoinAsync();
-        var (_, listenerToken) = await JoinAsync();
+        var (_, publisherToken) = await _emulator.JoinAsync(_session);
+        var (_, listenerToken) = await _emulator.JoinAsync(_session);
         await using var publisher = await DeviceClient.ConnectAsync(_emulator.BaseUrl, publisherToken);
         await using var listener = await DeviceClient.ConnectAsync(_emulator.BaseUrl, listenerToken);
-        var first = await OfferAsync(publisher, RecordedSdp.PublishOffer);
-        await AnswerAsync(listener, SessionDescription.Parse((string)(await listener.NextOfferAsync())!["params"]!["sdpOffer"]!));
+        var first = await publisher.OfferAsync(RecordedSdp.PublishOffer);
+        await listener.AnswerAsync(SessionDescription.Parse((string)(await listener.NextOfferAsync())!["params"]!["sdpOffer"]!));
 
         var restarted = RecordedSdp.PublishOffer.Replace("ice-ufrag:x64b", "ice-ufrag:r3st", StringComparison.Ordinal)
             .Replace("ice-pwd:x3gQEfxHqX101Ugf8ZFWUmNy", "ice-pwd:NewPasswordForTheRestart0", StringComparison.Ordinal);
-        var second = await OfferAsync(publisher, restarted);
-        var third = await OfferAsync(publisher, restarted);
+        var second = await publisher.OfferAsync(restarted);
+        var third = await publisher.OfferAsync(restarted);
 
         Assert.Null(await listener.NextOfferAsync(TimeSpan.FromSeconds(1)));
         Assert.Equal((string?)first["result"]!["endpointId"], (string?)third["result"]!["endpointId"]);
@@ -159,7 +158,7 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task UnknownMethods_AndFramesThatAreNotJson_GetJsonRpcErrors_AndTheConnectionGoesOn()
     {
-        var (_, token) = await JoinAsync();
+        var (_, token) = await _emulator.JoinAsync(_session);
         await using var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
 
         var unknown = await device.CallAsync("teleport");
@@ -175,7 +174,7 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
     [Fact]
     public async Task Leave_ClosesTheConnectionNormally()
     {
-        var (_, token) = await JoinAsync();
+        var (_, token) = await _emulator.JoinAsync(_session);
         var device = await DeviceClient.ConnectAsync(_emulator.BaseUrl, token);
 
         await device.NotifyAsync("leave");
@@ -184,37 +183,4 @@ public sealed class DeviceProtocolTests : IAsyncLifetime
         Assert.Equal(WebSocketCloseStatus.NormalClosure, device.CloseStatus);
         await device.DisposeAsync();
     }
-
-    private static Task<JsonObject> OfferAsync(DeviceClient device, string sdp) => device.CallAsync("offerSdp", new JsonObject
-    {
-        ["sdpOffer"] = sdp,
-        ["mediaMetadata"] = new JsonObject
-        {
-            ["mediaStreams"] = new JsonObject { [MicrophoneStream] = new JsonObject { ["alias"] = "microphone" } },
-            ["dataChannels"] = new JsonObject(),
-        },
-    });
-
-    /// <summary>Answers an offer as the SDK does: every m-line accepted, the SDK's own ICE credentials, setup:passive.</summary>
-    private static Task<JsonObject> AnswerAsync(DeviceClient device, SessionDescription offer)
-    {
-        var answer = offer.ToString()
-            .Replace("a=sendonly", "a=recvonly", StringComparison.Ordinal)
-            .Replace("a=setup:actpass", "a=setup:passive", StringComparison.Ordinal)
-            .Replace("a=ice-lite\r\n", "", StringComparison.Ordinal);
-        answer = System.Text.RegularExpressions.Regex.Replace(answer, "a=ice-ufrag:.*", "a=ice-ufrag:R2rT");
-        return device.CallAsync("answerSdp", new JsonObject { ["sdpAnswer"] = answer });
-    }
-
-    private async Task<(string Id, string Token)> JoinAsync(string permissions = """["AUDIO"]""")
-    {
-        var created = await Post(_emulator.WebRtc("participants"), $$"""{"publishPermissions": {{permissions}}, "deviceApiVersion": "V3"}""");
-        var id = (string)created["participant"]!["id"]!;
-        await _emulator.Api.PutAsync(_emulator.WebRtc($"sessions/{_session}/participants/{id}"),
-            new StringContent($$"""{"sessionId": "{{_session}}"}""", Encoding.UTF8, "application/json"));
-        return (id, (string)created["token"]!);
-    }
-
-    private async Task<JsonObject> Post(string path, string json) =>
-        (await (await _emulator.Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>())!;
 }

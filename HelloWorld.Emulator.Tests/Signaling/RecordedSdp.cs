@@ -3,6 +3,9 @@ namespace HelloWorld.Emulator.Tests.Signaling;
 /// <summary>SDPs the browser SDK really sent, taken from a recorded session (sdk-v3-transcript.jsonl).</summary>
 internal static class RecordedSdp
 {
+    /// <summary>The MediaStream id of the microphone that <see cref="PublishOffer"/> sends.</summary>
+    public const string MicrophoneStream = "b9a1edd7-1699-4f24-a551-c24d843020cf";
+
     /// <summary>The second offerSdp of publish(): the data channel and the microphone.</summary>
     public static string PublishOffer { get; } = ("""
 v=0

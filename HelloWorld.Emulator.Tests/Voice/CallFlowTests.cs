@@ -4,6 +4,7 @@ using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.Tokens;
 using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
+using HelloWorld.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -33,7 +34,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        var ended = await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        var ended = await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
         Assert.Equal("hangup", ended.Cause);
         Assert.Equal(["Hello there."], ended.Heard);
         var initiate = JsonNode.Parse(_emulator.Webhooks.First(w => w.Path == "/incomingCall").Body)!;
@@ -45,7 +46,7 @@ public sealed class CallFlowTests : IAsyncLifetime
         Assert.Equal("9900000", (string?)initiate["accountId"]);
         Assert.NotNull(initiate["callUrl"]);
         Assert.NotNull(initiate["startTime"]);
-        var disconnect = await _emulator.EventuallyAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
+        var disconnect = await Eventually.HoldsAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
         var body = JsonNode.Parse(disconnect!.Body)!;
         Assert.Equal("disconnect", (string?)body["eventType"]);
         Assert.Equal("hangup", (string?)body["cause"]);
@@ -63,15 +64,15 @@ public sealed class CallFlowTests : IAsyncLifetime
             await context.Response.WriteAsync("<Response><SpeakSentence>Too late.</SpeakSentence></Response>");
         };
         var call = Calls.DialIn(Phone);
-        await _emulator.EventuallyAsync(() => _emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
+        await Eventually.HoldsAsync(() => _emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
 
         Assert.True(Calls.HangUp(call.CallId));
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
         release.SetResult();
         Assert.Equal("cancel", call.Cause);
         Assert.Empty(call.Heard);
-        var disconnect = await _emulator.EventuallyAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
+        var disconnect = await Eventually.HoldsAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
         Assert.Equal("cancel", (string?)JsonNode.Parse(disconnect!.Body)!["cause"]);
     }
 
@@ -82,7 +83,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
         var attempts = _emulator.Webhooks.Where(w => w.Path == "/incomingCall").ToList();
         Assert.Equal(2, attempts.Count);
         Assert.Equal("", attempts[0].Authorization); // first without credentials, as Bandwidth does
@@ -102,7 +103,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
         Assert.Equal("callback-error", call.Cause);
         Assert.Single(_emulator.Webhooks, w => w.Path == "/incomingCall");
     }
@@ -115,11 +116,11 @@ public sealed class CallFlowTests : IAsyncLifetime
             options => options.CallbackTimeout = TimeSpan.FromSeconds(25), services => services.AddSingleton<TimeProvider>(time));
         emulator.AppAnswers["/incomingCall"] = (context, _) => Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
         var call = emulator.Services.GetRequiredService<CallEngine>().DialIn(Phone);
-        await emulator.EventuallyAsync(() => emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
+        await Eventually.HoldsAsync(() => emulator.Webhooks.Any(w => w.Path == "/incomingCall"), sent => sent, "the initiate webhook");
 
         time.Advance(TimeSpan.FromSeconds(25)); // the emulator's clock only: the app's handler is still waiting
 
-        await emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
         Assert.Equal("callback-error", call.Cause);
         Assert.Contains("no answer within 25 s", call.ErrorMessage);
         Assert.Equal(0, call.Webhooks.Single(w => w.EventType == "initiate").Status);
@@ -135,7 +136,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
         Assert.Equal("invalid-bxml", call.Cause);
         Assert.Contains(reason, call.ErrorMessage);
     }
@@ -154,7 +155,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred, "the transfer");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Transferred, "the transfer");
         Assert.Equal(participantId, call.ParticipantId);
         var streams = _emulator.Services.GetRequiredService<IStreamDirectory>();
         Assert.Contains(streams.Devices, device => device.ParticipantId == participantId && device.Kind == "phone");
@@ -162,7 +163,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         Calls.HangUp(call.CallId);
 
-        await _emulator.EventuallyAsync(() => streams.Devices, devices => devices.All(d => d.ParticipantId != participantId), "the phone to leave");
+        await Eventually.HoldsAsync(() => streams.Devices, devices => devices.All(d => d.ParticipantId != participantId), "the phone to leave");
     }
 
     [Fact]
@@ -173,7 +174,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred, "the transfer");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Transferred, "the transfer");
     }
 
     [Theory]
@@ -185,7 +186,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
         Assert.Equal("error", call.Cause);
     }
 
@@ -197,7 +198,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
         var streams = _emulator.Services.GetRequiredService<IStreamDirectory>();
         Assert.Contains(streams.Devices, device => device.ParticipantId == participantId && device.Kind == "phone");
         Assert.DoesNotContain(streams.PublishedStreams, stream => stream.ParticipantId == participantId);
@@ -213,7 +214,7 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = Calls.DialIn(Phone);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
         var published = Assert.Single(_emulator.Services.GetRequiredService<IStreamDirectory>().PublishedStreams, s => s.ParticipantId == participantId);
         Assert.Equal(["AUDIO"], published.MediaTypes);
     }
@@ -230,10 +231,10 @@ public sealed class CallFlowTests : IAsyncLifetime
 
         var call = emulator.Services.GetRequiredService<CallEngine>().DialIn(Phone);
 
-        await emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
         Assert.Equal("hangup", call.Cause);
         var streams = emulator.Services.GetRequiredService<IStreamDirectory>();
-        await emulator.EventuallyAsync(() => streams.Devices, devices => devices.Count == 0, "the phone to leave");
+        await Eventually.HoldsAsync(() => streams.Devices, devices => devices.Count == 0, "the phone to leave");
     }
 
     [Fact]
@@ -243,14 +244,14 @@ public sealed class CallFlowTests : IAsyncLifetime
         _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
         _emulator.AnswerBxml("/redirected", """<Response><SpeakSentence>Back on the phone.</SpeakSentence><Pause duration="300"/></Response>""");
         var call = Calls.DialIn(Phone);
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Transferred && c.Device is not null, "the transfer");
         var streams = _emulator.Services.GetRequiredService<IStreamDirectory>();
 
         var response = await _emulator.Api.PostAsync(_emulator.Voice($"calls/{call.CallId}"),
             new StringContent($$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        await _emulator.EventuallyAsync(() => call, c => c.Heard.Contains("Back on the phone."), "the redirect's BXML");
+        await Eventually.HoldsAsync(() => call, c => c.Heard.Contains("Back on the phone."), "the redirect's BXML");
         Assert.Equal(CallPhase.Answered, call.Phase);
         Assert.Null(call.ParticipantId);
         Assert.DoesNotContain(streams.Devices, device => device.ParticipantId == participantId);
@@ -263,11 +264,11 @@ public sealed class CallFlowTests : IAsyncLifetime
         var (participantId, token) = Participant();
         _emulator.AnswerBxml("/incomingCall", Transfer($"{token};encoding=jwt"));
         var call = Calls.DialIn(Phone);
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Transferred, "the transfer");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Transferred, "the transfer");
 
         _emulator.Services.GetRequiredService<WebRtcStore>().DeleteParticipant(participantId);
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
         Assert.Equal("hangup", call.Cause);
     }
 
@@ -281,8 +282,8 @@ public sealed class CallFlowTests : IAsyncLifetime
         Assert.True(Calls.Answer(answered.CallId));
         Assert.True(Calls.Decline(declined.CallId));
 
-        await _emulator.EventuallyAsync(() => answered, c => c.Phase == CallPhase.Completed, "the answered call to end");
-        await _emulator.EventuallyAsync(() => declined, c => c.Phase == CallPhase.Completed, "the declined call to end");
+        await Eventually.HoldsAsync(() => answered, c => c.Phase == CallPhase.Completed, "the answered call to end");
+        await Eventually.HoldsAsync(() => declined, c => c.Phase == CallPhase.Completed, "the declined call to end");
         var answer = JsonNode.Parse(_emulator.Webhooks.First(w => w.Path == "/callAnswered").Body)!;
         Assert.Equal("answer", (string?)answer["eventType"]);
         Assert.Equal("outbound", (string?)answer["direction"]);
@@ -297,7 +298,7 @@ public sealed class CallFlowTests : IAsyncLifetime
     {
         var call = PlaceCall(to: "+12025550123");
 
-        await _emulator.EventuallyAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
         Assert.Equal("error", call.Cause);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using HelloWorld.Emulator.Voice;
+using HelloWorld.Testing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
@@ -152,13 +153,14 @@ public sealed class VoiceApiTests : IAsyncLifetime
 
         Calls.Answer(callId);
 
-        var disconnect = await _emulator.EventuallyAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
+        var disconnect = await Eventually.HoldsAsync(() => _emulator.Webhooks.FirstOrDefault(w => w.Path == "/callStatus"), w => w is not null, "the disconnect webhook");
         var answer = _emulator.Webhooks.Single(w => w.Path == "/callAnswered");
         Assert.Equal(("GET", ""), (answer.Method, answer.Body));
         var answerFields = QueryHelpers.ParseQuery(answer.Query);
         Assert.Equal("answer", answerFields["eventType"].ToString());
         Assert.Equal(callId, answerFields["callId"].ToString());
         Assert.Equal("+19195550123", answerFields["to"].ToString());
+        Assert.Equal("outbound", answerFields["direction"].ToString());
         Assert.Equal("t", answerFields["tag"].ToString());
         Assert.Equal("GET", disconnect!.Method);
         Assert.Equal("hangup", QueryHelpers.ParseQuery(disconnect.Query)["cause"].ToString());
@@ -183,7 +185,7 @@ public sealed class VoiceApiTests : IAsyncLifetime
 
         Calls.Answer(callId);
 
-        var call = await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the call to end");
+        var call = await Eventually.HoldsAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the call to end");
         Assert.Equal("hangup", call.Cause);
         Assert.Equal(["From the fallback."], call.Heard);
         var answers = call.Webhooks.Where(w => w.EventType == "answer").ToList();
@@ -199,12 +201,12 @@ public sealed class VoiceApiTests : IAsyncLifetime
         _emulator.AnswerBxml("/redirected", "<Response><SpeakSentence>You were redirected.</SpeakSentence><Hangup/></Response>");
         var callId = await PlaceCallAsync();
         Calls.Answer(callId);
-        await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Heard.Count == 1, "the first sentence");
+        await Eventually.HoldsAsync(() => Calls.Find(callId)!, c => c.Heard.Count == 1, "the first sentence");
 
         var response = await UpdateCall(callId, $$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected", "tag": "moved"}""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var call = await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the redirected call to end");
+        var call = await Eventually.HoldsAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the redirected call to end");
         Assert.Equal(["Please hold.", "You were redirected."], call.Heard);
         Assert.Equal("hangup", call.Cause);
         var redirect = JsonNode.Parse(_emulator.Webhooks.Single(w => w.Path == "/redirected").Body)!;
@@ -221,11 +223,11 @@ public sealed class VoiceApiTests : IAsyncLifetime
         _emulator.AnswerBxml("/redirected", "<Response><Hangup/></Response>");
         var callId = await PlaceCallAsync();
         Calls.Answer(callId);
-        await _emulator.EventuallyAsync(() => _emulator.Webhooks.Any(w => w.Path == "/callAnswered"), sent => sent, "the answer webhook");
+        await Eventually.HoldsAsync(() => _emulator.Webhooks.Any(w => w.Path == "/callAnswered"), sent => sent, "the answer webhook");
 
         await UpdateCall(callId, $$"""{"state": "active", "redirectUrl": "{{_emulator.BaseUrl}}/redirected", "redirectMethod": "GET"}""");
 
-        await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the redirected call to end");
+        await Eventually.HoldsAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the redirected call to end");
         var redirect = _emulator.Webhooks.Single(w => w.Path == "/redirected");
         Assert.Equal("GET", redirect.Method);
         Assert.Equal("redirect", QueryHelpers.ParseQuery(redirect.Query)["eventType"].ToString());
@@ -260,7 +262,7 @@ public sealed class VoiceApiTests : IAsyncLifetime
         var response = await UpdateCall(callId, """{"state": "completed"}""");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var call = await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the call to end");
+        var call = await Eventually.HoldsAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the call to end");
         Assert.Equal("cancel", call.Cause);
     }
 
@@ -269,7 +271,7 @@ public sealed class VoiceApiTests : IAsyncLifetime
     {
         var callId = await PlaceCallAsync();
         await UpdateCall(callId, """{"state": "completed"}""");
-        await _emulator.EventuallyAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the call to end");
+        await Eventually.HoldsAsync(() => Calls.Find(callId)!, c => c.Phase == CallPhase.Completed, "the call to end");
 
         Assert.Equal(HttpStatusCode.NotFound, (await UpdateCall(callId, """{"state": "completed"}""")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await UpdateCall("c-00000000-00000000-0000-0000-0000-000000000000", """{"state": "completed"}""")).StatusCode);

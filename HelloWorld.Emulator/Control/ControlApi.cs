@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using HelloWorld.Emulator.Http;
 using HelloWorld.Emulator.Signaling;
 using HelloWorld.Emulator.Voice;
@@ -78,7 +77,7 @@ internal static partial class ControlApi
             return Problem(error ?? "Give the calling phone: {\"from\": \"+1...\"}.");
         }
         // Any E.164 number may dial in (the load tool dials from thousands); it is what the app's webhooks carry as from.
-        if (!E164().IsMatch(body.From))
+        if (!E164.IsMatch(body.From))
         {
             return Problem($"Invalid from '{body.From}': use an E.164 number such as +19195550123.");
         }
@@ -185,8 +184,6 @@ internal static partial class ControlApi
         public static partial void Refused(ILogger logger, string method, string path, int status);
     }
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
-    private static partial Regex E164();
 
     private sealed record DialInBody(string? From, string? To);
 
@@ -195,7 +192,7 @@ internal static partial class ControlApi
 
 /// <summary>A call as the control API shows it.</summary>
 internal sealed record CallView(
-    string CallId, string From, string To, string Direction, string State, string? Cause, string? ErrorMessage,
+    string CallId, string From, string To, CallDirection Direction, string State, string? Cause, string? ErrorMessage,
     DateTimeOffset StartTime, DateTimeOffset? AnswerTime, DateTimeOffset? EndTime, string? ParticipantId, bool Echo,
     IReadOnlyList<string> Heard, IReadOnlyList<WebhookRecord> Webhooks, VirtualDeviceStats? Phone)
 {

@@ -1,5 +1,6 @@
 using HelloWorld.Emulator.Media;
 using HelloWorld.Emulator.Media.Relay;
+using HelloWorld.Emulator.Signaling.Browser;
 using HelloWorld.Emulator.Tokens;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.AspNetCore.Builder;

@@ -9,22 +9,24 @@ internal sealed class EmulatedCall
     private readonly Lock _gate = new();
     private readonly List<string> _heard = [];
     private readonly List<WebhookRecord> _webhooks = [];
+    private readonly CancellationTokenSource _ended = new();
     private CancellationTokenSource? _document;
     private bool _retagged;
     private string? _tag;
 
-    public EmulatedCall(string direction, string from, string to, DateTimeOffset now)
+    public EmulatedCall(CallDirection direction, string from, string to, DateTimeOffset now)
     {
         CallId = NewCallId();
         Direction = direction;
         From = from;
         To = to;
         StartTime = now;
+        Ended = _ended.Token; // kept: the token outlives its source, which the call's end disposes
     }
 
     public string CallId { get; }
 
-    public string Direction { get; }
+    public CallDirection Direction { get; }
 
     public string From { get; }
 
@@ -51,8 +53,8 @@ internal sealed class EmulatedCall
 
     public Signaling.IVirtualDevice? Device { get; private set; }
 
-    /// <summary>Set once the call ends; completes what waits for the end (the ring timer, BXML execution).</summary>
-    public CancellationTokenSource Ended { get; } = new();
+    /// <summary>Cancelled once the call ends; ends what waits for the end (the ring timer, BXML execution).</summary>
+    public CancellationToken Ended { get; }
 
     /// <summary>The call's tag as webhooks carry it: createCall's, until an updateCall sets or clears it.</summary>
     public string? Tag
@@ -106,11 +108,19 @@ internal sealed class EmulatedCall
         }
     }
 
-    public bool TryEnd(string cause, string? errorMessage, DateTimeOffset now)
+    public bool TryEnd(string cause, string? errorMessage, DateTimeOffset now) => TryEnd(_ => cause, errorMessage, now);
+
+    /// <summary>
+    /// Ends the call with the cause <paramref name="causeFor"/> gives for its phase, or not at all when it gives none:
+    /// decided under the lock every transition takes, so a call answered meanwhile is not ended as if still ringing.
+    /// False when it already ended or <paramref name="causeFor"/> gave no cause.
+    /// </summary>
+    public bool TryEnd(Func<CallPhase, string?> causeFor, string? errorMessage, DateTimeOffset now)
     {
+        CancellationTokenSource? document;
         lock (_gate)
         {
-            if (Phase == CallPhase.Completed)
+            if (Phase == CallPhase.Completed || causeFor(Phase) is not { } cause)
             {
                 return false;
             }
@@ -118,8 +128,12 @@ internal sealed class EmulatedCall
             Cause = cause;
             ErrorMessage = errorMessage;
             EndTime = now;
+            document = _document;
+            _document = null;
         }
-        Ended.Cancel();
+        _ended.Cancel(); // the document's token with it: it is linked to this one
+        document?.Dispose();
+        _ended.Dispose();
         return true;
     }
 
@@ -154,19 +168,28 @@ internal sealed class EmulatedCall
 
     /// <summary>
     /// Starts a new BXML document (an answer, or a redirect's): the one running is interrupted, as Bandwidth interrupts
-    /// the current verb when a call is redirected. The token ends with this document or with the call.
+    /// the current verb when a call is redirected. The token ends with this document, with the call, or when
+    /// <paramref name="stopping"/> says the emulator stops.
     /// </summary>
-    public CancellationToken BeginDocument()
+    public CancellationToken BeginDocument(CancellationToken stopping)
     {
-        var document = CancellationTokenSource.CreateLinkedTokenSource(Ended.Token);
         CancellationTokenSource? previous;
+        CancellationToken token;
         lock (_gate)
         {
+            if (Phase == CallPhase.Completed)
+            {
+                return new CancellationToken(canceled: true);
+            }
+            var document = CancellationTokenSource.CreateLinkedTokenSource(Ended, stopping);
+            token = document.Token; // here: once the lock is released, the call's end may dispose the source
             previous = _document;
             _document = document;
         }
+        // Its token may still be held by the flow it interrupts: a disposed source's token still reads as cancelled.
         previous?.Cancel();
-        return document.Token;
+        previous?.Dispose();
+        return token;
     }
 
     /// <summary>
@@ -224,8 +247,22 @@ internal sealed class EmulatedCall
         }
     }
 
+    /// <summary>For test failures and debugging: which call, which way, where it is.</summary>
+    public override string ToString() => $"{CallId} ({Direction}, {Phase}{(Cause is null ? "" : $": {Cause}")})";
+
     /// <summary>Shaped like Bandwidth's: <c>c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85</c>.</summary>
     private static string NewCallId() => $"c-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}-{Guid.NewGuid():D}";
+}
+
+/// <summary>Which way a call goes, as voice.yml's <c>direction</c> writes it: <c>inbound</c> to the app's number, <c>outbound</c> from it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CallDirection>))]
+internal enum CallDirection
+{
+    [JsonStringEnumMemberName("inbound")]
+    Inbound,
+
+    [JsonStringEnumMemberName("outbound")]
+    Outbound,
 }
 
 internal enum CallPhase

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using HelloWorld.Emulator.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -122,7 +121,7 @@ internal static partial class VoiceApi
         {
             return "to, from, applicationId and answerUrl are required.";
         }
-        if (!E164().IsMatch(body.To) && !body.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        if (!E164.IsMatch(body.To) && !body.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
         {
             return $"Invalid to '{body.To}': use an E.164 number (+15555551212) or a SIP URI.";
         }
@@ -218,8 +217,6 @@ internal static partial class VoiceApi
         ApiResults.VoiceError(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type",
             $"The body must be JSON (Content-Type: application/json), not '{request.ContentType ?? "none"}'.");
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
-    private static partial Regex E164();
 
     private sealed record CreateCallBody(
         string? To, string? From, string? DisplayName, string? Uui, string? ApplicationId, string? AnswerUrl, string? AnswerMethod,

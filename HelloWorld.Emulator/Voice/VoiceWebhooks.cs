@@ -5,19 +5,19 @@ namespace HelloWorld.Emulator.Voice;
 
 internal sealed record InitiateWebhook(
     string EventType, DateTimeOffset EventTime, string AccountId, string ApplicationId, string From, string To,
-    string Direction, string CallId, string CallUrl, DateTimeOffset StartTime);
+    CallDirection Direction, string CallId, string CallUrl, DateTimeOffset StartTime);
 
 internal sealed record AnswerWebhook(
     string EventType, DateTimeOffset EventTime, string AccountId, string ApplicationId, string From, string To,
-    string Direction, string CallId, string CallUrl, DateTimeOffset? EnqueuedTime, DateTimeOffset StartTime,
+    CallDirection Direction, string CallId, string CallUrl, DateTimeOffset? EnqueuedTime, DateTimeOffset StartTime,
     DateTimeOffset? AnswerTime, string? Tag);
 
 internal sealed record DisconnectWebhook(
     string EventType, DateTimeOffset EventTime, string AccountId, string ApplicationId, string From, string To,
-    string CallId, string Direction, string CallUrl, DateTimeOffset? EnqueuedTime, DateTimeOffset StartTime,
+    string CallId, CallDirection Direction, string CallUrl, DateTimeOffset? EnqueuedTime, DateTimeOffset StartTime,
     DateTimeOffset? AnswerTime, DateTimeOffset EndTime, string Cause, string? ErrorMessage, string? ErrorId, string? Tag);
 
 internal sealed record RedirectWebhook(
     string EventType, DateTimeOffset EventTime, string AccountId, string ApplicationId, string From, string To,
-    string Direction, string CallId, string CallUrl, DateTimeOffset? EnqueuedTime, DateTimeOffset StartTime,
+    CallDirection Direction, string CallId, string CallUrl, DateTimeOffset? EnqueuedTime, DateTimeOffset StartTime,
     DateTimeOffset? AnswerTime, string? Tag);

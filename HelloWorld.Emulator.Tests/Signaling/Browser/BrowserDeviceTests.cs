@@ -1,16 +1,15 @@
 using System.Buffers.Binary;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HelloWorld.Emulator.Media;
 using HelloWorld.Emulator.Media.Rtp;
 using HelloWorld.Emulator.Signaling.Sdp;
 using HelloWorld.Emulator.Tests.Media.Transport;
+using HelloWorld.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace HelloWorld.Emulator.Tests.Signaling;
+namespace HelloWorld.Emulator.Tests.Signaling.Browser;
 
 /// <summary>
 /// A browser device's media end to end: two pages, the SDK's signaling over the device WebSocket and each page's peer
@@ -18,7 +17,7 @@ namespace HelloWorld.Emulator.Tests.Signaling;
 /// </summary>
 public sealed partial class BrowserDeviceTests : IAsyncLifetime
 {
-    private const string MicrophoneStream = "b9a1edd7-1699-4f24-a551-c24d843020cf";
+    private const string MicrophoneStream = RecordedSdp.MicrophoneStream;
     private const uint MicrophoneSsrc = 349040612;
     private static readonly TimeSpan ConsentTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
@@ -33,10 +32,10 @@ public sealed partial class BrowserDeviceTests : IAsyncLifetime
         _emulator = await EmulatorHost.StartAsync(
             options => options.MediaConsentTimeout = ConsentTimeout,
             services => services.AddSingleton<TimeProvider>(_clock));
-        _session = (string)(await PostAsync(_emulator.WebRtc("sessions"), "{}"))["id"]!;
+        _session = await _emulator.CreateSessionAsync();
         var media = _emulator.Services.GetRequiredService<IMediaServer>();
-        _publisher = new Page(await DeviceClient.ConnectAsync(_emulator.BaseUrl, await JoinAsync()), new BrowserPeer(media.CandidateEndPoint));
-        _listener = new Page(await DeviceClient.ConnectAsync(_emulator.BaseUrl, await JoinAsync()), new BrowserPeer(media.CandidateEndPoint));
+        _publisher = new Page(await DeviceClient.ConnectAsync(_emulator.BaseUrl, (await _emulator.JoinAsync(_session)).Token), new BrowserPeer(media.CandidateEndPoint));
+        _listener = new Page(await DeviceClient.ConnectAsync(_emulator.BaseUrl, (await _emulator.JoinAsync(_session)).Token), new BrowserPeer(media.CandidateEndPoint));
         _listener.AnswerEveryOffer();
     }
 
@@ -89,7 +88,7 @@ public sealed partial class BrowserDeviceTests : IAsyncLifetime
         _clock.Advance(ConsentTimeout - TimeSpan.FromSeconds(10));
         await _publisher.RenewConsentAsync();
         _clock.Advance(TimeSpan.FromSeconds(15));
-        var restart = await _listener.AnsweredOfferAsync(_ => _listener.AnsweredOffers.Count > offered, "an offer after the lost consent");
+        var restart = await _listener.AnsweredOfferAsync(_ => _listener.AnsweredOffers.Count > offered, "the restart that follows the lost consent");
 
         Assert.True((int)restart["sdpRevision"]! > (int)previous["sdpRevision"]!);
         var (oldSdp, newSdp) = (Sdp(previous), Sdp(restart));
@@ -106,18 +105,6 @@ public sealed partial class BrowserDeviceTests : IAsyncLifetime
     private static SessionDescription Sdp(JsonObject offer) => SessionDescription.Parse((string)offer["sdpOffer"]!);
 
     private static MediaDescription Audio(JsonObject offer) => Sdp(offer).Media.Single(m => m.Kind == "audio");
-
-    private async Task<string> JoinAsync()
-    {
-        var created = await PostAsync(_emulator.WebRtc("participants"), """{"publishPermissions": ["AUDIO"], "deviceApiVersion": "V3"}""");
-        var id = (string)created["participant"]!["id"]!;
-        await _emulator.Api.PutAsync(_emulator.WebRtc($"sessions/{_session}/participants/{id}"),
-            new StringContent($$"""{"sessionId": "{{_session}}"}""", Encoding.UTF8, "application/json"));
-        return (string)created["token"]!;
-    }
-
-    private async Task<JsonObject> PostAsync(string path, string json) =>
-        (await (await _emulator.Api.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"))).Content.ReadFromJsonAsync<JsonObject>())!;
 
     [GeneratedRegex("a=ice-ufrag:.*")]
     private static partial Regex IceUfrag();
@@ -211,19 +198,8 @@ public sealed partial class BrowserDeviceTests : IAsyncLifetime
             }
         });
 
-        public async Task<JsonObject> AnsweredOfferAsync(Func<JsonObject, bool> condition, string what)
-        {
-            var deadline = DateTime.UtcNow + Patience;
-            while (DateTime.UtcNow < deadline)
-            {
-                if (AnsweredOffers.LastOrDefault() is { } offer && condition(offer))
-                {
-                    return offer;
-                }
-                await Task.Delay(50);
-            }
-            throw new Xunit.Sdk.XunitException($"No answered offer showed {what}.");
-        }
+        public async Task<JsonObject> AnsweredOfferAsync(Func<JsonObject, bool> condition, string what) =>
+            (await Eventually.HoldsAsync(() => AnsweredOffers.LastOrDefault(), offer => offer is not null && condition(offer), $"the last answered offer to show {what}", Patience))!;
 
         /// <summary>Sends microphone packets every 20 ms until <paramref name="listener"/> receives one (of <paramref name="ssrc"/>, if given).</summary>
         public async Task<byte[]> SendUntilHeardAsync(Page listener, byte payloadType = 0, uint? ssrc = null)

@@ -1,0 +1,12 @@
+using System.Text.RegularExpressions;
+
+namespace HelloWorld.Emulator;
+
+/// <summary>Phone numbers as Bandwidth writes them: a plus, a leading digit 1-9, at most 15 digits in all.</summary>
+internal static partial class E164
+{
+    public static bool IsMatch(string? number) => number is not null && Pattern().IsMatch(number);
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
+    private static partial Regex Pattern();
+}
