@@ -89,6 +89,39 @@ public sealed class BandwidthSdkTests
         _js.Verify(js => js.InvokeAsync<IJSObjectReference>("import", It.IsAny<object?[]?>()), Times.Once);
     }
 
+    [Theory]
+    [InlineData("the circuit is gone")]
+    [InlineData("the SDK throws")]
+    [InlineData("the browser does not answer")]
+    public async Task Dispose_WhenTheBrowserFailsEveryRelease_ThrowsNothing_AndStillReleasesTheRest(string failure)
+    {
+        await _sdk.StartAsync();
+        var reference = CallbackReference();
+        _module.Setup(m => m.InvokeAsync<IJSVoidResult>("disconnect", It.IsAny<object?[]?>())).Returns(ValueTask.FromException<IJSVoidResult>(Failure(failure)));
+        _client.Setup(c => c.DisposeAsync()).Returns(ValueTask.FromException(Failure(failure)));
+        _module.Setup(m => m.DisposeAsync()).Returns(ValueTask.FromException(Failure(failure)));
+
+        await _sdk.DisposeAsync();
+
+        _client.Verify(c => c.DisposeAsync(), Times.Once);
+        _module.Verify(m => m.DisposeAsync(), Times.Once);
+        Assert.Throws<ObjectDisposedException>(() => reference.Value);
+    }
+
+    [Theory]
+    [InlineData("the SDK throws")]
+    [InlineData("the browser does not answer")]
+    public async Task ReleaseClient_WhenTheHandleCannotBeDisposed_ThrowsNothing_AndANewClientCanStart(string failure)
+    {
+        await _sdk.StartAsync();
+        _client.Setup(c => c.DisposeAsync()).Returns(ValueTask.FromException(Failure(failure)));
+
+        await _sdk.ReleaseClientAsync();
+
+        Assert.False(_sdk.HasClient);
+        Assert.True(await _sdk.StartAsync());
+    }
+
     [Fact]
     public async Task ClientCalls_PassTheClientFirst_AndFailWithoutOne()
     {
@@ -111,6 +144,13 @@ public sealed class BandwidthSdkTests
 
         Assert.Equal([expected], _listener.Levels);
     }
+
+    private static Exception Failure(string failure) => failure switch
+    {
+        "the circuit is gone" => new JSDisconnectedException("circuit gone"),
+        "the SDK throws" => new JSException("Cannot read properties of undefined (reading 'close')"),
+        _ => new TaskCanceledException(), // what an interop timeout looks like
+    };
 
     private DotNetObjectReference<BandwidthSdk> CallbackReference() =>
         Assert.IsType<DotNetObjectReference<BandwidthSdk>>(ModuleCalls("createClient")[^1][0]);

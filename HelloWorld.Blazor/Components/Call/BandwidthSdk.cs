@@ -148,7 +148,7 @@ internal sealed partial class BandwidthSdk(IJSRuntime js, string modulePath, IBa
             ? (module, client)
             : throw new InvalidOperationException("The SDK has no client; start it first.");
 
-    private static async Task DisposeQuietlyAsync(IJSObjectReference reference)
+    private async Task DisposeQuietlyAsync(IJSObjectReference reference)
     {
         try
         {
@@ -156,7 +156,14 @@ internal sealed partial class BandwidthSdk(IJSRuntime js, string modulePath, IBa
         }
         catch (JSDisconnectedException)
         {
-            // The tab is gone, and the object with it.
+            // The usual end of a page: the tab closed, the circuit with it, and the browser dropped the object with the
+            // page. There is nobody left to ask, and nothing left to release.
+        }
+        catch (Exception exception) when (exception is JSException or OperationCanceledException)
+        {
+            // The browser did not answer in time, or no longer knew the object. It then lives as long as the page; the
+            // teardown must go on regardless, so that the participant is still deleted.
+            Log.ReleaseFailed(logger, FirstLine(exception.Message));
         }
     }
 
@@ -164,5 +171,8 @@ internal sealed partial class BandwidthSdk(IJSRuntime js, string modulePath, IBa
     {
         [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "The browser SDK could not be disconnected: {Reason}")]
         public static partial void DisconnectFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "A browser object of the call page could not be released: {Reason}")]
+        public static partial void ReleaseFailed(ILogger logger, string reason);
     }
 }
