@@ -47,6 +47,9 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
         var sdk = new BandwidthSdk(JS, ModulePath, this, LoggerFactory.CreateLogger<BandwidthSdk>());
         _call = new BrowserCall(sdk, Participants, Environment.DeviceWebSocketUrl(new Uri(Navigation.BaseUri))?.ToString(),
             LoggerFactory.CreateLogger<BrowserCall>(), StateHasChanged, ShowNotice);
+        // Subscribed before the first read: a call registered in between would otherwise stay off the page until the
+        // next change.
+        _callsSubscription = CallRegistry.Subscribe(() => RenderChangeAsync(() => _calls = CallRegistry.Calls));
         _calls = CallRegistry.Calls;
     }
 
@@ -54,7 +57,6 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
     {
         if (firstRender)
         {
-            _callsSubscription = CallRegistry.Subscribe(() => RenderChangeAsync(() => _calls = CallRegistry.Calls));
             await _call.JoinAsync();
         }
     }
