@@ -26,6 +26,26 @@ public sealed class HomeCallUpdatesTests : CallPageContext
         page.WaitForAssertion(() => page.Find("[data-call-id='c-late']"), Patience);
     }
 
+    [Fact]
+    public async Task CallUpdate_ThatThePageFailsToApply_FailsThePage_AsALifecycleMethodWould()
+    {
+        var failure = new InvalidOperationException("no snapshot of the calls");
+        Services.AddSingleton<ICallRegistry>(new RegistryWithReadHook(Calls, afterRead: read =>
+        {
+            if (read > 1)
+            {
+                throw failure;
+            }
+        }));
+        Render<Home>();
+
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
+
+        // Not to the registry, which can only log it, and not lost: to the renderer, which ends the circuit (or shows
+        // the nearest error boundary).
+        Assert.Same(failure, await Renderer.UnhandledException.WaitAsync(Patience));
+    }
+
     /// <summary>The app's registry, with something happening each time the page reads the calls, once it has its snapshot.</summary>
     private sealed class RegistryWithReadHook(ICallRegistry registry, Action<int> afterRead) : ICallRegistry
     {

@@ -78,12 +78,26 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
 
     Task IBandwidthSdkListener.AudioLevelChangedAsync(AudioLevel level) => RenderChangeAsync(() => _level = level);
 
-    /// <summary>Applies a change that arrives from outside the renderer (an SDK event, a webhook's call update) and renders it.</summary>
-    private Task RenderChangeAsync(Action change) => InvokeAsync(() =>
+    /// <summary>
+    /// Applies a change that arrives from outside the renderer (an SDK event, a webhook's call update) and renders it. If
+    /// applying it fails, the failure is the page's, as if a lifecycle method had thrown: the caller cannot handle it (the
+    /// module ignores it, the registry only logs it).
+    /// </summary>
+    private async Task RenderChangeAsync(Action change)
     {
-        change();
-        StateHasChanged();
-    });
+        try
+        {
+            await InvokeAsync(() =>
+            {
+                change();
+                StateHasChanged();
+            });
+        }
+        catch (Exception exception)
+        {
+            await DispatchExceptionAsync(exception);
+        }
+    }
 
     private Task RetryAsync()
     {
