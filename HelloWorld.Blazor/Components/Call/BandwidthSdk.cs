@@ -9,7 +9,7 @@ namespace HelloWorld.Blazor.Components.Call;
 /// against a disposal that lands while an import or a client is on its way, the handle disposed before the module.
 /// </summary>
 /// <param name="modulePath">The module's import path, as the component it sits beside names it.</param>
-internal sealed partial class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthSdkListener listener, ILogger<BandwidthSdk> logger)
+internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthSdkListener listener, ILogger<BandwidthSdk> logger)
     : IBandwidthSdk
 {
     private IJSObjectReference? _module;
@@ -93,7 +93,7 @@ internal sealed partial class BandwidthSdk(IJSRuntime js, string modulePath, IBa
         {
             // The SDK threw while tearing down, or the browser did not answer in time. Nothing more can be done from
             // here; deleting the participant ends its session on Bandwidth's side.
-            Log.DisconnectFailed(logger, FirstLine(exception.Message));
+            CallPageLog.DisconnectFailed(logger, FirstLine(exception.Message));
         }
         finally
         {
@@ -163,16 +163,7 @@ internal sealed partial class BandwidthSdk(IJSRuntime js, string modulePath, IBa
         {
             // The browser did not answer in time, or no longer knew the object. It then lives as long as the page; the
             // teardown must go on regardless, so that the participant is still deleted.
-            Log.ReleaseFailed(logger, FirstLine(exception.Message));
+            CallPageLog.ReleaseFailed(logger, FirstLine(exception.Message));
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "The browser SDK could not be disconnected: {Reason}")]
-        public static partial void DisconnectFailed(ILogger logger, string reason);
-
-        [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "A browser object of the call page could not be released: {Reason}")]
-        public static partial void ReleaseFailed(ILogger logger, string reason);
     }
 }

@@ -10,7 +10,7 @@ namespace HelloWorld.Blazor.Components.Call;
 /// connect, publish), leaves, tries again, and carries out what the person asks of the microphone. The tab may close
 /// during any await; <see cref="DisposeAsync"/> then runs at once, and every step lets go of what arrives after it.
 /// </summary>
-public sealed partial class BrowserCall : IAsyncDisposable
+public sealed class BrowserCall : IAsyncDisposable
 {
     private readonly IBandwidthSdk _sdk;
     private readonly IParticipantService _participants;
@@ -142,7 +142,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         catch (Exception exception) when (!_disposed && exception is JSException or TaskCanceledException)
         {
             SetState(CallPageState.SdkUnavailable(exception));
-            Log.SdkUnavailable(_logger, State.Detail!);
+            CallPageLog.SdkUnavailable(_logger, State.Detail!);
             return false;
         }
     }
@@ -181,7 +181,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
                 return false; // DisposeAsync has disconnected the client and deleted the participant
             }
             // A timeout here is the browser not answering the interop call; the module's own connect timeout is shorter.
-            Log.ConnectFailed(_logger, participant.Id, BandwidthSdk.FirstLine(exception.Message));
+            CallPageLog.ConnectFailed(_logger, participant.Id, BandwidthSdk.FirstLine(exception.Message));
             SetState(CallPageState.ConnectFailed);
             await _sdk.ReleaseClientAsync();
             await LeaveAsync();
@@ -211,7 +211,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         SetState(CallPageState.Published(result));
         if (result.Error is not null)
         {
-            Log.PublishFailed(_logger, _participant?.Id ?? "", result.Error, result.Message ?? "");
+            CallPageLog.PublishFailed(_logger, _participant?.Id ?? "", result.Error, result.Message ?? "");
             return;
         }
         if (IsMuted && !await TrySdkAsync(() => _sdk.SetMicrophoneEnabledAsync(false), "The microphone could not be kept muted"))
@@ -225,7 +225,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         catch (JSException exception) when (!_disposed)
         {
             // Without the list there is no picker; the default microphone is published and works.
-            Log.SdkCallFailed(_logger, "listMicrophones", BandwidthSdk.FirstLine(exception.Message));
+            CallPageLog.SdkCallFailed(_logger, "listMicrophones", BandwidthSdk.FirstLine(exception.Message));
             Microphones = [];
         }
         MicrophoneId ??= Microphones.FirstOrDefault()?.DeviceId;
@@ -250,7 +250,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         catch (JSException exception)
         {
             var reason = BandwidthSdk.FirstLine(exception.Message);
-            Log.SdkCallFailed(_logger, failure, reason);
+            CallPageLog.SdkCallFailed(_logger, failure, reason);
             _tell($"{failure}: {reason}");
             return false;
         }
@@ -276,25 +276,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         }
         catch (BandwidthException exception)
         {
-            Log.LeaveFailed(_logger, participant.Id, exception.Message);
+            CallPageLog.LeaveFailed(_logger, participant.Id, exception.Message);
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Browser participant {ParticipantId} could not connect to Bandwidth: {Reason}")]
-        public static partial void ConnectFailed(ILogger logger, string participantId, string reason);
-
-        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Browser participant {ParticipantId} could not publish its microphone ({Kind}): {Reason}")]
-        public static partial void PublishFailed(ILogger logger, string participantId, string kind, string reason);
-
-        [LoggerMessage(EventId = 4005, Level = LogLevel.Error, Message = "Browser participant {ParticipantId} could not be deleted: {Reason}")]
-        public static partial void LeaveFailed(ILogger logger, string participantId, string reason);
-
-        [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "The browser SDK could not be loaded: {Reason}")]
-        public static partial void SdkUnavailable(ILogger logger, string reason);
-
-        [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "{Failure}: {Reason}")]
-        public static partial void SdkCallFailed(ILogger logger, string failure, string reason);
     }
 }

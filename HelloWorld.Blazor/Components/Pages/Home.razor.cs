@@ -65,14 +65,14 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
     {
         _streams.RemoveAll(known => known.EndpointId == stream.EndpointId);
         _streams.Add(stream with { Announcement = ++_announcements });
-        Log.StreamAvailable(Logger, stream.EndpointId, stream.ParticipantId ?? "unknown");
+        CallPageLog.StreamAvailable(Logger, stream.EndpointId, stream.ParticipantId ?? "unknown");
     });
 
     Task IBandwidthSdkListener.StreamUnavailableAsync(string endpointId) => RenderChangeAsync(() =>
     {
         if (_streams.RemoveAll(known => known.EndpointId == endpointId) > 0)
         {
-            Log.StreamUnavailable(Logger, endpointId);
+            CallPageLog.StreamUnavailable(Logger, endpointId);
         }
     });
 
@@ -138,14 +138,5 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
         {
             await _call.DisposeAsync();
         }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Stream {EndpointId} of participant {ParticipantId} is available")]
-        public static partial void StreamAvailable(ILogger logger, string endpointId, string participantId);
-
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Stream {EndpointId} is gone")]
-        public static partial void StreamUnavailable(ILogger logger, string endpointId);
     }
 }
