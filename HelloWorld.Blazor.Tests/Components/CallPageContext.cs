@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.JSInterop;
 using Moq;
 
 namespace HelloWorld.Blazor.Tests.Components;
@@ -68,4 +69,8 @@ public abstract class CallPageContext : BunitContext
     protected JSRuntimeInvocationHandler Connect { get; }
 
     protected JSRuntimeInvocationHandler<PublishResult> Publish { get; }
+
+    /// <summary>What the module calls back on as the SDK announces streams and levels: the reference handed to <c>createClient</c>.</summary>
+    private protected BandwidthSdk SdkCallbacks =>
+        Assert.IsType<DotNetObjectReference<BandwidthSdk>>(Module.Invocations["createClient"][^1].Arguments[0]).Value;
 }

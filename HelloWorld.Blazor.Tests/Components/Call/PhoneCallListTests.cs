@@ -59,6 +59,23 @@ public sealed class PhoneCallListTests : CallPageContext
     }
 
     [Fact]
+    public async Task Durations_StopBeingRendered_OnceNoCallIsUp()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-1");
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+        await list.InvokeAsync(() => Clock.Advance(TimeSpan.FromSeconds(1)));
+        list.WaitForAssertion(() => Assert.Contains("0:01", list.Find("[data-call-id='c-1']").TextContent));
+
+        Calls.MarkEnded("c-1", "hangup");
+        list.Render(p => p.Add(x => x.Calls, Calls.Calls));
+        var renders = list.RenderCount;
+        await list.InvokeAsync(() => Clock.Advance(TimeSpan.FromSeconds(5)));
+        await list.InvokeAsync(() => { }); // a tick's render, had there been one, was queued on the renderer before this
+
+        Assert.Equal(renders, list.RenderCount);
+    }
+
+    [Fact]
     public void MarkupInANumber_IsShownAsText()
     {
         const string hostile = "<img src=x onerror=alert(1)>";

@@ -1,4 +1,5 @@
 using Bunit;
+using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
@@ -165,18 +166,62 @@ public sealed class HomeDisposalTests : CallPageContext
         AssertNoUnhandledException();
     }
 
-    [Fact]
-    public async Task Dispose_WhenTheModuleCannotBeDisposed_StillDeletesTheParticipant()
+    [Theory]
+    [InlineData("timeout")]
+    [InlineData("js error")]
+    public async Task Dispose_WhenTheClientAndModuleCannotBeDisposed_ThrowsNothing_AndStillDeletesTheParticipant(string failure)
     {
         var sdk = new MockedSdk(this);
-        sdk.Module.Setup(m => m.DisposeAsync()).Throws(new TaskCanceledException()); // the browser did not answer in time
+        sdk.Client.Setup(c => c.DisposeAsync()).Throws(Failure(failure));
+        sdk.Module.Setup(m => m.DisposeAsync()).Throws(Failure(failure));
         Render<Home>();
 
-        await Record.ExceptionAsync(DisposeComponentsAsync);
+        await DisposeComponentsAsync();
 
+        sdk.Client.Verify(c => c.DisposeAsync(), Times.Once);
         sdk.Module.Verify(m => m.DisposeAsync(), Times.Once);
         Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
+        AssertNoUnhandledException();
     }
+
+    [Fact]
+    public void ConnectFailure_WhenTheClientCannotBeDisposed_StillDeletesTheParticipant_AndRetryJoinsAgain()
+    {
+        var sdk = new MockedSdk(this);
+        // A timeout: a cancelled task, which the renderer ignores, so a teardown that threw it would only stop half way.
+        sdk.Client.Setup(c => c.DisposeAsync()).Throws(Failure("timeout"));
+        sdk.Module.SetupSequence(m => m.InvokeAsync<IJSVoidResult>("connect", It.IsAny<object?[]?>()))
+            .ThrowsAsync(new JSException("Bandwidth's WebRTC service did not answer in time."))
+            .ReturnsAsync(Mock.Of<IJSVoidResult>());
+        var page = Render<Home>();
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
+
+        page.Find(".status-connect-failed button").Click();
+
+        Assert.Equal(1, sdk.Calls("publish"));
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
+        AssertNoUnhandledException();
+    }
+
+    [Fact]
+    public void Retry_WhenTheOldClientCannotBeDisposed_StillJoins()
+    {
+        var sdk = new MockedSdk(this);
+        sdk.Client.Setup(c => c.DisposeAsync()).Throws(Failure("js error"));
+        Participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new BandwidthUnavailableException("createParticipant", "timeout"))
+            .ReturnsAsync(Me);
+        var page = Render<Home>();
+
+        page.Find(".status-bandwidth-unavailable button").Click();
+
+        Assert.Equal(1, sdk.Calls("disconnect")); // the first attempt's client, let go of before the second
+        Assert.Equal(1, sdk.Calls("publish"));
+        AssertNoUnhandledException();
+    }
+
+    private static Exception Failure(string failure) =>
+        failure == "timeout" ? new TaskCanceledException() : new JSException("Object with ID 3 does not exist");
 
     private void AssertNoUnhandledException() =>
         Assert.False(Renderer.UnhandledException.IsCompleted, Renderer.UnhandledException.IsCompleted ? Renderer.UnhandledException.Result.ToString() : "");

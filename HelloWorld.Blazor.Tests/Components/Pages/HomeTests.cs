@@ -105,7 +105,7 @@ public sealed class HomeTests : CallPageContext
         Participants.Setup(p => p.Find("p-other")).Returns(new ParticipantInfo("p-other", ParticipantKind.Browser, DateTimeOffset.UtcNow));
         var page = Render<Home>();
 
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(OtherBrowser));
 
         Assert.Equal("Hooray! You're connected!", page.Find(".connected").TextContent);
         var stream = page.Find("[data-endpoint-id='stream-b']");
@@ -121,8 +121,8 @@ public sealed class HomeTests : CallPageContext
         Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
         var page = Render<Home>();
 
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(new RemoteStream("stream-p", "p-phone", null, ["AUDIO"])));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(new RemoteStream("stream-p", "p-phone", null, ["AUDIO"])));
 
         Assert.Equal(2, page.FindAll("audio").Count);
         Assert.Equal("Phone +19195550124", page.Find("[data-endpoint-id='stream-p'] figcaption").TextContent);
@@ -132,12 +132,12 @@ public sealed class HomeTests : CallPageContext
     public async Task StreamAnnouncedAgain_AttachesItsAudioElementAgain()
     {
         var page = Render<Home>();
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
-        await page.InvokeAsync(() => page.Instance.OnAudioLevel("high")); // a render that brings no new stream
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => SdkCallbacks.OnAudioLevel("high")); // a render that brings no new stream
         Module.VerifyInvoke("attachStream", calledTimes: 1);
 
         // The SDK announces the endpoint again (a new MediaStream in the browser); .NET sees the same metadata.
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser with { }));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(OtherBrowser with { }));
 
         var attached = Module.VerifyInvoke("attachStream", calledTimes: 2);
         Assert.All(attached, invocation => Assert.Equal("stream-b", invocation.Arguments[2]));
@@ -149,9 +149,9 @@ public sealed class HomeTests : CallPageContext
     public async Task StreamUnavailable_RemovesItsAudioElement()
     {
         var page = Render<Home>();
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(OtherBrowser));
 
-        await page.InvokeAsync(() => page.Instance.OnStreamUnavailable("stream-b"));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamUnavailable("stream-b"));
 
         Assert.Empty(page.FindAll("audio"));
         Assert.Empty(page.FindAll(".connected"));
@@ -191,7 +191,7 @@ public sealed class HomeTests : CallPageContext
     {
         var page = Render<Home>();
 
-        await page.InvokeAsync(() => page.Instance.OnAudioLevel("high"));
+        await page.InvokeAsync(() => SdkCallbacks.OnAudioLevel("high"));
 
         Assert.Equal("high", page.Find(".level-meter").GetAttribute("data-level"));
         Assert.Contains("You are heard", page.Find(".level-meter").TextContent);
@@ -311,7 +311,7 @@ public sealed class HomeTests : CallPageContext
         Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
         Module.SetupVoid("sendDtmf", _ => true).SetException(new JSException("insertDTMF: sender is stopped"));
         var page = Render<Home>();
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(PhoneStream));
 
         page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
 
@@ -346,15 +346,15 @@ public sealed class HomeTests : CallPageContext
     {
         var page = Render<Home>();
         Assert.Empty(page.FindAll(".dtmf-keypad"));
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(OtherBrowser));
         Assert.Empty(page.FindAll(".dtmf-keypad"));
 
         await page.InvokeAsync(() => Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone"));
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(PhoneStream));
 
         Assert.Equal("Keypad: the tones go to the phone in the call.", page.Find(".dtmf-label").TextContent);
         Assert.Equal(12, page.FindAll(".dtmf-keypad button").Count);
-        await page.InvokeAsync(() => page.Instance.OnStreamUnavailable(PhoneStream.EndpointId));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamUnavailable(PhoneStream.EndpointId));
         Assert.Empty(page.FindAll(".dtmf-keypad"));
     }
 
@@ -363,7 +363,7 @@ public sealed class HomeTests : CallPageContext
     {
         Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
         var page = Render<Home>();
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(PhoneStream));
         page.Find(".dtmf-keypad");
 
         Calls.MarkEnded("c-1", "hangup");
@@ -376,7 +376,7 @@ public sealed class HomeTests : CallPageContext
     {
         var page = Render<Home>();
 
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(OtherBrowser));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(OtherBrowser));
 
         Assert.Equal("Click to call +19195550123", page.Find(".call-hint").TextContent);
     }
@@ -386,7 +386,7 @@ public sealed class HomeTests : CallPageContext
     {
         Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
         var page = Render<Home>();
-        await page.InvokeAsync(() => page.Instance.OnStreamAvailable(PhoneStream));
+        await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(PhoneStream));
 
         page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
 

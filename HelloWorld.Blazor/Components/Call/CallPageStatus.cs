@@ -1,6 +1,10 @@
 namespace HelloWorld.Blazor.Components.Call;
 
-/// <summary>What the page is doing, or why it cannot.</summary>
+/// <summary>
+/// What the page is doing, or why it cannot. A join goes Joining → Connecting → Publishing → Connected (or one of the
+/// microphone problems, where the page still listens); it stops at SdkUnavailable, BandwidthUnavailable or ConnectFailed,
+/// from which "Try again" starts at Joining. Switching the microphone goes back through Publishing.
+/// </summary>
 public enum CallPageStatus
 {
     /// <summary>Loading the SDK and asking Bandwidth for a participant.</summary>
