@@ -20,11 +20,11 @@ public sealed class SrtpContextTests
     [Fact]
     public void AesCounterMode_MatchesRfc3711AppendixB2()
     {
-        using var cipher = SrtpContext.CounterModeCipher(Convert.FromHexString("2B7E151628AED2A6ABF7158809CF4F3C"));
+        using var cipher = new AesCounterMode(Convert.FromHexString("2B7E151628AED2A6ABF7158809CF4F3C"), 48);
         var iv = Convert.FromHexString("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000");
         var keystream = new byte[48];
 
-        SrtpContext.Keystream(cipher, iv, new byte[48], keystream, 48);
+        cipher.KeyStream(iv, keystream);
 
         Assert.Equal("E03EAD0935C95E80E166B16DD92B4EB4" + "D23513162B02D0F72A43A2FE4A5F97AB" + "41E95B3BB0A2E8DD477901E4FCA894C0",
             Convert.ToHexString(keystream));
