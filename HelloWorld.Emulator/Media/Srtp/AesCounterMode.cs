@@ -14,10 +14,16 @@ internal sealed class AesCounterMode : IDisposable
     public const int BlockLength = 16;
 
     // ICryptoTransform rather than Aes.EncryptEcb: on Linux the one-shot creates and keys a native cipher context per
-    // call, which measured 25 times slower for one packet's blocks (bench/README.md).
+    // call, which measures several times slower for one packet's blocks (bench/README.md).
     private readonly ICryptoTransform _aes;
-    private readonly byte[] _counters;
-    private readonly byte[] _keyStream;
+    private readonly int _maxLength;
+
+    // Scratch for the counter blocks and the key stream, one pair per thread rather than per context: the relay's thread
+    // protects a packet for fifty subscribers in a row, and the pair it has just used is in its cache where fifty are not.
+    [ThreadStatic]
+    private static byte[]? t_counters;
+    [ThreadStatic]
+    private static byte[]? t_keyStream;
 
     /// <param name="maxLength">The longest data <see cref="Transform"/> and <see cref="KeyStream"/> will be given.</param>
     public AesCounterMode(ReadOnlySpan<byte> key, int maxLength)
@@ -27,9 +33,7 @@ internal sealed class AesCounterMode : IDisposable
         aes.Mode = CipherMode.ECB;
         aes.Padding = PaddingMode.None;
         _aes = aes.CreateEncryptor();
-        var blocks = (maxLength + BlockLength - 1) / BlockLength;
-        _counters = new byte[blocks * BlockLength];
-        _keyStream = new byte[blocks * BlockLength];
+        _maxLength = maxLength;
     }
 
     /// <summary>Encrypts or decrypts <paramref name="data"/> in place: XORs it with the key stream that starts at <paramref name="iv"/>.</summary>
@@ -55,23 +59,30 @@ internal sealed class AesCounterMode : IDisposable
 
     private ReadOnlySpan<byte> Generate(ReadOnlySpan<byte> iv, int length)
     {
-        if (iv.Length != BlockLength || length > _keyStream.Length)
+        if (iv.Length != BlockLength || length > _maxLength)
         {
-            throw new ArgumentException($"Counter mode takes a {BlockLength}-byte IV and at most {_keyStream.Length} bytes.");
+            throw new ArgumentException($"Counter mode takes a {BlockLength}-byte IV and at most {_maxLength} bytes.");
         }
         var blocks = (length + BlockLength - 1) / BlockLength;
+        var counters = t_counters;
+        var keyStream = t_keyStream;
+        if (counters is null || keyStream is null || counters.Length < blocks * BlockLength)
+        {
+            t_counters = counters = new byte[Math.Max(blocks * BlockLength, 2048)];
+            t_keyStream = keyStream = new byte[counters.Length];
+        }
         var high = BinaryPrimitives.ReadUInt64BigEndian(iv);
         var low = BinaryPrimitives.ReadUInt64BigEndian(iv[8..]);
         for (var block = 0; block < blocks; block++)
         {
-            var counter = _counters.AsSpan(block * BlockLength, BlockLength);
+            var counter = counters.AsSpan(block * BlockLength, BlockLength);
             BinaryPrimitives.WriteUInt64BigEndian(counter, high);
             BinaryPrimitives.WriteUInt64BigEndian(counter[8..], (low & ~0xFFFFUL) | (ushort)(low + (ulong)block));
         }
         if (blocks > 0)
         {
-            _aes.TransformBlock(_counters, 0, blocks * BlockLength, _keyStream, 0);
+            _aes.TransformBlock(counters, 0, blocks * BlockLength, keyStream, 0);
         }
-        return _keyStream.AsSpan(0, length);
+        return keyStream.AsSpan(0, length);
     }
 }

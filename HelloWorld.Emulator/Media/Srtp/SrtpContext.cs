@@ -21,6 +21,7 @@ internal sealed class SrtpContext : IDisposable
     private const int MaxPacketLength = 2048;
 
     private const int RolloverCounterLength = 4;
+    private const int HmacLength = 20;
 
     private readonly Lock _gate = new();
     private readonly AesCounterMode _rtpCipher;
@@ -29,7 +30,6 @@ internal sealed class SrtpContext : IDisposable
     private readonly IncrementalHash _rtcpAuth;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
-    private readonly byte[] _hmac = new byte[20];
     private readonly Dictionary<uint, ReceivedStream> _received = [];
     private readonly Dictionary<uint, SentStream> _sent = [];
     private readonly Dictionary<uint, ReplayWindow> _receivedRtcp = [];
@@ -96,8 +96,9 @@ internal sealed class SrtpContext : IDisposable
             // The tag covers the packet and then the rollover counter: written where the tag goes, hashed with the
             // packet in one update, then overwritten by the tag.
             BinaryPrimitives.WriteUInt32BigEndian(packet[length..], rolloverCounter);
-            Authenticate(_rtpAuth, packet[..(length + RolloverCounterLength)]);
-            _hmac.AsSpan(0, AuthTagLength).CopyTo(packet[length..]);
+            Span<byte> hmac = stackalloc byte[HmacLength];
+            Authenticate(_rtpAuth, packet[..(length + RolloverCounterLength)], hmac);
+            hmac[..AuthTagLength].CopyTo(packet[length..]);
         }
         return length + AuthTagLength;
     }
@@ -137,9 +138,10 @@ internal sealed class SrtpContext : IDisposable
             Span<byte> tag = stackalloc byte[AuthTagLength];
             packet.Slice(authenticated, AuthTagLength).CopyTo(tag);
             BinaryPrimitives.WriteUInt32BigEndian(packet[authenticated..], rolloverCounter);
-            Authenticate(_rtpAuth, packet[..(authenticated + RolloverCounterLength)]);
+            Span<byte> hmac = stackalloc byte[HmacLength];
+            Authenticate(_rtpAuth, packet[..(authenticated + RolloverCounterLength)], hmac);
             tag.CopyTo(packet[authenticated..]);
-            if (!CryptographicOperations.FixedTimeEquals(_hmac.AsSpan(0, AuthTagLength), tag))
+            if (!CryptographicOperations.FixedTimeEquals(hmac[..AuthTagLength], tag))
             {
                 if (!known)
                 {
@@ -175,8 +177,9 @@ internal sealed class SrtpContext : IDisposable
             var index = _sentRtcpIndex++ & 0x7FFFFFFF;
             Crypt(_rtcpCipher, _rtcpSalt, ssrc, index, packet[8..length]);
             BinaryPrimitives.WriteUInt32BigEndian(packet[length..], 0x80000000 | index);
-            Authenticate(_rtcpAuth, packet[..(length + SrtcpIndexLength)]);
-            _hmac.AsSpan(0, AuthTagLength).CopyTo(packet[(length + SrtcpIndexLength)..]);
+            Span<byte> hmac = stackalloc byte[HmacLength];
+            Authenticate(_rtcpAuth, packet[..(length + SrtcpIndexLength)], hmac);
+            hmac[..AuthTagLength].CopyTo(packet[(length + SrtcpIndexLength)..]);
         }
         return length + SrtcpIndexLength + AuthTagLength;
     }
@@ -204,8 +207,9 @@ internal sealed class SrtpContext : IDisposable
             {
                 return -1;
             }
-            Authenticate(_rtcpAuth, packet[..authenticated]);
-            if (!CryptographicOperations.FixedTimeEquals(_hmac.AsSpan(0, AuthTagLength), packet.Slice(authenticated, AuthTagLength)))
+            Span<byte> hmac = stackalloc byte[HmacLength];
+            Authenticate(_rtcpAuth, packet[..authenticated], hmac);
+            if (!CryptographicOperations.FixedTimeEquals(hmac[..AuthTagLength], packet.Slice(authenticated, AuthTagLength)))
             {
                 if (!known)
                 {
@@ -285,11 +289,11 @@ internal sealed class SrtpContext : IDisposable
         cipher.Transform(iv, payload);
     }
 
-    /// <summary>The full HMAC-SHA1 of <paramref name="authenticated"/> into <see cref="_hmac"/>; the state stays keyed for the next packet.</summary>
-    private void Authenticate(IncrementalHash auth, ReadOnlySpan<byte> authenticated)
+    /// <summary>The full HMAC-SHA1 of <paramref name="authenticated"/>; the state stays keyed for the next packet.</summary>
+    private static void Authenticate(IncrementalHash auth, ReadOnlySpan<byte> authenticated, Span<byte> hmac)
     {
         auth.AppendData(authenticated);
-        auth.GetHashAndReset(_hmac);
+        auth.GetHashAndReset(hmac);
     }
 
     private struct SentStream

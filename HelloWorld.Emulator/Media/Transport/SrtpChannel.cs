@@ -5,14 +5,17 @@ using HelloWorld.Emulator.Media.Srtp;
 namespace HelloWorld.Emulator.Media.Transport;
 
 /// <summary>
-/// The SRTP half of a media connection: the context each way that the DTLS keys made, and the buffer outgoing packets
-/// are protected in. Packets come in on the socket's receive thread and go out from the relay's thread and phones'
-/// timers at once, so the two directions are guarded apart: receiving takes no lock of its own, sending one.
+/// The SRTP half of a media connection: the context each way that the DTLS keys made. Packets come in on the socket's
+/// receive thread and go out from the relay's thread and phones' timers at once, so the two directions are guarded
+/// apart: receiving takes no lock of its own, sending one.
 /// </summary>
 internal sealed class SrtpChannel(MediaServer server)
 {
-    // Room for the largest packet the relay forwards plus the SRTCP index and the tag.
-    private readonly byte[] _sendBuffer = new byte[2048];
+    // Where packets are protected before they go: one per thread, not per connection, for the reason AesCounterMode
+    // gives. Room for the largest packet the relay forwards plus the SRTCP index and the tag.
+    [ThreadStatic]
+    private static byte[]? t_sendBuffer;
+
     private readonly Lock _sendGate = new();
     private volatile SrtpContext? _inbound;
     private SrtpContext? _outbound;
@@ -78,13 +81,14 @@ internal sealed class SrtpChannel(MediaServer server)
         lock (_sendGate)
         {
             var outbound = _outbound;
-            if (outbound is null || remote is null || packet.Length + SrtpContext.SrtcpIndexLength + SrtpContext.AuthTagLength > _sendBuffer.Length)
+            var buffer = t_sendBuffer ??= new byte[2048];
+            if (outbound is null || remote is null || packet.Length + SrtpContext.SrtcpIndexLength + SrtpContext.AuthTagLength > buffer.Length)
             {
                 return false;
             }
-            packet.CopyTo(_sendBuffer);
-            var length = rtcp ? outbound.ProtectRtcp(_sendBuffer, packet.Length) : outbound.ProtectRtp(_sendBuffer, packet.Length);
-            return length > 0 && server.SendTo(_sendBuffer.AsSpan(0, length), remote);
+            packet.CopyTo(buffer);
+            var length = rtcp ? outbound.ProtectRtcp(buffer, packet.Length) : outbound.ProtectRtp(buffer, packet.Length);
+            return length > 0 && server.SendTo(buffer.AsSpan(0, length), remote);
         }
     }
 }
