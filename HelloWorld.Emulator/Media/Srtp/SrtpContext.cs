@@ -6,7 +6,7 @@ namespace HelloWorld.Emulator.Media.Srtp;
 /// <summary>
 /// One direction of SRTP and SRTCP with <c>SRTP_AES128_CM_HMAC_SHA1_80</c> (RFC 3711, the only profile WebRTC requires):
 /// AES counter mode, a 10-byte HMAC-SHA1 tag, the rollover counter and a 64-packet replay window per SSRC.
-/// Packets are transformed in place in the caller's buffer, with scratch space allocated once: no allocation per packet.
+/// Packets are transformed in place in the caller's buffer, with scratch space allocated once per thread: no allocation per packet.
 /// The platform's AES and HMAC keep their keyed state for the context's life: a packet costs one AES call over all its
 /// counter blocks and one HMAC update and final (bench/README.md has the figures).
 /// A lock serialises callers (the relay thread and timers may send through the same context), and makes disposal safe
