@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Serialization;
 using FloorServer;
 
@@ -21,7 +22,7 @@ api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
     Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Setting("Username")}:{Setting("Password")}")));
 var transferSipUri = Setting("TransferSipUri");
 
-var created = await api.PostAsJsonAsync("sessions", new Session(Tag: "floor-server"), FloorJson.Default.Session);
+var created = await api.PostAsync("sessions", Json(new Session(Tag: "floor-server"), FloorJson.Default.Session));
 var sessionId = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync(FloorJson.Default.Session))!.Id!;
 var participants = new ConcurrentDictionary<string, string>(StringComparer.Ordinal); // callId → participantId
 
@@ -33,12 +34,12 @@ app.MapPost("/incomingCall", async (VoiceCallback callback, CancellationToken ca
     {
         return Results.BadRequest();
     }
-    using var createdParticipant = await api.PostAsJsonAsync("participants",
-        new CreateParticipantRequest(["AUDIO"], "floor-server-phone", "V3"), FloorJson.Default.CreateParticipantRequest, cancellationToken);
+    using var createdParticipant = await api.PostAsync("participants",
+        Json(new CreateParticipantRequest(["AUDIO"], "floor-server-phone", "V3"), FloorJson.Default.CreateParticipantRequest), cancellationToken);
     var participant = (await createdParticipant.EnsureSuccessStatusCode().Content
         .ReadFromJsonAsync(FloorJson.Default.CreateParticipantResponse, cancellationToken))!;
-    using var added = await api.PutAsJsonAsync($"sessions/{sessionId}/participants/{participant.Participant.Id}",
-        new Subscriptions(sessionId), FloorJson.Default.Subscriptions, cancellationToken);
+    using var added = await api.PutAsync($"sessions/{sessionId}/participants/{participant.Participant.Id}",
+        Json(new Subscriptions(sessionId), FloorJson.Default.Subscriptions), cancellationToken);
     added.EnsureSuccessStatusCode();
     participants[callId] = participant.Participant.Id;
     // The app's BXML, written as its XmlWriter writes it; call ids and JWTs hold nothing XML would escape.
@@ -59,6 +60,15 @@ app.MapPost("/callStatus", (VoiceCallback callback) =>
 });
 
 app.Run();
+
+// Serialized up front, so the request carries a Content-Length as the app's (RestSharp's) do; JsonContent would stream
+// the body chunked.
+static ByteArrayContent Json<T>(T value, JsonTypeInfo<T> type)
+{
+    var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+    return content;
+}
 
 namespace FloorServer
 {

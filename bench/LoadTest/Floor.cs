@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace LoadTest;
@@ -28,16 +29,16 @@ internal sealed class DirectFloor : IDisposable
 
     public async Task<List<double>> MeasureAsync(int phones, int concurrency)
     {
-        _sessionId ??= (string)(await ReadAsync(await _api.PostAsJsonAsync("sessions", new { tag = Tag })))["id"]!;
+        _sessionId ??= (string)(await ReadAsync(await _api.PostAsync("sessions", Json(new { tag = Tag }))))["id"]!;
         var sessionId = _sessionId;
         var times = new List<double>(phones);
         await Parallel.ForEachAsync(Enumerable.Range(0, phones), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, cancellation) =>
         {
             var clock = Stopwatch.StartNew();
-            var participant = await ReadAsync(await _api.PostAsJsonAsync("participants",
-                new { publishPermissions = new[] { "AUDIO" }, tag = Tag, deviceApiVersion = "V3" }, cancellation));
+            var participant = await ReadAsync(await _api.PostAsync("participants",
+                Json(new { publishPermissions = new[] { "AUDIO" }, tag = Tag, deviceApiVersion = "V3" }), cancellation));
             var participantId = (string)participant["participant"]!["id"]!;
-            (await _api.PutAsJsonAsync($"sessions/{sessionId}/participants/{participantId}", new { sessionId }, cancellation)).EnsureSuccessStatusCode();
+            (await _api.PutAsync($"sessions/{sessionId}/participants/{participantId}", Json(new { sessionId }), cancellation)).EnsureSuccessStatusCode();
             var elapsed = clock.Elapsed.TotalMilliseconds;
             lock (times)
             {
@@ -61,6 +62,9 @@ internal sealed class DirectFloor : IDisposable
     }
 
     public void Dispose() => _api.Dispose();
+
+    // With a Content-Length, as the app's requests (RestSharp's) go; JsonContent would stream the body chunked.
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
     private static async Task<JsonObject> ReadAsync(HttpResponseMessage response) =>
         (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;

@@ -35,6 +35,7 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         var directTimes = new List<double>();
         var appRequests = new List<JsonObject>();
         var appDialing = TimeSpan.Zero;
+        var quietWait = TimeSpan.Zero;
         var first = 0;
         foreach (var (size, block) in options.BlockSizes.Select((size, block) => (size, block)))
         {
@@ -65,11 +66,13 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
             Func<Task>[] order = block % 2 == 0 ? [AppAsync, FloorServerAsync, DirectAsync] : [DirectAsync, FloorServerAsync, AppAsync];
             foreach (var step in order)
             {
+                quietWait += await Quiet.WaitAsync([Environment.ProcessId, app.Process.Id, floorServer.Process.Id], TimeSpan.FromSeconds(10));
                 await step();
             }
             first += size;
         }
 
+        Console.WriteLine($"  C={concurrency}: {quietWait.TotalSeconds:0.0} s spent waiting for the emulator and both servers to go quiet between blocks");
         var sessions = await control.SessionsAsync();
         var memoryWithPhonesIn = app.Process.Memory.RssMiB;
         Console.WriteLine($"  C={concurrency}: hanging everyone up…");

@@ -26,6 +26,7 @@ Console.WriteLine($"Emulator on {emulator.BaseUrl}; starting the app in account 
 // The app as it ships (its own appsettings.json, logging included), only pointed at the emulator as at an account.
 await using var appProcess = await ServerProcess.StartAsync("app", appDirectory, "HelloWorld.Blazor.dll", account.AppEnvironment(emulator.BaseUrl));
 await using var floorProcess = await ServerProcess.StartAsync("floor server", floorDirectory, "FloorServer.dll", account.FloorServerEnvironment(emulator.BaseUrl));
+Console.WriteLine($"App (pid {appProcess.Id}) on {appProcess.BaseUrl}, floor server (pid {floorProcess.Id}) on {floorProcess.BaseUrl}.");
 var app = new ServerUnderTest("app", appProcess, "hello-world-phone", '7');
 var floorServer = new ServerUnderTest("floor server", floorProcess, "floor-server-phone", '8');
 
