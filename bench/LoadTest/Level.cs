@@ -28,6 +28,9 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         new { pathPattern = "^/emulator/webrtc/v1/", delayMs = 250, probability = 0.10 },
     ];
 
+    // Warm-up calls dial from numbers of their own, apart from the measured ones.
+    private const int WarmUpNumbers = LoadOptions.WarmUpLimit;
+
     public async Task<LevelResult> RunAsync(int level, int concurrency)
     {
         var appCalls = new List<JsonObject>();
@@ -36,6 +39,7 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         var appRequests = new List<JsonObject>();
         var appDialing = TimeSpan.Zero;
         var quietWait = TimeSpan.Zero;
+        await WarmUpAsync(level, concurrency);
         var first = 0;
         foreach (var (size, block) in options.BlockSizes.Select((size, block) => (size, block)))
         {
@@ -109,6 +113,25 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
             AppMemoryAfterHangUpMiB: app.Process.Memory.RssMiB,
             FloorServerAnswersAppBxml: SameBxml(appCalls, floorCalls),
             Lost: [.. lost]);
+    }
+
+    /// <summary>
+    /// Unmeasured calls to each server at this concurrency, then a wait for quiet: code paths that only run under
+    /// concurrency (connection pools growing, contention) are compiled and tiered up here, not in the measured blocks.
+    /// </summary>
+    private async Task WarmUpAsync(int level, int concurrency)
+    {
+        foreach (var server in new[] { app, floorServer })
+        {
+            emulator.Routes.Target = server.Process.BaseUri;
+            var (calls, _) = await dialer.DialAsync(server.Numbers(level, WarmUpNumbers, options.WarmUpCalls), concurrency);
+            await dialer.HangUpAsync(calls.Select(CallId), server.ParticipantTag, concurrency);
+        }
+        emulator.Routes.Target = null;
+        await direct.MeasureAsync(options.WarmUpCalls, concurrency);
+        await direct.CleanUpAsync(concurrency);
+        var settling = await Quiet.WaitAsync([Environment.ProcessId, app.Process.Id, floorServer.Process.Id], TimeSpan.FromSeconds(60));
+        Console.WriteLine($"  C={concurrency}: warmed up with {options.WarmUpCalls} calls to each; quiet {settling.TotalSeconds:0} s later");
     }
 
     private static string CallId(JsonObject call) => (string)call["callId"]!;

@@ -8,14 +8,17 @@ internal sealed record LoadOptions(int Calls, IReadOnlyList<int> Concurrency, in
         "usage: bench/run.sh [--calls N] [--concurrency C[,C...]] [--blocks B] [--faults] [--warm-up W] [--output file.json]\n" +
         "       bench/run.sh --page [--loads N]      (see bench/README.md)";
 
+    // Measured calls dial from numbers below this; warm-up calls from numbers above it (Level).
+    public const int WarmUpLimit = 50_000;
+
     public static LoadOptions? Parse(string[] args)
     {
-        var options = new LoadOptions(Calls: 200, Concurrency: [1, 10, 50], Blocks: 4, Faults: false, WarmUpCalls: 10, Output: null);
+        var options = new LoadOptions(Calls: 200, Concurrency: [1, 10, 50], Blocks: 4, Faults: false, WarmUpCalls: 100, Output: null);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--calls" when Count(args, i + 1, minimum: 1) is { } calls:
+                case "--calls" when Count(args, i + 1, minimum: 1) is { } calls and < WarmUpLimit:
                     options = options with { Calls = calls };
                     i++;
                     break;
@@ -27,7 +30,7 @@ internal sealed record LoadOptions(int Calls, IReadOnlyList<int> Concurrency, in
                     options = options with { Blocks = blocks };
                     i++;
                     break;
-                case "--warm-up" when Count(args, i + 1, minimum: 1) is { } warmUp:
+                case "--warm-up" when Count(args, i + 1, minimum: 1) is { } warmUp and < WarmUpLimit:
                     options = options with { WarmUpCalls = warmUp };
                     i++;
                     break;
