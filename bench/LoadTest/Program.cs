@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Bench;
 using LoadTest;
@@ -15,6 +14,7 @@ if (LoadOptions.Parse(args) is not { } options)
     Console.Error.WriteLine(LoadOptions.Usage);
     return 2;
 }
+var loadAtStart = Machine.LoadAverage;
 var repository = Repository.Root();
 var account = EmulatedAccount.ForLoad;
 Console.WriteLine($"Publishing the app and the floor server (Release) from {repository}…");
@@ -83,7 +83,8 @@ static MemoryFigures Memory(ResidentMemory idle, ServerProcess process)
     return new(idle.RssMiB, end.PeakMiB, end.RssMiB);
 }
 var result = new LoadResult(
-    Machine: $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}",
+    Machine: Machine.Description,
+    LoadAverage: [loadAtStart, Machine.LoadAverage],
     Date: DateTimeOffset.Now,
     Calls: options.Calls,
     Concurrency: options.Concurrency,

@@ -82,7 +82,7 @@ internal sealed record LevelResult(
 internal sealed record MemoryFigures(double IdleMiB, double PeakMiB, double EndMiB);
 
 internal sealed record LoadResult(
-    string Machine, DateTimeOffset Date, int Calls, IReadOnlyList<int> Concurrency, int Blocks, bool Faults, int WarmUpCalls,
+    string Machine, IReadOnlyList<double> LoadAverage, DateTimeOffset Date, int Calls, IReadOnlyList<int> Concurrency, int Blocks, bool Faults, int WarmUpCalls,
     double AppColdWebhookMs, double FloorServerColdWebhookMs, MemoryFigures AppMemory, MemoryFigures FloorServerMemory,
     IReadOnlyList<LevelResult> Levels);
 
@@ -95,7 +95,8 @@ internal static class Report
         var levels = result.Levels;
         Console.WriteLine();
         Console.WriteLine($"Load: {result.Calls} dial-ins per server at each concurrency ({string.Join(", ", result.Concurrency)}), in {result.Blocks} alternating blocks, " +
-                          $"faults {(result.Faults ? "on for the app (10% refused, 10% delayed)" : "off")}; {result.Machine}");
+                          $"faults {(result.Faults ? "on for the app (10% refused, 10% delayed)" : "off")}; {result.Machine}; " +
+                          $"load average {F(result.LoadAverage[0])} at the start, {F(result.LoadAverage[1])} at the end");
         Console.WriteLine();
         Console.WriteLine($"| Measure | {string.Join(" | ", levels.Select(level => $"C={level.Concurrency}"))} |");
         Console.WriteLine($"|---|{string.Concat(levels.Select(_ => "---|"))}");

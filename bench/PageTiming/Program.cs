@@ -28,6 +28,7 @@ if (!File.Exists(chromium))
     return 2;
 }
 
+var loadAtStart = Machine.LoadAverage;
 var repository = Repository.Root();
 Console.WriteLine($"Publishing the app (Release) from {repository}…");
 var appDirectory = await Published.PublishAsync(repository, "HelloWorld.Blazor/HelloWorld.Blazor.csproj", "app");
@@ -71,7 +72,7 @@ for (var load = 0; load <= loads; load++)
 }
 
 Console.WriteLine();
-Console.WriteLine($"Page to published: {loads} loads of the call page, each in a fresh profile, headless Chromium ({chromium}), app in emulator mode (Release, published); {Environment.ProcessorCount} cores");
+Console.WriteLine($"Page to published: {loads} loads of the call page, each in a fresh profile, headless Chromium ({chromium}), app in emulator mode (Release, published); {Machine.Description}; load average {F(loadAtStart)} at the start, {F(Machine.LoadAverage)} at the end");
 Console.WriteLine();
 Console.WriteLine("| Moment (ms from navigation start) | median | p90 |");
 Console.WriteLine("|---|---|---|");
