@@ -2,6 +2,7 @@
 # The load test: bench/run.sh [--calls N] [--concurrency C[,C...]] [--blocks B] [--faults] [--warm-up W] [--output file.json]
 #   Publishes the app and the floor server, dials N phones into each at every concurrency against one emulator, checks
 #   the app's outcome, prints a table with the ratios and the goals.
+# Medians of several runs: bench/run.sh --median bench/results/load-A.json bench/results/load-B.json ...
 # Page to published: bench/run.sh --page [--loads N]
 #   Loads the call page N times in headless Chromium and prints navigation start → published microphone.
 # See bench/README.md.

@@ -6,6 +6,7 @@ internal sealed record LoadOptions(int Calls, IReadOnlyList<int> Concurrency, in
 {
     public const string Usage =
         "usage: bench/run.sh [--calls N] [--concurrency C[,C...]] [--blocks B] [--faults] [--warm-up W] [--output file.json]\n" +
+        "       bench/run.sh --median bench/results/load-A.json bench/results/load-B.json ...\n" +
         "       bench/run.sh --page [--loads N]      (see bench/README.md)";
 
     // Measured calls dial from numbers below this; warm-up calls from numbers above it (Level).

@@ -9,6 +9,10 @@ using LoadTest;
 // webhook after start and the app's resident memory, then the issue-16 goals; writes it all as JSON; exits non-zero
 // when a check fails (never for a goal).
 
+if (args is ["--median", .. var files] && files.Length > 0)
+{
+    return Medians.Print(files);
+}
 if (LoadOptions.Parse(args) is not { } options)
 {
     Console.Error.WriteLine(LoadOptions.Usage);
