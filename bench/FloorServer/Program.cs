@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using FloorServer;
 
 // What answering a dial-in costs with nothing but the work itself: createParticipant (AUDIO, V3, a tag) and
