@@ -25,6 +25,22 @@ public sealed class TrustedProxiesTests
     }
 
     [Fact]
+    public async Task TrustLoopbackOff_ForwardedClientsFromLoopbackAreOneClient()
+    {
+        await using var app = AccountModeAppFactory.OnKestrel();
+        app.Settings["ForwardedHeaders:TrustLoopback"] = "false";
+        app.Settings["PhoneCalls:MaxCallsPerClientPerMinute"] = "1";
+        app.Settings["Bandwidth:AllowedOutboundNumbers:0"] = "+19195550124";
+        var client = app.Client();
+
+        var first = await CallAsync(client, "203.0.113.7", "+19195550123");
+        var other = await CallAsync(client, "198.51.100.20", "+19195550124");
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, other.StatusCode);
+    }
+
+    [Fact]
     public async Task HttpsRedirection_BehindATlsTerminatingProxy_TrustsItsForwardedProto()
     {
         await using var app = AccountModeAppFactory.OnKestrel();
