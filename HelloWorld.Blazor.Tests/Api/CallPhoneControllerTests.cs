@@ -136,14 +136,31 @@ public sealed class CallPhoneControllerTests
     {
         await using var app = new AccountModeAppFactory();
         app.Settings["PhoneCalls:MaxCallsPerClientPerMinute"] = "1";
+        app.Settings["Bandwidth:AllowedOutboundNumbers:0"] = "+19195550124";
         var client = app.CreateClient();
         await client.PostAsJsonAsync("/callPhone", new { });
 
-        var response = await client.PostAsJsonAsync("/callPhone", new { });
+        var response = await client.PostAsJsonAsync("/callPhone", new { to = "+19195550124" });
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Single(app.Voice.Created);
+    }
+
+    [Fact]
+    public async Task Post_WhenTheConferenceIsFull_Gets409WithTheReason_AndPlacesNothing()
+    {
+        await using var app = new AccountModeAppFactory();
+        app.Settings["Participants:MaxPerSession"] = "1";
+        var client = app.CreateClient();
+        await client.GetAsync("/connectionInfo");
+
+        var response = await client.PostAsJsonAsync("/callPhone", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("The call is full (1 of 1).", await response.Content.ReadAsStringAsync());
+        Assert.Empty(app.Voice.Created);
+        Assert.Single(app.WebRtc.Participants);
     }
 
     [Fact]

@@ -7,33 +7,39 @@ using Microsoft.Extensions.Options;
 namespace HelloWorld.Blazor.Tests.Conference;
 
 /// <summary>
-/// The phone call services wired as <c>AddConference</c> wires them (the page's <see cref="PhoneCallService"/>, the
-/// webhooks' <see cref="CallLegs"/>, one registry and one participant service), over the in-memory Bandwidth APIs.
+/// The conference services wired as <c>AddConference</c> wires them (the session's capacity, the participant service,
+/// the page's <see cref="PhoneCallService"/>, the webhooks' <see cref="CallLegs"/>, one registry), over the in-memory
+/// Bandwidth APIs and one clock.
 /// </summary>
 public sealed class PhoneCallsUnderTest : IDisposable
 {
-    private readonly OutboundCallPolicy _policy;
-
-    public PhoneCallsUnderTest(BandwidthOptions settings, PhoneCallOptions options)
+    public PhoneCallsUnderTest(BandwidthOptions settings, PhoneCallOptions options, ParticipantOptions? participantOptions = null, TimeProvider? clock = null)
     {
+        Clock = clock ?? TimeProvider.System;
+        var participantSettings = Options.Create(participantOptions ?? new ParticipantOptions());
+        Capacity = new SessionCapacity(participantSettings, NullLogger<SessionCapacity>.Instance);
         Sessions = new SessionTracker(WebRtc, NullLogger<SessionTracker>.Instance);
-        Participants = new ParticipantService(WebRtc, Sessions, TimeProvider.System, Options.Create(new ParticipantOptions()),
-            NullLogger<ParticipantService>.Instance);
+        Participants = new ParticipantService(WebRtc, Sessions, Capacity, Clock, participantSettings, NullLogger<ParticipantService>.Instance);
+        Registry = new CallRegistry(Clock, NullLogger<CallRegistry>.Instance);
         Legs = new CallLegs(Participants, Registry, Options.Create(options), NullLogger<CallLegs>.Instance);
-        _policy = new OutboundCallPolicy(Registry, Options.Create(settings), Options.Create(options));
-        Service = new PhoneCallService(_policy, Legs, Voice, new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings),
+        var policy = new OutboundCallPolicy(Registry, Capacity, Clock, Options.Create(settings), Options.Create(options));
+        Service = new PhoneCallService(policy, Legs, Voice, new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings),
             Options.Create(options), NullLogger<PhoneCallService>.Instance);
     }
+
+    public TimeProvider Clock { get; }
 
     public FakeWebRtcApi WebRtc { get; } = new();
 
     public FakeVoiceApi Voice { get; } = new();
 
+    public SessionCapacity Capacity { get; }
+
     public SessionTracker Sessions { get; }
 
     public ParticipantService Participants { get; }
 
-    public CallRegistry Registry { get; } = new(TimeProvider.System, NullLogger<CallRegistry>.Instance);
+    public CallRegistry Registry { get; }
 
     public CallLegs Legs { get; }
 
@@ -54,5 +60,7 @@ public sealed class PhoneCallsUnderTest : IDisposable
         CallbackPassword = "hook-password",
     };
 
-    public void Dispose() => _policy.Dispose();
+    public void Dispose()
+    {
+    }
 }

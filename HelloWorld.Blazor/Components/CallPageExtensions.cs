@@ -1,3 +1,4 @@
+using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Security;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,7 @@ public static class CallPageExtensions
 {
     /// <summary>
     /// The interactive call page (Blazor Server, one circuit per tab), and what each tab gets: its identity and client
-    /// address (<see cref="TabIdentity"/>).
+    /// address (<see cref="TabIdentity"/>) and its view of the phone calls (<see cref="ITabPhoneCalls"/>).
     /// </summary>
     public static IServiceCollection AddCallPage(this IServiceCollection services)
     {
@@ -19,6 +20,7 @@ public static class CallPageExtensions
         services.AddOptions<CircuitOptions>().Configure<IOptions<CallPageOptions>>((circuit, page) =>
             circuit.DisconnectedCircuitRetentionPeriod = page.Value.DisconnectedCircuitRetention);
         services.AddTabIdentity();
+        services.AddScoped<ITabPhoneCalls, TabPhoneCalls>();
         return services;
     }
 

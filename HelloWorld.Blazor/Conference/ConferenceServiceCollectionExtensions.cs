@@ -6,8 +6,9 @@ namespace HelloWorld.Blazor.Conference;
 public static class ConferenceServiceCollectionExtensions
 {
     /// <summary>
-    /// The session tracker, the participant service, the phone calls (the page's <see cref="IPhoneCallService"/>, the
-    /// webhooks' <see cref="ICallLegs"/>), and the clean-up at shutdown, which drains every <see cref="IBackgroundWork"/>.
+    /// The session tracker and its capacity, the participant service, the phone calls (the page's
+    /// <see cref="IPhoneCallService"/>, the webhooks' <see cref="ICallLegs"/>), and the clean-up at shutdown, which
+    /// drains every <see cref="IBackgroundWork"/>.
     /// </summary>
     public static IServiceCollection AddConference(this IServiceCollection services)
     {
@@ -17,6 +18,8 @@ public static class ConferenceServiceCollectionExtensions
         services.AddOptions<ParticipantOptions>().BindConfiguration(ParticipantOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ParticipantOptions>, ParticipantOptionsValidator>();
         services.AddSingleton<ISessionTracker, SessionTracker>();
+        services.AddSingleton<SessionCapacity>();
+        services.AddSingleton<ISessionCapacity>(sp => sp.GetRequiredService<SessionCapacity>());
         services.AddSingleton<IParticipantService, ParticipantService>();
         services.AddSingleton<CallRegistry>();
         services.AddSingleton<ICallRegistry>(sp => sp.GetRequiredService<CallRegistry>());
