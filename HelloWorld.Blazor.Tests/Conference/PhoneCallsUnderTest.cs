@@ -8,8 +8,8 @@ namespace HelloWorld.Blazor.Tests.Conference;
 
 /// <summary>
 /// The conference services wired as <c>AddConference</c> wires them (the session's capacity, the participant service,
-/// the page's <see cref="PhoneCallService"/>, the webhooks' <see cref="CallLegs"/>, one registry), over the in-memory
-/// Bandwidth APIs and one clock.
+/// the page's <see cref="PhoneCallService"/>, the webhooks' <see cref="CallLegs"/>, one registry, the reconciler and the
+/// sweep), over the in-memory Bandwidth APIs and one clock.
 /// </summary>
 public sealed class PhoneCallsUnderTest : IDisposable
 {
@@ -22,9 +22,11 @@ public sealed class PhoneCallsUnderTest : IDisposable
         Participants = new ParticipantService(WebRtc, Sessions, Capacity, Clock, participantSettings, NullLogger<ParticipantService>.Instance);
         Registry = new CallRegistry(Clock, NullLogger<CallRegistry>.Instance);
         Legs = new CallLegs(Participants, Registry, Options.Create(options), NullLogger<CallLegs>.Instance);
+        Reconciler = new CallReconciler(Registry, Legs, Voice, Clock, Options.Create(options), NullLogger<CallReconciler>.Instance);
         var policy = new OutboundCallPolicy(Registry, Capacity, Clock, Options.Create(settings), Options.Create(options));
-        Service = new PhoneCallService(policy, Legs, Voice, new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings),
+        Service = new PhoneCallService(policy, Legs, Reconciler, Voice, new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings),
             Options.Create(options), NullLogger<PhoneCallService>.Instance);
+        Sweep = new ConferenceSweep(Participants, Sessions, WebRtc, Registry, Reconciler, Clock, participantSettings, NullLogger<ConferenceSweep>.Instance);
     }
 
     public TimeProvider Clock { get; }
@@ -43,7 +45,11 @@ public sealed class PhoneCallsUnderTest : IDisposable
 
     public CallLegs Legs { get; }
 
+    public CallReconciler Reconciler { get; }
+
     public PhoneCallService Service { get; }
+
+    public ConferenceSweep Sweep { get; }
 
     /// <summary>Settings as an account configures them, with two numbers the app may call.</summary>
     public static BandwidthOptions AccountSettings() => new()
@@ -62,5 +68,7 @@ public sealed class PhoneCallsUnderTest : IDisposable
 
     public void Dispose()
     {
+        Reconciler.Dispose();
+        Sweep.Dispose();
     }
 }

@@ -170,7 +170,7 @@ public sealed partial class ConnectionInfoParticipants(
         }
         catch (BandwidthException exception)
         {
-            // Still tracked by the participant service, so the shutdown sweep tries again.
+            // Held by nobody now, so the sweep tries again.
             Log.DeleteFailed(logger, participantId, exception.Message);
         }
     }
@@ -190,7 +190,7 @@ public sealed partial class ConnectionInfoParticipants(
         [LoggerMessage(EventId = 3502, Level = LogLevel.Information, Message = "The /connectionInfo request for participant {ParticipantId} was abandoned; deleting it")]
         public static partial void Abandoned(ILogger logger, string participantId);
 
-        [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Could not delete participant {ParticipantId} from /connectionInfo ({Reason}); it is retried at shutdown")]
+        [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Could not delete participant {ParticipantId} from /connectionInfo ({Reason}); the sweep retries it")]
         public static partial void DeleteFailed(ILogger logger, string participantId, string reason);
 
         [LoggerMessage(EventId = 3505, Level = LogLevel.Debug, Message = "Participant {ParticipantId} from /connectionInfo: lease renewed")]

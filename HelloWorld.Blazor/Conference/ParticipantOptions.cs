@@ -26,6 +26,9 @@ public sealed class ParticipantOptions
     /// address is not a person); <see cref="MaxPerSession"/> is what bounds the bill.
     /// </summary>
     public int MaxPerClient { get; set; } = 3;
+
+    /// <summary>How often the sweep reconciles the app's calls and participants with Bandwidth's view of them.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public sealed class ParticipantOptionsValidator : IValidateOptions<ParticipantOptions>
@@ -48,6 +51,12 @@ public sealed class ParticipantOptionsValidator : IValidateOptions<ParticipantOp
         if (options.MaxPerClient < 1)
         {
             failures.Add($"{Section}:MaxPerClient must be 1 or more (it is {options.MaxPerClient}). " + HowToSet($"{Section}:MaxPerClient", "3"));
+        }
+        // A sweep must not come round while a join it could mistake for an orphan is still under way.
+        if (!(options.SweepInterval >= TimeSpan.FromSeconds(10) && options.SweepInterval <= TimeSpan.FromHours(1)))
+        {
+            failures.Add($"{Section}:SweepInterval must be between 10 seconds and one hour (it is {options.SweepInterval}). " +
+                         HowToSet($"{Section}:SweepInterval", "00:01:00"));
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -115,7 +115,7 @@ public sealed partial class ParticipantService(
         }
         catch
         {
-            // Still in Active and still holding its place, for the shutdown sweep to retry; nobody holds it any more.
+            // Still in Active and still holding its place; nobody holds it any more, so the sweep retries the deletion.
             holding?.Abandon();
             throw;
         }
@@ -197,7 +197,7 @@ public sealed partial class ParticipantService(
         [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Adding a participant to session {SessionId} answered 404, but the session is still there: keeping it")]
         public static partial void SessionStillThere(ILogger logger, string sessionId);
 
-        [LoggerMessage(EventId = 2105, Level = LogLevel.Error, Message = "Participant {ParticipantId} could not be deleted ({Reason}); it is retried at shutdown")]
+        [LoggerMessage(EventId = 2105, Level = LogLevel.Error, Message = "Participant {ParticipantId} could not be deleted ({Reason}); the sweep retries it")]
         public static partial void CleanupFailed(ILogger logger, string participantId, string reason);
     }
 

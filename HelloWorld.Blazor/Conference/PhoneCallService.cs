@@ -8,11 +8,12 @@ namespace HelloWorld.Blazor.Conference;
 /// <summary>
 /// The CALL button and the hang-up button: places a call through the Voice API once <see cref="OutboundCallPolicy"/>
 /// admits it, with this app's webhooks as its callbacks, and hangs calls up. The call's participant is the
-/// <see cref="ICallLegs"/>' business.
+/// <see cref="ICallLegs"/>' business; <see cref="CallReconciler"/> looks the call up if its answer webhook never comes.
 /// </summary>
 public sealed partial class PhoneCallService(
     OutboundCallPolicy policy,
     ICallLegs legs,
+    CallReconciler reconciler,
     IVoiceApi voice,
     IBandwidthEnvironment environment,
     IOptions<BandwidthOptions> bandwidth,
@@ -48,9 +49,10 @@ public sealed partial class PhoneCallService(
             Password: settings.HasCallbackCredentials ? settings.CallbackPassword : null,
             Tag: CallTag,
             CallTimeout: options.Value.RingTimeoutSeconds);
+        PhoneCall call;
         try
         {
-            return await legs.PlaceOutboundCallAsync(from, admission.To, admission.Reservation, () => CreateCallAsync(request), cancellationToken)
+            call = await legs.PlaceOutboundCallAsync(from, admission.To, admission.Reservation, () => CreateCallAsync(request), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (ParticipantRefusedException refused)
@@ -58,6 +60,8 @@ public sealed partial class PhoneCallService(
             // The session filled up since the policy looked: no participant was created and no call placed.
             throw PhoneCallRejectedException.ConferenceFull(refused);
         }
+        reconciler.Watch(call);
+        return call;
     }
 
     public async Task HangUpAsync(string callId, CancellationToken cancellationToken = default)
