@@ -149,7 +149,8 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2501, Level = LogLevel.Warning,
+        // Debug: a refusal costs nothing, and whoever asked logs it in its own terms; a flood of them must not flood the log.
+        [LoggerMessage(EventId = 2501, Level = LogLevel.Debug,
             Message = "Refused a participant ({Reason}) for client {Client}: {InUse} of {Max} places in use")]
         public static partial void Refused(ILogger logger, ParticipantRefusal reason, string client, int inUse, int max);
 
