@@ -41,12 +41,17 @@ public sealed partial class CallLegs(
         {
             participant = await JoinOnceAsync(callId, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception)
         {
             // The caller is told sorry and hung up, so the call is over for the app; a join still running (past the
             // webhook's budget) must not leave its participant behind.
-            registry.MarkEnded(callId, "could not join the session");
+            var full = exception as ParticipantRefusedException;
+            registry.MarkEnded(callId, full is null ? "could not join the session" : "the conference is full");
             ReleaseLeg(callId);
+            if (full is not null)
+            {
+                throw PhoneCallRejectedException.ConferenceFull(full);
+            }
             throw;
         }
 

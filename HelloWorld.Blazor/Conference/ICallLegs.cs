@@ -10,7 +10,8 @@ public interface ICallLegs
     /// <summary>
     /// initiate: a dial-in joins as a new participant. Idempotent per call id. Returns <c>null</c> when the call ended
     /// before its participant was ready (there is nothing left to transfer); throws <see cref="PhoneCallRejectedException"/>
-    /// when the app carries <see cref="PhoneCallOptions.MaxActiveCalls"/> calls already.
+    /// when the app carries <see cref="PhoneCallOptions.MaxActiveCalls"/> calls already, or when the session is full
+    /// (<see cref="PhoneCallRejection.ConferenceFull"/>, whose <see cref="PhoneCallRejectedException.SpokenToCaller"/> the caller hears).
     /// </summary>
     Task<JoinedParticipant?> AcceptInboundCallAsync(string callId, string from, string to, CancellationToken cancellationToken);
 

@@ -120,6 +120,10 @@ public sealed partial class VoiceCallbacksController(
         catch (PhoneCallRejectedException rejected)
         {
             Log.Refused(logger, callId, rejected.Message);
+            if (rejected.SpokenToCaller is { } sentence)
+            {
+                return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(sentence), BxmlVerb.Hangup()));
+            }
         }
         catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
         {

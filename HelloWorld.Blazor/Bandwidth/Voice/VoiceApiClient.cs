@@ -3,7 +3,7 @@ using RestSharp;
 
 namespace HelloWorld.Blazor.Bandwidth.Voice;
 
-/// <summary>Bandwidth's Voice API (<c>createCall</c>, <c>updateCall</c>) on RestSharp.</summary>
+/// <summary>Bandwidth's Voice API (<c>createCall</c>, <c>getCallState</c>, <c>updateCall</c>) on RestSharp.</summary>
 public sealed class VoiceApiClient(
     HttpClient httpClient, IBandwidthEnvironment environment, IOptions<BandwidthOptions> options, ILogger<VoiceApiClient> logger)
     : IVoiceApi, IDisposable
@@ -14,6 +14,10 @@ public sealed class VoiceApiClient(
         _rest.SendAsync<CreateCallResponse>(
             _rest.Request("accounts/{accountId}/calls", Method.Post).AddJsonBody(request), "createCall", cancellationToken,
             created => string.IsNullOrEmpty(created.CallId) ? "callId" : null);
+
+    public Task<CallStateInformation> GetCallAsync(string callId, CancellationToken cancellationToken = default) =>
+        _rest.SendAsync<CallStateInformation>(
+            _rest.Request("accounts/{accountId}/calls/{callId}", Method.Get).AddUrlSegment("callId", callId), "getCallState", cancellationToken);
 
     public Task UpdateCallAsync(string callId, UpdateCallRequest request, CancellationToken cancellationToken = default) =>
         _rest.ExecuteAsync(

@@ -50,4 +50,24 @@ public sealed record UpdateCallRequest(CallStateValue? State = null, string? Red
     public static UpdateCallRequest HangUp { get; } = new(CallStateValue.Completed);
 }
 
+/// <summary>
+/// voice.yml's <c>callState</c> (named apart from the app's own <c>Conference.CallState</c>). Every field is optional
+/// and <see cref="State"/> is a string: Bandwidth says more states may come, and the app must tolerate them.
+/// </summary>
+public sealed record CallStateInformation(
+    string? CallId = null,
+    string? State = null,
+    string? Direction = null,
+    string? From = null,
+    string? To = null,
+    DateTimeOffset? StartTime = null,
+    DateTimeOffset? AnswerTime = null,
+    DateTimeOffset? EndTime = null,
+    string? DisconnectCause = null,
+    string? ErrorMessage = null)
+{
+    /// <summary>The call is over at Bandwidth (<c>state: disconnected</c>).</summary>
+    public bool IsDisconnected => string.Equals(State, "disconnected", StringComparison.OrdinalIgnoreCase);
+}
+
 public sealed record VoiceApiError(string? Type, string? Description, string? Id);
