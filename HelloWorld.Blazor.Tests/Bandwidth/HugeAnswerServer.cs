@@ -57,13 +57,19 @@ public sealed class HugeAnswerServer : IAsyncDisposable
         Array.Fill(padding, (byte)'x');
         try
         {
-            await context.Response.Body.WriteAsync(start, context.RequestAborted);
+            // Once the client has closed the connection, a write may still "succeed" into the void: only what went out
+            // before the server saw the connection gone counts.
+            var writer = context.Response.BodyWriter;
+            var result = await writer.WriteAsync(start, context.RequestAborted);
             Interlocked.Add(ref _bytesSent, start.Length);
-            for (var left = BodyBytes - start.Length; left > 0; left -= padding.Length)
+            for (var left = BodyBytes - start.Length; left > 0 && !Gone(result, context); left -= padding.Length)
             {
                 var chunk = (int)Math.Min(left, padding.Length);
-                await context.Response.Body.WriteAsync(padding.AsMemory(0, chunk), context.RequestAborted);
-                Interlocked.Add(ref _bytesSent, chunk);
+                result = await writer.WriteAsync(padding.AsMemory(0, chunk), context.RequestAborted);
+                if (!Gone(result, context))
+                {
+                    Interlocked.Add(ref _bytesSent, chunk);
+                }
             }
         }
         catch (Exception exception) when (exception is IOException or OperationCanceledException)
@@ -71,6 +77,9 @@ public sealed class HugeAnswerServer : IAsyncDisposable
             // The client stopped reading and closed the connection: the point of the exercise.
         }
     }
+
+    private static bool Gone(System.IO.Pipelines.FlushResult result, HttpContext context) =>
+        result.IsCompleted || result.IsCanceled || context.RequestAborted.IsCancellationRequested;
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
