@@ -8,11 +8,16 @@ public enum CallDirection
     Outbound,
 }
 
-/// <summary>A phone call's life: ringing (initiated), answered, transferred into the session, ended.</summary>
+/// <summary>
+/// A phone call's life, in the order it can only move forward in: ringing (initiated), answered, joining (the Transfer
+/// into the session was returned to Bandwidth), transferred (Bandwidth reported the leg into the session answered: the
+/// phone is in the call), ended.
+/// </summary>
 public enum CallState
 {
     Ringing,
     Answered,
+    Joining,
     Transferred,
     Ended,
 }
@@ -34,6 +39,12 @@ public sealed record PhoneCall(
     string? EndCause,
     IReadOnlyList<CallEvent> History)
 {
+    /// <summary>
+    /// Why the phone could not join the session (Bandwidth's cause, such as <c>busy</c> or <c>account-limit</c>), when its
+    /// transfer failed; the call is <see cref="CallState.Ended"/> then. <c>null</c> otherwise.
+    /// </summary>
+    public string? JoinFailure { get; init; }
+
     /// <summary>The phone's number: the caller for a dial-in, the callee for a call the app placed.</summary>
     public string RemoteNumber => Direction == CallDirection.Inbound ? From : To;
 

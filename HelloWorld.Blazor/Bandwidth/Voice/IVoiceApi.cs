@@ -7,7 +7,10 @@ namespace HelloWorld.Blazor.Bandwidth.Voice;
 /// </summary>
 public interface IVoiceApi
 {
-    /// <summary><c>createCall</c>: places an outbound call; Bandwidth answers 201 with the queued call.</summary>
+    /// <summary>
+    /// <c>createCall</c>: places an outbound call; Bandwidth answers 201 with the queued call. An answer the app refuses
+    /// that still names the call gets it hung up before the exception is thrown.
+    /// </summary>
     Task<CreateCallResponse> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -18,15 +18,18 @@ public sealed record CreateCallRequest(
     string? AnswerMethod = "POST",
     string? DisconnectMethod = "POST");
 
-/// <summary>Only <see cref="CallId"/> is required here: it is all the app uses, and Bandwidth adds and drops fields over time.</summary>
+/// <summary>
+/// Only <see cref="CallId"/> is required here: it is all the app uses, and Bandwidth adds and drops fields over time. An
+/// answer of only <c>{"callId": ...}</c> is a placed call.
+/// </summary>
 public sealed record CreateCallResponse(
     string CallId,
-    string? AccountId,
-    string? ApplicationId,
-    string? To,
-    string? From,
-    string? CallUrl,
-    string? AnswerUrl,
+    string? AccountId = null,
+    string? ApplicationId = null,
+    string? To = null,
+    string? From = null,
+    string? CallUrl = null,
+    string? AnswerUrl = null,
     string? AnswerMethod = null,
     string? DisconnectUrl = null,
     string? DisconnectMethod = null,
