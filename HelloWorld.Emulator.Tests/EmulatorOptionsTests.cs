@@ -38,6 +38,7 @@ public sealed class EmulatorOptionsTests
     [InlineData("MediaPort", "70000")]
     [InlineData("ApplicationPhoneNumber", "9195550100")]
     [InlineData("PhoneNumbers:0", "555-0123")]
+    [InlineData("ApplicationPhoneNumber", "+19195550100\n")]
     [InlineData("InboundCallbackUrl", "incomingCall")]
     [InlineData("StatusCallbackUrl", "ftp://example.com/status")]
     [InlineData("WebRtcTransferSipUri", "sipx.webrtc.bandwidth.com")]

@@ -112,6 +112,7 @@ public sealed class ControlApiTests : IAsyncLifetime
     [InlineData("+1919555012412345")]
     [InlineData("Anonymous")]
     [InlineData("+1 919 555 0124")]
+    [InlineData("+19195550124\n")]
     public async Task DialIn_FromSomethingThatIsNotAnE164Number_IsRefused(string from)
     {
         var response = await _emulator.Api.PostAsync("/emulator/control/calls", Json(new JsonObject { ["from"] = from }.ToJsonString()));
