@@ -114,26 +114,11 @@ internal static partial class ControlApi
     private static async Task<IResult> AddFaultAsync(HttpRequest request, FaultInjector faults)
     {
         var (rule, error) = await ApiResults.ReadAsync<FaultRule>(request);
-        if (error is not null || rule is null || string.IsNullOrEmpty(rule.PathPattern))
+        if ((error ?? (rule is null ? "A fault needs at least a pathPattern, and a status or a delayMs." : rule.Problem())) is { } problem)
         {
-            return Problem(error ?? "A fault needs at least a pathPattern, and a status or a delayMs.");
+            return Problem(problem);
         }
-        if (rule.Status is null && rule.DelayMs is null)
-        {
-            return Problem("A fault needs a status to answer, a delayMs, or both.");
-        }
-        if (rule.Probability is < 0 or > 1 || rule.Count is < 1 || rule.Status is < 100 or > 599)
-        {
-            return Problem("probability is 0..1, count at least 1, status a valid HTTP status.");
-        }
-        try
-        {
-            return Results.Json(faults.Add(rule), ApiResults.Json, statusCode: StatusCodes.Status201Created);
-        }
-        catch (ArgumentException invalid)
-        {
-            return Problem($"pathPattern is not a valid regular expression: {invalid.Message}");
-        }
+        return Results.Json(faults.Add(rule!), ApiResults.Json, statusCode: StatusCodes.Status201Created);
     }
 
     private static IResult Sessions(WebRtcStore store, IStreamDirectory streams)

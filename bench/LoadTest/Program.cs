@@ -46,9 +46,9 @@ if (options.Faults)
     // 10% of WebRTC API requests refused (503, or 429 with Retry-After), another 10% delayed.
     object[] faultMix =
     [
-        new { pathPattern = "^/emulator/webrtc/v1/", status = 503, probability = 0.05 },
-        new { pathPattern = "^/emulator/webrtc/v1/", status = 429, retryAfterSeconds = 1, probability = 0.05 },
-        new { pathPattern = "^/emulator/webrtc/v1/", delayMs = 250, probability = 0.10 },
+        new { pathPattern = "/emulator/webrtc/v1/", status = 503, probability = 0.05 },
+        new { pathPattern = "/emulator/webrtc/v1/", status = 429, retryAfterSeconds = 1, probability = 0.05 },
+        new { pathPattern = "/emulator/webrtc/v1/", delayMs = 250, probability = 0.10 },
     ];
     foreach (var fault in faultMix)
     {
