@@ -33,6 +33,7 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<ApiGuard>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<FaultInjector>();
+        services.AddSingleton<ControlApiGuard>();
         services.AddSingleton<ApiTelemetry>();
         services.AddMediaRelay();
         services.AddDeviceSignaling();
