@@ -73,6 +73,9 @@ public sealed class EmulatorOptions
         section.Bind(this);
     }
 
+    /// <summary>Bandwidth's documented limits the emulated account keeps (<c>Emulator:Limits</c>).</summary>
+    public EmulatorLimits Limits { get; set; } = new();
+
     /// <summary>
     /// Whether the control API (<c>/emulator/control</c>) answers other machines. Off by default: it has no credentials,
     /// dials phones, installs faults and shows device tokens. Even on, it answers only requests addressed to

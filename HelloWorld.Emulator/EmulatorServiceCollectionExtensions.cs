@@ -24,7 +24,8 @@ public static class EmulatorServiceCollectionExtensions
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<WebRtcStore>();
+        services.AddSingleton(sp => new WebRtcStore(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.Limits.ParticipantsPerSession));
         services.AddSingleton(sp =>
         {
             var emulator = sp.GetRequiredService<IOptions<EmulatorOptions>>().Value;
@@ -44,6 +45,7 @@ public static class EmulatorServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CallWork>());
         services.AddSingleton<CallFlows>();
         services.AddSingleton<CallEngine>();
+        services.AddSingleton<CallAdmission>();
         services.PostConfigure<LoggerFilterOptions>(KeepDeviceTokensOutOfRequestLines);
         return services;
     }

@@ -47,6 +47,9 @@ internal sealed partial class CallEngine : IDisposable
 
     public EmulatedCall? Find(string callId) => _calls.GetValueOrDefault(callId);
 
+    /// <summary>Calls not ended yet, inbound and outbound: what Bandwidth's active-call limit counts.</summary>
+    public int ActiveCallCount => _calls.Values.Count(call => call.Phase != CallPhase.Completed);
+
     public bool IsSimulatedPhone(string number) => _options.PhoneNumbers.Contains(number, StringComparer.Ordinal);
 
     /// <summary>A simulated phone dials the app's number: the Voice application gets the <c>initiate</c> webhook.</summary>

@@ -22,7 +22,7 @@ internal static partial class VoiceApi
         calls.MapPost("/{callId}", UpdateCallAsync);
     }
 
-    private static async Task<IResult> CreateCallAsync(HttpRequest request, CallEngine engine, IOptions<EmulatorOptions> options)
+    private static async Task<IResult> CreateCallAsync(HttpRequest request, CallEngine engine, CallAdmission admission, IOptions<EmulatorOptions> options)
     {
         if (!request.HasJsonContentType())
         {
@@ -42,7 +42,15 @@ internal static partial class VoiceApi
         var callbacks = new CallCallbacks(body.AnswerUrl!, body.DisconnectUrl, body.Username, body.Password, body.Tag, callbackTimeout, body.ApplicationId!,
             body.AnswerMethod ?? "POST", body.DisconnectMethod ?? "POST",
             body.AnswerFallbackUrl, body.AnswerFallbackMethod ?? "POST", body.FallbackUsername, body.FallbackPassword);
-        var call = engine.PlaceCall(body.From!, body.To!, callbacks, TimeSpan.FromSeconds(body.CallTimeout ?? 30));
+        var (placed, refusal) = admission.Admit(() => engine.ActiveCallCount,
+            () => engine.PlaceCall(body.From!, body.To!, callbacks, TimeSpan.FromSeconds(body.CallTimeout ?? 30)));
+        if (refusal is not null)
+        {
+            // Bandwidth's rate-limits page shows the body: {"type": "error", "description": "Account call creation rate limit exceeded", "id": ...}.
+            request.HttpContext.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiResults.VoiceError(StatusCodes.Status429TooManyRequests, "error", refusal.Description);
+        }
+        var call = placed!;
         var callUrl = $"{request.Scheme}://{request.Host}/emulator/voice/api/v2/accounts/{emulator.AccountId}/calls/{call.CallId}";
         request.HttpContext.Response.Headers.Location = callUrl;
         return ApiResults.Created(new CreateCallResponse(
