@@ -43,6 +43,7 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<HostAddress>();
         services.AddSingleton<CallWork>();
         services.AddHostedService(sp => sp.GetRequiredService<CallWork>());
+        services.AddSingleton<TransferFlow>();
         services.AddSingleton<CallFlows>();
         services.AddSingleton<CallEngine>();
         services.AddSingleton<CallAdmission>();

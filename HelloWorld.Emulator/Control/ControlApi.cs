@@ -179,9 +179,20 @@ internal static partial class ControlApi
 internal sealed record CallView(
     string CallId, string From, string To, CallDirection Direction, string State, string? Cause, string? ErrorMessage,
     DateTimeOffset StartTime, DateTimeOffset? AnswerTime, DateTimeOffset? EndTime, string? ParticipantId, bool Echo,
-    IReadOnlyList<string> Heard, IReadOnlyList<WebhookRecord> Webhooks, VirtualDeviceStats? Phone)
+    IReadOnlyList<string> Heard, IReadOnlyList<WebhookRecord> Webhooks, VirtualDeviceStats? Phone, TransferView? Transfer)
 {
     public static CallView Of(EmulatedCall call) => new(
         call.CallId, call.From, call.To, call.Direction, JsonNamingPolicy.CamelCase.ConvertName(call.Phase.ToString()), call.Cause, call.ErrorMessage,
-        call.StartTime, call.AnswerTime, call.EndTime, call.ParticipantId, call.Echo, call.Heard, call.Webhooks, call.Device?.Stats);
+        call.StartTime, call.AnswerTime, call.EndTime, call.ParticipantId, call.Echo, call.Heard, call.Webhooks, call.Device?.Stats,
+        call.Leg is { } leg ? TransferView.Of(leg) : null);
+}
+
+/// <summary>The leg of a call's latest Transfer, as the control API shows it.</summary>
+internal sealed record TransferView(
+    string CallId, string TransferTo, string TransferCallerId, string State, string? Cause, string? ErrorMessage, DateTimeOffset StartTime,
+    DateTimeOffset? AnswerTime, DateTimeOffset? EndTime, string? ParticipantId)
+{
+    public static TransferView Of(TransferLeg leg) => new(
+        leg.CallId, leg.TransferTo, leg.TransferCallerId, leg.State, leg.Cause, leg.ErrorMessage, leg.StartTime, leg.AnswerTime, leg.EndTime,
+        leg.ParticipantId);
 }

@@ -181,7 +181,10 @@ internal sealed partial class CallEngine : IDisposable
         End(call, phase => phase == CallPhase.Ringing ? "timeout" : null);
     }
 
-    /// <summary>Bandwidth drops the leg of a participant the app deletes; the phone's call ends with it.</summary>
+    /// <summary>
+    /// Bandwidth drops the WebRTC leg of a participant the app deletes: the Transfer's leg ends (hangup), and the call goes
+    /// on as its BXML says (transferComplete, the verbs after the Transfer, or a hang-up when there are none).
+    /// </summary>
     private void OnStoreChanged(WebRtcChange change)
     {
         if (change.Kind != WebRtcChangeKind.ParticipantDeleted)
@@ -190,7 +193,10 @@ internal sealed partial class CallEngine : IDisposable
         }
         foreach (var call in _calls.Values.Where(call => call.Phase == CallPhase.Transferred && call.ParticipantId == change.ParticipantId))
         {
-            End(call, phase => phase == CallPhase.Transferred ? "hangup" : null); // not if a redirect took it out of WebRTC meanwhile
+            if (call.Leg is { } leg && leg.ParticipantId == change.ParticipantId)
+            {
+                leg.TryEnd("hangup", null, _clock.GetUtcNow());
+            }
         }
     }
 

@@ -13,6 +13,7 @@ internal sealed class EmulatedCall
     private CancellationTokenSource? _document;
     private bool _retagged;
     private string? _tag;
+    private TransferLeg? _leg;
 
     public EmulatedCall(CallDirection direction, string from, string to, DateTimeOffset now)
     {
@@ -48,6 +49,18 @@ internal sealed class EmulatedCall
     public required CallCallbacks Callbacks { get; init; }
 
     public string? ParticipantId { get; private set; }
+
+    /// <summary>The leg of the call's latest Transfer, if it ran one.</summary>
+    public TransferLeg? Leg
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leg;
+            }
+        }
+    }
 
     public bool Echo { get; set; }
 
@@ -210,6 +223,14 @@ internal sealed class EmulatedCall
             device = Device;
             Device = null;
             return true;
+        }
+    }
+
+    public void Transfers(TransferLeg leg)
+    {
+        lock (_gate)
+        {
+            _leg = leg;
         }
     }
 
