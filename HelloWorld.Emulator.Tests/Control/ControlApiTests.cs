@@ -75,6 +75,11 @@ public sealed class ControlApiTests : IAsyncLifetime
     [InlineData("""{"pathPattern": "/x"}""")]
     [InlineData("""{"pathPattern": "^/emulator/", "status": 503}""")]
     [InlineData("""{"pathPattern": "/x", "status": 503, "probability": 2}""")]
+    [InlineData("""{"kind": "transfer"}""")]
+    [InlineData("""{"kind": "transfer", "cause": "error", "pathPattern": "/"}""")]
+    [InlineData("""{"kind": "transfer", "cause": ""}""")]
+    [InlineData("""{"kind": "calls", "status": 503, "pathPattern": "/"}""")]
+    [InlineData("""{"pathPattern": "/", "status": 503, "cause": "error"}""")]
     public async Task Fault_ThatMakesNoSense_IsRefused(string rule) =>
         Assert.Equal(HttpStatusCode.BadRequest, (await _emulator.Api.PostAsync("/emulator/control/faults", Json(rule))).StatusCode);
 
