@@ -91,7 +91,7 @@ internal sealed partial class CallFlows(
             var webhook = new DisconnectWebhook("disconnect", clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From,
                 call.To, call.CallId, call.Direction, CallUrl(call), call.Direction == CallDirection.Outbound ? call.StartTime : null,
                 call.StartTime, call.AnswerTime, call.EndTime!.Value, call.Cause!, call.ErrorMessage,
-                call.ErrorMessage is null ? null : Guid.NewGuid().ToString(), call.Tag);
+                call.ErrorId, call.Tag);
             // Asynchronous for Bandwidth: the answer is ignored, and a connection error is retried once. Not cut short
             // when the emulator stops: the call did end, and the host waits for this within its shutdown timeout.
             var sent = await webhooks.SendAsync(call, target, webhook, "disconnect", CancellationToken.None);

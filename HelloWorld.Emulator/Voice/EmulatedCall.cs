@@ -45,6 +45,9 @@ internal sealed class EmulatedCall
 
     public string? ErrorMessage { get; private set; }
 
+    /// <summary>Bandwidth's id of the error event, when the call ended with an error: the same in every answer about it.</summary>
+    public string? ErrorId { get; private set; }
+
     /// <summary>Where the call's webhooks go and how (createCall's settings, or the Voice application's for a dial-in).</summary>
     public required CallCallbacks Callbacks { get; init; }
 
@@ -140,6 +143,7 @@ internal sealed class EmulatedCall
             Phase = CallPhase.Completed;
             Cause = cause;
             ErrorMessage = errorMessage;
+            ErrorId = errorMessage is null ? null : Guid.NewGuid().ToString();
             EndTime = now;
             document = _document;
             _document = null;
