@@ -36,6 +36,7 @@ internal static partial class ControlApi
 
         control.MapGet("/sessions", Sessions);
         control.MapPost("/streams/{streamId}/forwarding", SetForwardingAsync);
+        control.MapPost("/devices/{participantId}/drop", DropDeviceAsync);
 
         control.MapGet("/requests", (RequestLog log, long? since) =>
             ApiResults.Ok(log.Entries.Where(entry => since is null || entry.Sequence > since)));
@@ -121,6 +122,22 @@ internal static partial class ControlApi
         return Results.Json(faults.Add(rule!), ApiResults.Json, statusCode: StatusCodes.Status201Created);
     }
 
+    /// <summary>A close code the emulator may send: RFC 6455's defined codes that go on the wire, or an application's (3000-4999).</summary>
+    private static bool IsSendableCloseCode(int code) => code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
+
+    private static async Task<IResult> DropDeviceAsync(string participantId, HttpRequest request, IStreamDirectory devices)
+    {
+        var (body, error) = await ApiResults.ReadAsync(request, new DropBody(null));
+        if (error is not null || body is null || body.CloseCode is { } code && !IsSendableCloseCode(code))
+        {
+            return Problem(error ?? "closeCode is a WebSocket close code to send (1000-1003, 1007-1014, 3000-4999), or absent to drop without one.");
+        }
+        return await devices.DropBrowserAsync(participantId, body.CloseCode)
+            ? ApiResults.Ok(new { participantId, closeCode = body.CloseCode, dropped = body.CloseCode is null ? "aborted" : "closed" })
+            : Results.Json(new { error = $"No browser is connected as participant {participantId}." }, ApiResults.Json,
+                statusCode: StatusCodes.Status404NotFound);
+    }
+
     private static IResult Sessions(WebRtcStore store, IStreamDirectory streams)
     {
         var devices = streams.Devices.ToDictionary(device => device.ParticipantId, StringComparer.Ordinal);
@@ -173,6 +190,8 @@ internal static partial class ControlApi
     private sealed record DialInBody(string? From, string? To);
 
     private sealed record EnabledBody(bool? Enabled);
+
+    private sealed record DropBody(int? CloseCode);
 }
 
 /// <summary>A call as the control API shows it.</summary>
