@@ -224,7 +224,10 @@ public sealed class SrtpContextTests
             RoundTrip((ushort)i);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Under a byte a packet: one packet's smallest allocation is 24 bytes, while the runtime may allocate once on this
+        // thread as tiered compilation swaps in the optimised code during the loop (it did, under a loaded machine).
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 1000, $"1000 round trips allocated {allocated} bytes");
 
         void RoundTrip(ushort sequence)
         {
