@@ -22,7 +22,7 @@ internal sealed class EmulatorMetrics : IHostedService
     public EmulatorMetrics(IMeterFactory meters, WebRtcStore store, CallEngine calls, IMediaRelay relay)
     {
         var meter = meters.Create(EmulatorMeter.Name);
-        meter.CreateObservableUpDownCounter("helloworld.emulator.session.count", () => store.Sessions.Count, "{session}",
+        meter.CreateObservableUpDownCounter("helloworld.emulator.session.count", () => (long)store.Sessions.Count, "{session}",
             "WebRTC sessions the emulated account holds.");
         meter.CreateObservableUpDownCounter("helloworld.emulator.participant.count", () => Participants(store), "{participant}",
             "WebRTC participants the emulated account holds, in a session or not.");
