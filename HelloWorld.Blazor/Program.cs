@@ -4,6 +4,8 @@ using HelloWorld.Blazor.Bandwidth.Emulation;
 using HelloWorld.Blazor.Components;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Http;
+using HelloWorld.Blazor.Observability;
+using HelloWorld.Blazor.Observability.Health;
 using HelloWorld.Blazor.Security;
 using HelloWorld.Blazor.Webhooks;
 
@@ -17,6 +19,7 @@ builder.Services.AddVoiceWebhooks();
 builder.Services.AddAppApi();
 builder.Services.AddCallPage();
 builder.Services.AddWebSecurity();
+builder.AddObservability();
 
 var app = builder.Build();
 
@@ -39,6 +42,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 app.UseAntiforgery();
 
+app.MapHealthEndpoints();
 app.MapBandwidthEmulatorWhenEnabled();
 app.MapControllers();
 app.MapCallPage();

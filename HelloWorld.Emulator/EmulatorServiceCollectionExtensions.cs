@@ -2,6 +2,7 @@ using HelloWorld.Emulator.Control;
 using HelloWorld.Emulator.Http;
 using HelloWorld.Emulator.Media;
 using HelloWorld.Emulator.Signaling;
+using HelloWorld.Emulator.Telemetry;
 using HelloWorld.Emulator.Tokens;
 using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
@@ -47,6 +48,7 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<CallFlows>();
         services.AddSingleton<CallEngine>();
         services.AddSingleton<CallAdmission>();
+        services.AddHostedService<EmulatorMetrics>();
         services.PostConfigure<LoggerFilterOptions>(KeepDeviceTokensOutOfRequestLines);
         return services;
     }

@@ -18,11 +18,13 @@ public sealed class RunningApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly IReadOnlyDictionary<string, string> _testPages;
+    private readonly Action<IServiceCollection>? _services;
 
-    private RunningApp(IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string> testPages)
+    private RunningApp(IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string> testPages, Action<IServiceCollection>? services)
     {
         _settings = settings;
         _testPages = testPages;
+        _services = services;
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
     }
 
@@ -37,15 +39,17 @@ public sealed class RunningApp : WebApplicationFactory<Program>
     /// <summary>
     /// Starts the app. A closed tab's circuit (and its participant) is kept 2 s, not the default 3 minutes.
     /// <paramref name="testPages"/> (path → HTML) are served by the app itself, so they share its origin and address space.
+    /// <paramref name="services"/> adds to the app's services (an in-memory telemetry exporter).
     /// </summary>
-    public static RunningApp Start(IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string>? testPages = null)
+    public static RunningApp Start(IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyDictionary<string, string>? testPages = null,
+        Action<IServiceCollection>? services = null)
     {
         var merged = new Dictionary<string, string?> { ["CallPage:DisconnectedCircuitRetention"] = "00:00:02" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             merged[key] = value;
         }
-        var app = new RunningApp(merged, testPages ?? new Dictionary<string, string>());
+        var app = new RunningApp(merged, testPages ?? new Dictionary<string, string>(), services);
         app.StartServer();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         app.BaseUrl = address.Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
@@ -63,6 +67,10 @@ public sealed class RunningApp : WebApplicationFactory<Program>
         if (_testPages.Count > 0)
         {
             builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new TestPages(_testPages)));
+        }
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
         }
     }
 

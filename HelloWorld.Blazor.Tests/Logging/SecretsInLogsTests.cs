@@ -2,26 +2,28 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using HelloWorld.Blazor.Api;
 using HelloWorld.Blazor.Tests.Browser;
+using HelloWorld.Blazor.Tests.Observability;
 
 namespace HelloWorld.Blazor.Tests.Logging;
 
 /// <summary>
 /// Runs a dial-in and an outbound call end to end (webhooks with their credentials challenge, transfers into WebRTC,
-/// hang-ups) with every log line captured, and looks for the secrets that went by: no password and no device token
-/// may appear in any of them.
+/// hang-ups) with every log line captured and everything OpenTelemetry would export (traces, metrics, logs) held in
+/// memory, and looks for the secrets that went by: no password and no device token may appear in any of them.
 /// </summary>
 public sealed partial class SecretsInLogsTests
 {
     private const string CallbackPassword = "callback-pa55word-Q7";
 
     [Fact]
-    public async Task FullDialInAndOutboundFlows_LeaveNoPasswordAndNoTokenInTheLogs()
+    public async Task FullDialInAndOutboundFlows_LeaveNoPasswordAndNoTokenInTheLogsOrExportedTelemetry()
     {
+        var telemetry = new InMemoryTelemetry();
         await using var app = RunningApp.Start(new Dictionary<string, string?>
         {
             ["Bandwidth:CallbackUsername"] = "bandwidth",
             ["Bandwidth:CallbackPassword"] = CallbackPassword,
-        });
+        }, services: telemetry.AddTo);
         var control = app.Control;
         var tokens = new List<string>();
 
@@ -48,6 +50,11 @@ public sealed partial class SecretsInLogsTests
         Assert.Equal(3, tokens.Count); // /connectionInfo, the dial-in's transfer, the outbound call's transfer
         var logs = app.Logs.GetSnapshot().Select(log => $"{log.Category} {log.Message} {log.Exception} {string.Join(",", log.StructuredState?.Select(s => s.Value) ?? [])}").ToList();
         Assert.NotEmpty(logs);
+        _ = telemetry.Collect(app.Services, "helloworld.participant.count");
+        var exported = telemetry.AllText();
+        Assert.Contains(exported, text => text.Contains("webhook initiate", StringComparison.Ordinal));
+        Assert.NotEmpty(telemetry.Logs);
+        logs.AddRange(exported);
         string[] secrets = [CallbackPassword, "emulator-password", .. tokens, .. tokens.Select(t => t.Split('.')[2])];
         foreach (var secret in secrets)
         {

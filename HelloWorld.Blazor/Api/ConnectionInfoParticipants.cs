@@ -38,6 +38,18 @@ public sealed partial class ConnectionInfoParticipants(
     private readonly PerMinuteLimit _limit = new(timeProvider, options.Value.MaxPerMinute, options.Value.MaxPerClientPerMinute);
     private bool _draining;
 
+    /// <summary>The leases held now: each is one live participant (for the participants metric).</summary>
+    public int LeaseCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leases.Count;
+            }
+        }
+    }
+
     /// <summary>
     /// A new browser participant for <paramref name="client"/>, whose request ends when <paramref name="requestAborted"/>
     /// fires. Throws <see cref="ParticipantRefusedException"/> (the session is full, the client holds its share) or

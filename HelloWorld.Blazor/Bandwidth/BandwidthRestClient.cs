@@ -3,10 +3,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HelloWorld.Blazor.Logging;
+using HelloWorld.Blazor.Observability;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using RestSharp;
 using RestSharp.Authenticators;
+using RestSharp.Interceptors;
 using RestSharp.Serializers.Json;
 
 namespace HelloWorld.Blazor.Bandwidth;
@@ -177,6 +179,7 @@ internal sealed partial class BandwidthRestClient : IDisposable
     public async Task<RestResponse> ExecuteAsync(RestRequest request, string operation, CancellationToken cancellationToken)
     {
         RestResponse response;
+        request.Interceptors = [new OperationName(operation)];
         try
         {
             response = await _client.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
@@ -246,6 +249,16 @@ internal sealed partial class BandwidthRestClient : IDisposable
             return TimeSpan.FromSeconds(seconds);
         }
         return DateTimeOffset.TryParse(value, out var date) ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    /// <summary>Names the operation on the request message, for the client's telemetry (<see cref="BandwidthTelemetryHandler"/>).</summary>
+    private sealed class OperationName(string operation) : Interceptor
+    {
+        public override ValueTask BeforeHttpRequest(HttpRequestMessage requestMessage, CancellationToken cancellationToken)
+        {
+            BandwidthTelemetryHandler.NameOperation(requestMessage, operation);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static partial class Log

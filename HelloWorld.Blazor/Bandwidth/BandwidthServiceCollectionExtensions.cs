@@ -2,6 +2,7 @@ using HelloWorld.Blazor.Bandwidth.Emulation;
 using HelloWorld.Blazor.Bandwidth.Resilience;
 using HelloWorld.Blazor.Bandwidth.Voice;
 using HelloWorld.Blazor.Bandwidth.WebRtc;
+using HelloWorld.Blazor.Observability;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Bandwidth;
@@ -34,10 +35,13 @@ public static partial class BandwidthServiceCollectionExtensions
 
         // The conference services are singletons that keep these clients for the app's lifetime, so the clients' handlers
         // are long-lived too, and DNS changes are picked up by recycling pooled connections instead of handlers. Answers are
-        // bounded inside the resilience pipeline, so each attempt's timeout covers its body.
-        builder.Services.AddHttpClient<IWebRtcApi, WebRtcApiClient>().UseLongLivedConnections().AddBandwidthResilience()
+        // bounded inside the resilience pipeline, so each attempt's timeout covers its body. Telemetry is outside it: one
+        // activity and one duration per operation, its attempts and retries within.
+        builder.Services.AddHttpClient<IWebRtcApi, WebRtcApiClient>().UseLongLivedConnections()
+            .AddHttpMessageHandler(() => new BandwidthTelemetryHandler("webrtc")).AddBandwidthResilience()
             .AddHttpMessageHandler(() => new BoundedAnswerHandler());
-        builder.Services.AddHttpClient<IVoiceApi, VoiceApiClient>().UseLongLivedConnections().AddBandwidthResilience()
+        builder.Services.AddHttpClient<IVoiceApi, VoiceApiClient>().UseLongLivedConnections()
+            .AddHttpMessageHandler(() => new BandwidthTelemetryHandler("voice")).AddBandwidthResilience()
             .AddHttpMessageHandler(() => new BoundedAnswerHandler());
         return builder;
     }

@@ -1,5 +1,6 @@
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.WebRtc;
+using HelloWorld.Blazor.Observability;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Conference;
@@ -103,6 +104,7 @@ public sealed partial class ConferenceSweep(
         var deleted = await Task.WhenAll(orphans.Select(DeleteAsync)).ConfigureAwait(false);
 
         var result = new SweepResult(listed?.Count ?? 0, deleted.Count(done => done), callsEnded);
+        AppTelemetry.OrphansSwept(result.OrphansDeleted);
         if (result.OrphansDeleted > 0 || result.CallsEnded > 0 || orphans.Count > 0)
         {
             Log.Swept(logger, result.InSession, orphans.Count, result.OrphansDeleted, result.CallsEnded);

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.WebRtc;
+using HelloWorld.Blazor.Observability;
 using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +51,7 @@ public sealed partial class ParticipantService(
     /// </remarks>
     private async Task<JoinedParticipant> JoinAsync(ParticipantKind kind, ClientAddress? client, CancellationToken cancellationToken)
     {
+        using var activity = AppTelemetry.StartJoin(kind);
         var place = capacity.Reserve(client);
         var joinTimeout = options.Value.JoinTimeout;
         using var deadline = new CancellationTokenSource(joinTimeout, timeProvider);
@@ -84,6 +87,7 @@ public sealed partial class ParticipantService(
         {
             var sessionId = await AddToSessionAsync(participantId, cancellationToken).ConfigureAwait(false);
             Log.Joined(logger, participantId, kind, sessionId);
+            Activity.Current?.SetTag(AppTelemetry.Tags.ParticipantId, participantId).SetTag(AppTelemetry.Tags.SessionId, sessionId);
             return new JoinedParticipant(participantId, created.Token, kind, sessionId);
         }
         catch (Exception exception)
@@ -93,6 +97,7 @@ public sealed partial class ParticipantService(
             if (exception is BandwidthApiException { StatusCode: HttpStatusCode.Conflict })
             {
                 // Bandwidth's own count is the truth: the session is full whatever the app counted.
+                AppTelemetry.ParticipantRefusedByBandwidth();
                 var max = options.Value.MaxPerSession;
                 throw ParticipantRefusedException.SessionFull(max, max);
             }

@@ -1,5 +1,6 @@
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.Voice;
+using HelloWorld.Blazor.Observability;
 using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,7 @@ public sealed partial class PhoneCallService(
     public async Task<PhoneCall> CallAsync(string? number, ClientAddress client, CancellationToken cancellationToken = default)
     {
         using var admission = policy.Admit(number, client);
+        using var activity = AppTelemetry.StartPlacingCall();
         var settings = bandwidth.Value;
         // Start-up validation requires these in account mode; checked again so a gap is a clear refusal, not a crash.
         var callbackBase = environment.CallbackBaseUrl
@@ -60,6 +62,7 @@ public sealed partial class PhoneCallService(
             // The session filled up since the policy looked: no participant was created and no call placed.
             throw PhoneCallRejectedException.ConferenceFull(refused);
         }
+        activity?.SetTag(AppTelemetry.Tags.CallId, call.CallId);
         reconciler.Watch(call);
         return call;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HelloWorld.Blazor.Observability;
 using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,7 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
         {
             if (Refusal(client) is { } refusal)
             {
+                AppTelemetry.ParticipantRefused(refusal.Reason);
                 throw refusal;
             }
         }
@@ -72,6 +74,7 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
             if (Refusal(client) is { } refusal)
             {
                 Log.Refused(logger, refusal.Reason, client?.Key ?? "none", _inUse, options.Value.MaxPerSession);
+                AppTelemetry.ParticipantRefused(refusal.Reason);
                 throw refusal;
             }
             _inUse++;

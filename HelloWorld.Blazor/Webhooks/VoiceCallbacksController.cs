@@ -3,6 +3,7 @@ using HelloWorld.Blazor.Bandwidth.Bxml;
 using HelloWorld.Blazor.Bandwidth.Voice;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Logging;
+using HelloWorld.Blazor.Observability;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -120,6 +121,7 @@ public sealed partial class VoiceCallbacksController(
         catch (PhoneCallRejectedException rejected)
         {
             Log.Refused(logger, callId, LogText.Escape(rejected.Message));
+            WebhookTelemetryAttribute.SetOutcome(HttpContext, "refused");
             if (rejected.SpokenToCaller is { } sentence)
             {
                 return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(sentence), BxmlVerb.Hangup()));
@@ -128,11 +130,13 @@ public sealed partial class VoiceCallbacksController(
         catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
         {
             Log.CannotServe(logger, callId, exception is OperationCanceledException ? "out of time" : LogText.Escape(exception.Message));
+            WebhookTelemetryAttribute.SetOutcome(HttpContext, "apologised");
         }
         catch (Exception exception)
         {
             // A bug, not Bandwidth: logged in full, and the caller still gets an answer.
             Log.Unexpected(logger, callId, exception);
+            WebhookTelemetryAttribute.SetOutcome(HttpContext, "error");
         }
         return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(ApologySentence), BxmlVerb.Hangup()));
     }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using HelloWorld.Blazor.Bandwidth.Voice;
 using HelloWorld.Blazor.Http;
 using HelloWorld.Blazor.Logging;
+using HelloWorld.Blazor.Observability;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HelloWorld.Blazor.Webhooks;
@@ -10,6 +11,7 @@ namespace HelloWorld.Blazor.Webhooks;
 /// What every Voice webhook controller shares: the checks on the fields the app keeps or acts on, refusals as problem
 /// details with a log line, and BXML answers.
 /// </summary>
+[WebhookTelemetry]
 public abstract partial class VoiceWebhookController(ILogger logger) : ControllerBase
 {
     public const int MaxBodyBytes = 64 * 1024;

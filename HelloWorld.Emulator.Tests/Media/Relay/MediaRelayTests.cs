@@ -149,6 +149,23 @@ public sealed class MediaRelayTests
         Assert.False(_publisher.HasListeners);
     }
 
+    [Fact]
+    public void Totals_CountEveryStreamsPackets_AndKeepThoseOfRemovedStreams()
+    {
+        _relay.AddSource("s", _publisher, 1111);
+        _relay.AddSink("s", _subscriber, 2222, new Dictionary<byte, byte> { [0] = 0 });
+        _publisher.Receive(Rtp(1111, 10, 1600, 0));
+        _publisher.Receive(Rtp(1111, 11, 1760, 0));
+        Assert.Equal(new RelayTotals(2, 2), _relay.Totals());
+
+        _relay.RemoveSource("s"); // a metric counter never goes back
+        var other = new FakeConnection();
+        _relay.AddSource("t", other, 3333);
+        other.Receive(Rtp(3333, 1, 160, 0));
+
+        Assert.Equal(new RelayTotals(3, 2), _relay.Totals());
+    }
+
     private static byte[] Rtp(uint ssrc, ushort sequence, uint timestamp, byte payloadType)
     {
         var packet = new byte[RtpPacket.HeaderLength + 160];

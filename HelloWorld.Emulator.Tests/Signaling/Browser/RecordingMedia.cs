@@ -99,6 +99,8 @@ internal sealed class RecordingMedia : IMediaServer, IMediaRelay
 
     public RelayStreamStats? GetStats(string streamId) => null;
 
+    public RelayTotals Totals() => new(0, 0);
+
     private sealed class NoSink : IRtpSink
     {
         public void Write(ReadOnlySpan<byte> rtpPacket)

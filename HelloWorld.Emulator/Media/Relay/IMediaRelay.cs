@@ -35,6 +35,9 @@ internal interface IMediaRelay
 
     /// <summary>Packets received from the stream's source and copies sent, so far; <c>null</c> for an unknown stream.</summary>
     RelayStreamStats? GetStats(string streamId);
+
+    /// <summary>Every stream's packets so far, removed streams included.</summary>
+    RelayTotals Totals();
 }
 
 /// <summary>Takes plain RTP packets one at a time; the span is valid only during the call.</summary>
@@ -44,3 +47,5 @@ internal interface IRtpSink
 }
 
 internal sealed record RelayStreamStats(long PacketsReceived, long PacketsForwarded, bool Forwarding, int Sinks);
+
+internal sealed record RelayTotals(long PacketsReceived, long PacketsForwarded);

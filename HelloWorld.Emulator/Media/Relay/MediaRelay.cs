@@ -16,6 +16,10 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
     private readonly Dictionary<string, Source> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<IMediaConnection, Tap> _taps = [];
 
+    // The packets of streams removed already, so that the totals never go back.
+    private long _retiredReceived;
+    private long _retiredForwarded;
+
     /// <summary>A stream published again (a new connection after an ICE failure, a new SSRC) keeps its sinks and switch.</summary>
     public void AddSource(string streamId, IMediaConnection connection, uint ssrc)
     {
@@ -125,9 +129,29 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
         }
     }
 
+    public RelayTotals Totals()
+    {
+        lock (_gate)
+        {
+            long received = _retiredReceived, forwarded = _retiredForwarded;
+            foreach (var source in _sources.Values)
+            {
+                received += Interlocked.Read(ref source.PacketsReceived);
+                forwarded += Interlocked.Read(ref source.PacketsForwarded);
+            }
+            return new RelayTotals(received, forwarded);
+        }
+    }
+
     private void RemoveSourceLocked(string streamId)
     {
-        if (!_sources.Remove(streamId, out var source) || source.Connection is null)
+        if (!_sources.Remove(streamId, out var source))
+        {
+            return;
+        }
+        _retiredReceived += Interlocked.Read(ref source.PacketsReceived);
+        _retiredForwarded += Interlocked.Read(ref source.PacketsForwarded);
+        if (source.Connection is null)
         {
             return;
         }
