@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddBandwidthSampleEnvironmentVariables();
 builder.AddBandwidth();
 builder.Services.AddConference();
+builder.Services.AddWarmStart();
 builder.Services.AddAppControllers();
 builder.Services.AddVoiceWebhooks();
 builder.Services.AddAppApi();

@@ -16,11 +16,12 @@ public sealed class WebhookAbuseTests : IAsyncLifetime
     private AccountModeAppFactory _app = null!;
     private HttpClient _client = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         _app = AccountModeAppFactory.OnKestrel();
         _client = _app.Client();
-        return Task.CompletedTask;
+        // The session is created at start in the background: done before a test compares what the app stores.
+        await _app.Services.GetRequiredService<WarmStart>().Warming;
     }
 
     public async Task DisposeAsync()

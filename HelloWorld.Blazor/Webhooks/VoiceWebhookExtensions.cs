@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -7,13 +8,14 @@ namespace HelloWorld.Blazor.Webhooks;
 public static class VoiceWebhookExtensions
 {
     /// <summary>
-    /// The Voice webhooks' settings and their Basic authentication. The controllers themselves come with
+    /// The Voice webhooks' settings, their bodies' generated JSON and their Basic authentication. The controllers themselves come with
     /// <see cref="Http.HttpExtensions.AddAppControllers"/> and are mapped by <c>MapControllers</c>.
     /// </summary>
     public static IServiceCollection AddVoiceWebhooks(this IServiceCollection services)
     {
         services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VoiceWebhookOptions>, VoiceWebhookOptionsValidator>();
+        services.Configure<JsonOptions>(json => json.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, VoiceWebhookJsonContext.Default));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FailedWebhookLogins>();
         services.AddAuthentication()

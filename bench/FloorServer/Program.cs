@@ -7,9 +7,10 @@ using System.Text.Json.Serialization.Metadata;
 using FloorServer;
 
 // What answering a dial-in costs with nothing but the work itself: createParticipant (AUDIO, V3, a tag) and
-// addParticipantToSession (subscribed to the session) on one HttpClient, then the app's Transfer BXML. The session is
-// created before the server listens. Settings: Floor:WebRtcApiBaseUrl, Floor:AccountId, Floor:Username, Floor:Password,
-// Floor:TransferSipUri, and --urls.
+// addParticipantToSession (subscribed to the session) on one HttpClient, then the app's Transfer BXML, which asks for the
+// transfer webhooks as the app's does; they are answered as the app answers them. The session is created before the
+// server listens. Settings: Floor:WebRtcApiBaseUrl, Floor:AccountId, Floor:Username, Floor:Password,
+// Floor:TransferSipUri, Floor:CallbackBaseUrl, and --urls.
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();
@@ -21,6 +22,12 @@ var api = new HttpClient { BaseAddress = new Uri($"{Setting("WebRtcApiBaseUrl").
 api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
     Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Setting("Username")}:{Setting("Password")}")));
 var transferSipUri = Setting("TransferSipUri");
+var callbackBase = Setting("CallbackBaseUrl").TrimEnd('/');
+// The app's Transfer, as its XmlWriter writes it: transferCompleteUrl on <Transfer>, the answer and disconnect URLs on <SipUri>.
+var transferOpen = $"<Transfer transferCompleteUrl=\"{callbackBase}/transferComplete\" transferCompleteMethod=\"POST\"><SipUri uui=\"";
+var sipUriRest = $"\" transferAnswerUrl=\"{callbackBase}/transferAnswer\" transferAnswerMethod=\"POST\" " +
+                 $"transferDisconnectUrl=\"{callbackBase}/transferDisconnect\" transferDisconnectMethod=\"POST\">{transferSipUri}</SipUri></Transfer>";
+const string XmlDeclaration = """<?xml version="1.0" encoding="utf-8"?>""";
 
 var created = await api.PostAsync("sessions", Json(new Session(Tag: "floor-server"), FloorJson.Default.Session));
 var sessionId = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync(FloorJson.Default.Session))!.Id!;
@@ -44,10 +51,14 @@ app.MapPost("/incomingCall", async (VoiceCallback callback, CancellationToken ca
     participants[callId] = participant.Participant.Id;
     // The app's BXML, written as its XmlWriter writes it; call ids and JWTs hold nothing XML would escape.
     var uui = $"{callId[1..].Replace("-", "", StringComparison.Ordinal)};encoding=base64,{participant.Token};encoding=jwt";
-    return Results.Text(
-        $"""<?xml version="1.0" encoding="utf-8"?><Response><Transfer><SipUri uui="{uui}">{transferSipUri}</SipUri></Transfer></Response>""",
-        "application/xml; charset=utf-8");
+    return Bxml($"<Response>{transferOpen}{uui}{sipUriRest}</Response>");
 });
+
+// The transfer webhooks, answered as the app answers a call it carries: nothing to run on the leg into the session, a
+// hang-up once that leg ends, and a 2xx for the asynchronous disconnect.
+app.MapPost("/transferAnswer", () => Bxml("<Response />"));
+app.MapPost("/transferComplete", () => Bxml("<Response><Hangup /></Response>"));
+app.MapPost("/transferDisconnect", () => Results.NoContent());
 
 // As the app does on disconnect: answer at once, delete the call's participant in the background.
 app.MapPost("/callStatus", (VoiceCallback callback) =>
@@ -60,6 +71,8 @@ app.MapPost("/callStatus", (VoiceCallback callback) =>
 });
 
 app.Run();
+
+IResult Bxml(string response) => Results.Text(XmlDeclaration + response, "application/xml; charset=utf-8");
 
 // Serialized up front, so the request carries a Content-Length as the app's (RestSharp's) do; JsonContent would stream
 // the body chunked.

@@ -49,6 +49,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
             emulator.StatusCallbackUrl = $"{CallbackBase}/callStatus";
             // Hundreds of phones in one session would each hear all the others; the load is about calls and APIs, not audio.
             emulator.SimulatePhoneAudio = false;
+            emulator.Limits = LiftedLimits.Emulator;
         });
         var routes = new WebhookRoutes();
         // The emulator's only HTTP client is its webhook sender. One connection pool for the whole run: the factory's
