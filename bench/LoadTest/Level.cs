@@ -23,9 +23,9 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
     // 10% of WebRTC API requests refused (503, or 429 with Retry-After), another 10% delayed; only while the app is dialed.
     private static readonly object[] FaultMix =
     [
-        new { pathPattern = "^/emulator/webrtc/v1/", status = 503, probability = 0.05 },
-        new { pathPattern = "^/emulator/webrtc/v1/", status = 429, retryAfterSeconds = 1, probability = 0.05 },
-        new { pathPattern = "^/emulator/webrtc/v1/", delayMs = 250, probability = 0.10 },
+        new { pathPattern = "/emulator/webrtc/v1/", status = 503, probability = 0.05 },
+        new { pathPattern = "/emulator/webrtc/v1/", status = 429, retryAfterSeconds = 1, probability = 0.05 },
+        new { pathPattern = "/emulator/webrtc/v1/", delayMs = 250, probability = 0.10 },
     ];
 
     // Warm-up calls dial from numbers of their own, apart from the measured ones.

@@ -1,4 +1,6 @@
 using HelloWorld.Emulator;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Bandwidth.Emulation;
@@ -57,9 +59,12 @@ public static partial class EmulationExtensions
         return app;
     }
 
-    /// <summary>Says loudly, once the app listens, that no real Bandwidth is involved and where the phone simulator is.</summary>
+    /// <summary>
+    /// Says loudly, once the app listens, that no real Bandwidth is involved and where the phone simulator is; and, when the
+    /// app listens beyond this machine, that the emulator is reachable from other machines too.
+    /// </summary>
     private sealed partial class EmulatorAnnouncer(
-        IHostApplicationLifetime lifetime, SelfAddress self, IOptions<BandwidthOptions> settings, ILogger<EmulatorAnnouncer> logger)
+        IHostApplicationLifetime lifetime, SelfAddress self, IServer server, IOptions<BandwidthOptions> settings, ILogger<EmulatorAnnouncer> logger)
         : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
@@ -68,6 +73,11 @@ public static partial class EmulationExtensions
             {
                 var bandwidth = settings.Value;
                 EmulatorMode(logger, self.BaseUrl, bandwidth.PhoneNumber ?? "", bandwidth.OutboundPhoneNumber ?? "");
+                var reachable = ListeningAddresses.Reachable(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
+                if (reachable.Count > 0)
+                {
+                    ReachableFromOtherMachines(logger, string.Join(", ", reachable));
+                }
             });
             return Task.CompletedTask;
         }
@@ -77,5 +87,9 @@ public static partial class EmulationExtensions
         [LoggerMessage(EventId = 1020, Level = LogLevel.Warning,
             Message = "No Bandwidth account is configured: running against the built-in Bandwidth emulator. Open {BaseUrl}/ for the call page and {BaseUrl}/emulator/phone for the phone simulator (the app's number is {PhoneNumber}, the CALL button rings {OutboundNumber}). Set Bandwidth:AccountId, Bandwidth:Username and Bandwidth:Password to use a real account.")]
         private static partial void EmulatorMode(ILogger logger, string baseUrl, string phoneNumber, string outboundNumber);
+
+        [LoggerMessage(EventId = 1021, Level = LogLevel.Warning,
+            Message = "The app listens on {Addresses}, which other machines can reach, and so is the Bandwidth emulator in it: its emulated APIs (with the emulated account's well-known credentials), its device endpoint and its phone simulator page. Its control API still refuses other machines unless Emulator:AllowRemoteControl is true. Listen on loopback (--urls http://127.0.0.1:5270) unless other machines are meant to join.")]
+        private static partial void ReachableFromOtherMachines(ILogger logger, string addresses);
     }
 }
