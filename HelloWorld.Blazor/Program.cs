@@ -4,6 +4,7 @@ using HelloWorld.Blazor.Bandwidth.Emulation;
 using HelloWorld.Blazor.Components;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Http;
+using HelloWorld.Blazor.Scaleout;
 using HelloWorld.Blazor.Security;
 using HelloWorld.Blazor.Webhooks;
 
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Configuration.AddBandwidthSampleEnvironmentVariables();
 builder.AddBandwidth();
+builder.AddScaleout();
 builder.Services.AddConference();
 builder.Services.AddAppControllers();
 builder.Services.AddVoiceWebhooks();
