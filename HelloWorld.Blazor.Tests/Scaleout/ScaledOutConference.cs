@@ -62,6 +62,10 @@ public sealed class ScaledOutConference : IAsyncDisposable
             ["Bandwidth:BaseCallbackUrl"] = webhooks,
             // Bandwidth sends credentials over https only; these instances listen on plain loopback http.
             ["Bandwidth:AllowUnauthenticatedWebhooks"] = "true",
+            // Three cold hosts on a 2-core machine shared with the rest of the suite: a first createParticipant (a POST,
+            // never retried) can outlast the 3 s attempt. These tests pin what the instances share, not Bandwidth's pace.
+            ["Bandwidth:Resilience:AttemptTimeout"] = "00:00:08",
+            ["Bandwidth:Resilience:TotalTimeout"] = "00:00:09",
             ["Bandwidth:WebRtcApiBaseUrl"] = $"{emulatorUrl}/emulator/webrtc/v1",
             ["Bandwidth:VoiceApiBaseUrl"] = $"{emulatorUrl}/emulator/voice/api/v2",
         };

@@ -86,7 +86,11 @@ public sealed partial class RedisSessionTracker(RedisConnection redis, IWebRtcAp
             {
                 try
                 {
-                    return await CreateAsync(db).ConfigureAwait(false);
+                    // Looked at again under the claim: a creator that stored its id and released the claim between this
+                    // caller's first look and its claim has made the session already.
+                    return await db.StringGetAsync(SessionKey).ConfigureAwait(false) is { HasValue: true } created
+                        ? (string)created!
+                        : await CreateAsync(db).ConfigureAwait(false);
                 }
                 finally
                 {
