@@ -6,6 +6,7 @@ using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Http;
 using HelloWorld.Blazor.Observability;
 using HelloWorld.Blazor.Observability.Health;
+using HelloWorld.Blazor.Scaleout;
 using HelloWorld.Blazor.Security;
 using HelloWorld.Blazor.Webhooks;
 
@@ -13,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Configuration.AddBandwidthSampleEnvironmentVariables();
 builder.AddBandwidth();
+builder.AddScaleout();
 builder.Services.AddConference();
 builder.Services.AddWarmStart();
 builder.Services.AddAppControllers();

@@ -31,6 +31,13 @@ public sealed class EmulatorOptions
     /// <summary>The Voice application's status (disconnect) callback URL for inbound calls; relative like <see cref="InboundCallbackUrl"/>.</summary>
     public string StatusCallbackUrl { get; set; } = "/callStatus";
 
+    /// <summary>
+    /// Where the relative callback URLs above are resolved instead of the emulator's own host, such as a proxy in front of
+    /// several app instances (<c>http://127.0.0.1:8080</c>), so their webhooks spread over them as Bandwidth's would.
+    /// Unset: the host the emulator runs in. Absolute callback URLs, and those an app gives in createCall, are kept.
+    /// </summary>
+    public string? CallbackBaseUrl { get; set; }
+
     /// <summary>The SIP URI a BXML <c>Transfer</c> names to move a call into WebRTC.</summary>
     public string WebRtcTransferSipUri { get; set; } = "sip:sipx.webrtc.bandwidth.com:5060";
 

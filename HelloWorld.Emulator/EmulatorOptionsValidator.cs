@@ -38,6 +38,13 @@ internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOption
 
         CheckCallbackUrl(failures, options.InboundCallbackUrl, nameof(options.InboundCallbackUrl), "/incomingCall");
         CheckCallbackUrl(failures, options.StatusCallbackUrl, nameof(options.StatusCallbackUrl), "/callStatus");
+        if (!string.IsNullOrEmpty(options.CallbackBaseUrl)
+            && !(Uri.TryCreate(options.CallbackBaseUrl, UriKind.Absolute, out var callbackBase) && callbackBase.Scheme is "http" or "https"))
+        {
+            failures.Add($"{Section}:{nameof(options.CallbackBaseUrl)} must be an absolute http or https URL such as http://127.0.0.1:8080 " +
+                         $"(it is '{options.CallbackBaseUrl}'), or unset to send webhooks to the emulator's own host. " +
+                         HowToSet(nameof(options.CallbackBaseUrl), "http://127.0.0.1:8080"));
+        }
         if (options.WebRtcTransferSipUri?.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) != true)
         {
             failures.Add($"{Section}:{nameof(options.WebRtcTransferSipUri)} must be a SIP URI such as sip:sipx.webrtc.bandwidth.com:5060 " +

@@ -76,7 +76,7 @@ public sealed class CallLegsTests : IDisposable
         await _legs.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
         var joining = _registry.Find("c-in")!;
 
-        var joined = _legs.TransferAnswered("c-in");
+        var joined = await _legs.TransferAnsweredAsync("c-in");
 
         Assert.Equal([CallState.Ringing, CallState.Answered, CallState.Joining], joining.History.Select(e => e.State));
         Assert.NotNull(joining.ParticipantId);

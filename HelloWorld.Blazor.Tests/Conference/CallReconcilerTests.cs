@@ -73,7 +73,7 @@ public sealed class CallReconcilerTests : IDisposable
     {
         var call = await _calls.Service.CallAsync(Phone, ClientAddress.Unknown);
         await _calls.Legs.AnswerOutboundCallAsync(call.CallId, default);
-        _calls.Legs.TransferAnswered(call.CallId);
+        await _calls.Legs.TransferAnsweredAsync(call.CallId);
 
         _clock.Advance(_calls.Reconciler.AnswerDeadline);
         await _calls.Reconciler.DrainAsync(default);

@@ -16,9 +16,9 @@ public sealed class ConferenceCleanupTests : IDisposable
 
     public ConferenceCleanupTests()
     {
-        _connectionInfo = new ConnectionInfoParticipants(_calls.Participants, _calls.Capacity, _clock,
+        _connectionInfo = new ConnectionInfoParticipants(_calls.Participants, _calls.Capacity, new LeaseStore(), new PerMinuteLimits(_clock), _clock,
             Options.Create(new ConnectionInfoOptions { ParticipantLifetime = TimeSpan.FromMinutes(30) }), NullLogger<ConnectionInfoParticipants>.Instance);
-        _cleanup = new ConferenceCleanup(_calls.Participants, [_calls.Legs, _connectionInfo], _calls.Sessions, _calls.WebRtc,
+        _cleanup = new ConferenceCleanup(_calls.Participants, _calls.Capacity, new SingleInstance(), [_calls.Legs, _connectionInfo], _calls.Sessions, _calls.WebRtc,
             NullLogger<ConferenceCleanup>.Instance);
     }
 

@@ -72,7 +72,7 @@ public sealed class ConferenceSweepTests : IDisposable
     public async Task ASweep_LogsWhatItFoundAndDid_WithCounts()
     {
         var logs = new FakeLogCollector();
-        using var sweep = new ConferenceSweep(_calls.Participants, _calls.Sessions, _calls.WebRtc, _calls.Registry, _calls.Reconciler, _clock,
+        using var sweep = new ConferenceSweep(_calls.Participants, _calls.Capacity, _calls.Sessions, _calls.WebRtc, _calls.Registry, _calls.Reconciler, _clock,
             Options.Create(new ParticipantOptions()), new FakeLogger<ConferenceSweep>(logs));
         var sessionId = (await _calls.Participants.JoinAsync(ParticipantKind.Browser)).SessionId;
         await AddToSessionAsync(sessionId, "hello-world-browser");
@@ -86,7 +86,7 @@ public sealed class ConferenceSweepTests : IDisposable
     [Fact]
     public async Task TheSweep_RunsEverySweepInterval_OnTheAppsClock()
     {
-        using var sweep = new ConferenceSweep(_calls.Participants, _calls.Sessions, _calls.WebRtc, _calls.Registry, _calls.Reconciler, _clock,
+        using var sweep = new ConferenceSweep(_calls.Participants, _calls.Capacity, _calls.Sessions, _calls.WebRtc, _calls.Registry, _calls.Reconciler, _clock,
             Options.Create(new ParticipantOptions { SweepInterval = TimeSpan.FromSeconds(30) }), new FakeLogger<ConferenceSweep>());
         await _calls.Participants.JoinAsync(ParticipantKind.Browser);
         await sweep.StartAsync(default);

@@ -21,12 +21,12 @@ public sealed class PhoneCallsUnderTest : IDisposable
         Sessions = new SessionTracker(WebRtc, NullLogger<SessionTracker>.Instance);
         Participants = new ParticipantService(WebRtc, Sessions, Capacity, Clock, participantSettings, NullLogger<ParticipantService>.Instance);
         Registry = new CallRegistry(Clock, NullLogger<CallRegistry>.Instance);
-        Legs = new CallLegs(Participants, Registry, Options.Create(options), NullLogger<CallLegs>.Instance);
+        Legs = new CallLegs(Participants, Registry, new CallParticipants(), Options.Create(options), NullLogger<CallLegs>.Instance);
         Reconciler = new CallReconciler(Registry, Legs, Voice, Clock, Options.Create(options), NullLogger<CallReconciler>.Instance);
-        var policy = new OutboundCallPolicy(Registry, Capacity, Clock, Options.Create(settings), Options.Create(options));
+        var policy = new OutboundCallPolicy(Registry, Capacity, new PerMinuteLimits(Clock), Options.Create(settings), Options.Create(options));
         Service = new PhoneCallService(policy, Legs, Reconciler, Voice, new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings),
             Options.Create(options), NullLogger<PhoneCallService>.Instance);
-        Sweep = new ConferenceSweep(Participants, Sessions, WebRtc, Registry, Reconciler, Clock, participantSettings, NullLogger<ConferenceSweep>.Instance);
+        Sweep = new ConferenceSweep(Participants, Capacity, Sessions, WebRtc, Registry, Reconciler, Clock, participantSettings, NullLogger<ConferenceSweep>.Instance);
     }
 
     public TimeProvider Clock { get; }

@@ -25,7 +25,7 @@ public sealed class WarmStartTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("<Transfer", await response.Content.ReadAsStringAsync());
         Assert.Equal(1, app.WebRtc.Calls("createSession"));
-        Assert.Equal(app.WebRtc.Sessions.Single().Id, app.Services.GetRequiredService<ISessionTracker>().CurrentSessionId);
+        Assert.Equal(app.WebRtc.Sessions.Single().Id, await app.Services.GetRequiredService<ISessionTracker>().FindSessionIdAsync());
     }
 
     [Fact]
@@ -41,13 +41,13 @@ public sealed class WarmStartTests
             var client = await starting.WaitAsync(Eventually.DefaultTimeout); // started while Bandwidth has not answered
             var response = await client.GetAsync("/callStatus");
             Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-            Assert.Null(app.Services.GetRequiredService<ISessionTracker>().CurrentSessionId);
+            Assert.Null(await app.Services.GetRequiredService<ISessionTracker>().FindSessionIdAsync());
         }
         finally
         {
             creation.Release();
         }
-        await Eventually.HoldsAsync(() => app.Services.GetRequiredService<ISessionTracker>().CurrentSessionId, id => id is not null, "the session once Bandwidth answers");
+        await Eventually.HoldsAsync<string?>(() => app.Services.GetRequiredService<ISessionTracker>().FindSessionIdAsync().AsTask(), id => id is not null, "the session once Bandwidth answers");
     }
 
     [Fact]

@@ -196,7 +196,7 @@ public sealed class WebhookAbuseTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _client.PostWebhookAsync("/incomingCall", json)).StatusCode);
     }
 
-    private CallRegistry Calls => _app.Services.GetRequiredService<CallRegistry>();
+    private ICallRegistry Calls => _app.Services.GetRequiredService<ICallRegistry>();
 
     private string Snapshot() =>
         $"{_app.WebRtc.Participants.Count}/{_app.WebRtc.Sessions.Count}/{string.Join(",", Calls.Calls.Select(c => $"{c.CallId}:{c.State}"))}";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using HelloWorld.Blazor.Conference;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Api;
@@ -18,6 +19,7 @@ public static class ApiExtensions
     {
         services.AddOptions<ConnectionInfoOptions>().BindConfiguration(ConnectionInfoOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConnectionInfoOptions>, ConnectionInfoOptionsValidator>();
+        services.TryAddSingleton<ILeaseStore, LeaseStore>();
         services.AddSingleton<ConnectionInfoParticipants>();
         services.AddSingleton<IBackgroundWork>(sp => sp.GetRequiredService<ConnectionInfoParticipants>());
         return services.AddRateLimitAnswers();

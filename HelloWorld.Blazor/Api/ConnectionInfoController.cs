@@ -57,8 +57,8 @@ public sealed partial class ConnectionInfoController(
     /// <summary>Keeps the lease's participant for another <c>ConnectionInfo:ParticipantLifetime</c>; 404 once it is gone.</summary>
     [HttpPost("/connectionInfo/renew")]
     [Consumes("application/json")]
-    public ActionResult<LeaseRenewed> Renew([FromBody] LeaseRequest request) =>
-        participants.Renew(request.Lease!) is { } expiresAt ? new LeaseRenewed(expiresAt) : LeaseGone();
+    public async Task<ActionResult<LeaseRenewed>> RenewAsync([FromBody] LeaseRequest request) =>
+        await participants.RenewAsync(request.Lease!) is { } expiresAt ? new LeaseRenewed(expiresAt) : LeaseGone();
 
     /// <summary>Deletes the lease's participant now: the client has left.</summary>
     [HttpPost("/connectionInfo/release")]

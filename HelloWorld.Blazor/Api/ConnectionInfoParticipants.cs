@@ -22,30 +22,34 @@ public sealed class ConnectionInfoRateLimitedException(string message, TimeSpan 
 /// <see cref="ConnectionInfoOptions.ParticipantLifetime"/> passes without a renewal, or when its client releases it.
 /// Bandwidth's WebRTC API says nothing of whether a device is connected, so only the client can say it still uses
 /// its participant; it proves it holds it with the lease's secret, which nobody else ever sees. A participant created
-/// for a request that was abandoned meanwhile is deleted at once (nobody holds its token).
+/// for a request that was abandoned meanwhile is deleted at once (nobody holds its token). The leases live in the
+/// <see cref="ILeaseStore"/>, so with several instances a renewal or a release may reach any of them; each instance
+/// that handed out or renewed a lease watches for its end, and the sweep deletes the participant of a lease nobody watches.
 /// </summary>
 public sealed partial class ConnectionInfoParticipants(
     IParticipantService participants,
-    SessionCapacity capacity,
+    IParticipantLedger capacity,
+    ILeaseStore leases,
+    IRateLimits limits,
     TimeProvider timeProvider,
     IOptions<ConnectionInfoOptions> options,
     ILogger<ConnectionInfoParticipants> logger)
     : IBackgroundWork, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal); // by the secret's digest
+    private readonly Dictionary<string, ITimer> _watches = new(StringComparer.Ordinal); // by the secret's digest
     private readonly BackgroundTasks _deletions = new();
-    private readonly PerMinuteLimit _limit = new(timeProvider, options.Value.MaxPerMinute, options.Value.MaxPerClientPerMinute);
+    private readonly IPerMinuteLimit _limit = limits.PerMinute("connection-info", options.Value.MaxPerMinute, options.Value.MaxPerClientPerMinute);
     private bool _draining;
 
-    /// <summary>The leases held now: each is one live participant (for the participants metric).</summary>
+    /// <summary>The leases this instance watches now: each is one live participant (for the participants metric).</summary>
     public int LeaseCount
     {
         get
         {
             lock (_gate)
             {
-                return _leases.Count;
+                return _watches.Count;
             }
         }
     }
@@ -58,8 +62,8 @@ public sealed partial class ConnectionInfoParticipants(
     public async Task<ConnectionInfoLease> JoinAsync(ClientAddress client, CancellationToken requestAborted)
     {
         // A request the ceilings refuse spends none of the rate; the join takes the place for real.
-        capacity.EnsureRoomFor(client);
-        var rate = _limit.TryAcquire(client);
+        await capacity.EnsureRoomForAsync(client).ConfigureAwait(false);
+        var rate = await _limit.TryAcquireAsync(client).ConfigureAwait(false);
         if (!rate.Admitted)
         {
             throw new ConnectionInfoRateLimitedException(rate.RefusedForTheClient
@@ -76,51 +80,55 @@ public sealed partial class ConnectionInfoParticipants(
             requestAborted.ThrowIfCancellationRequested();
         }
         var secret = Base64UrlSecret();
-        var lifetime = options.Value.ParticipantLifetime;
-        lock (_gate)
+        var digest = Digest(secret);
+        var expiresAt = timeProvider.GetUtcNow() + options.Value.ParticipantLifetime;
+        try
         {
-            // Once shutdown has begun, its sweep deletes this participant with the others.
-            if (!_draining)
-            {
-                var digest = Digest(secret);
-                var timer = timeProvider.CreateTimer(state => Expire((string)state!), digest, lifetime, Timeout.InfiniteTimeSpan);
-                _leases[digest] = new Lease(participant.Id, timer);
-            }
+            await leases.AddAsync(digest, participant.Id, expiresAt).ConfigureAwait(false);
+            await capacity.SetLeaseAsync(participant.Id, expiresAt).ConfigureAwait(false);
         }
-        return new ConnectionInfoLease(participant, secret, timeProvider.GetUtcNow() + lifetime);
+        catch
+        {
+            // Nobody could ever renew or release it: it must not stay behind.
+            await DeleteAsync(participant.Id).ConfigureAwait(false);
+            throw;
+        }
+        Watch(digest, options.Value.ParticipantLifetime);
+        return new ConnectionInfoLease(participant, secret, expiresAt);
     }
 
     /// <summary>Starts the lease's lifetime again; <c>null</c> for a secret that holds no participant (ended, expired or invented).</summary>
-    public DateTimeOffset? Renew(string secret)
+    public async Task<DateTimeOffset?> RenewAsync(string secret)
     {
         var lifetime = options.Value.ParticipantLifetime;
-        lock (_gate)
+        var expiresAt = timeProvider.GetUtcNow() + lifetime;
+        var digest = Digest(secret);
+        if (await leases.RenewAsync(digest, expiresAt).ConfigureAwait(false) is not { } participantId)
         {
-            if (!_leases.TryGetValue(Digest(secret), out var lease))
-            {
-                return null;
-            }
-            lease.Timer.Change(lifetime, Timeout.InfiniteTimeSpan);
-            Log.Renewed(logger, lease.ParticipantId);
-            return timeProvider.GetUtcNow() + lifetime;
+            return null;
         }
+        await capacity.SetLeaseAsync(participantId, expiresAt).ConfigureAwait(false);
+        Watch(digest, lifetime);
+        Log.Renewed(logger, participantId);
+        return expiresAt;
     }
 
     /// <summary>Ends the lease and deletes its participant; <c>false</c> for a secret that holds no participant.</summary>
     public async Task<bool> ReleaseAsync(string secret)
     {
-        var deletion = Take(Digest(secret), "released by its client");
-        if (deletion is null)
+        var digest = Digest(secret);
+        StopWatching(digest);
+        if (await leases.TakeAsync(digest).ConfigureAwait(false) is not { } participantId)
         {
             return false;
         }
-        await deletion.ConfigureAwait(false);
+        await End(participantId, "released by its client").ConfigureAwait(false);
         return true;
     }
 
     /// <summary>
-    /// Shutdown: no lifetime runs out any more (the sweep deletes those participants), and the deletions under way
-    /// finish, so none of them races the sweep with a second DELETE.
+    /// Shutdown: no lifetime runs out here any more (the shutdown sweep, or another instance, deletes those
+    /// participants), and the deletions under way finish, so none of them races the sweep with a second DELETE.
     /// </summary>
     public Task DrainAsync(CancellationToken cancellationToken)
     {
@@ -142,36 +150,85 @@ public sealed partial class ConnectionInfoParticipants(
 
     private void StopTimers()
     {
-        foreach (var lease in _leases.Values)
+        foreach (var timer in _watches.Values)
         {
-            lease.Timer.Dispose();
+            timer.Dispose();
         }
-        _leases.Clear();
+        _watches.Clear();
     }
 
-    private void Expire(string digest) => Take(digest, "reached its lifetime");
-
-    /// <summary>Removes the lease and starts its participant's deletion, tracked for shutdown; <c>null</c> if there was no such lease.</summary>
-    private Task? Take(string digest, string why)
+    /// <summary>Looks at the lease again once <paramref name="after"/> has passed (a renewal here restarts the wait).</summary>
+    private void Watch(string digest, TimeSpan after)
     {
-        // Tracked under the lock, so a drain that comes next waits for it; started outside it, as Bandwidth is called.
-        Task<Task> deletion;
-        Task deleted;
-        string participantId;
         lock (_gate)
         {
-            if (!_leases.Remove(digest, out var lease))
+            if (_draining)
             {
-                return null; // released, expired, or stopped by a drain (the shutdown sweep deletes the participant)
+                return;
             }
-            lease.Timer.Dispose();
-            participantId = lease.ParticipantId;
-            deletion = new Task<Task>(() => DeleteAsync(participantId));
-            deleted = _deletions.Track(deletion.Unwrap());
+            if (_watches.Remove(digest, out var previous))
+            {
+                previous.Dispose();
+            }
+            _watches[digest] = timeProvider.CreateTimer(state => Expire((string)state!), digest, after, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    private void StopWatching(string digest)
+    {
+        lock (_gate)
+        {
+            if (_watches.Remove(digest, out var timer))
+            {
+                timer.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The lease's end may have come: it is taken (and its participant deleted) unless a renewal elsewhere moved it.</summary>
+    private void Expire(string digest)
+    {
+        // Tracked at once, so a drain that comes next waits for it.
+        var expiry = new Task<Task>(() => ExpireAsync(digest));
+        lock (_gate)
+        {
+            if (_draining || !_watches.Remove(digest, out var timer))
+            {
+                return; // released, or stopped by a drain (the shutdown sweep deletes the participant)
+            }
+            timer.Dispose();
+            _deletions.Track(expiry.Unwrap());
+        }
+        expiry.RunSynchronously();
+    }
+
+    private async Task ExpireAsync(string digest)
+    {
+        var now = timeProvider.GetUtcNow();
+        try
+        {
+            var (expired, endsAt) = await leases.TakeIfExpiredAsync(digest, now).ConfigureAwait(false);
+            if (expired is not null)
+            {
+                await End(expired, "reached its lifetime").ConfigureAwait(false);
+            }
+            else if (endsAt is { } later)
+            {
+                Watch(digest, later - now);
+            }
+        }
+        catch (Exception exception)
+        {
+            // The lease store could not be reached: the sweep deletes a participant whose lease has run out.
+            Log.ExpiryFailed(logger, exception.Message);
+        }
+    }
+
+    /// <summary>Deletes the lease's participant, tracked for shutdown.</summary>
+    private Task End(string participantId, string why)
+    {
         Log.Ending(logger, participantId, why);
-        deletion.RunSynchronously();
-        return deleted;
+        return _deletions.Track(DeleteAsync(participantId));
     }
 
     private async Task DeleteAsync(string participantId)
@@ -192,8 +249,6 @@ public sealed partial class ConnectionInfoParticipants(
     // Kept by digest, so the secrets themselves live only with their clients.
     private static string Digest(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    private sealed record Lease(string ParticipantId, ITimer Timer);
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Participant {ParticipantId} from /connectionInfo {Why}; deleting it")]
@@ -204,6 +259,9 @@ public sealed partial class ConnectionInfoParticipants(
 
         [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Could not delete participant {ParticipantId} from /connectionInfo ({Reason}); the sweep retries it")]
         public static partial void DeleteFailed(ILogger logger, string participantId, string reason);
+
+        [LoggerMessage(EventId = 3507, Level = LogLevel.Error, Message = "Could not end a /connectionInfo lease whose lifetime ran out ({Reason}); the sweep deletes its participant")]
+        public static partial void ExpiryFailed(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 3505, Level = LogLevel.Debug, Message = "Participant {ParticipantId} from /connectionInfo: lease renewed")]
         public static partial void Renewed(ILogger logger, string participantId);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HelloWorld.Blazor.Logging;
 using Microsoft.Extensions.Options;
 
@@ -6,31 +5,25 @@ namespace HelloWorld.Blazor.Conference;
 
 /// <summary>
 /// The phone participant of every call: joined for a dial-in (<c>initiate</c>) or a call the app places, handed to the
-/// answer webhook, deleted when the call ends.
+/// answer webhook, deleted when the call ends, whichever instance of the app each webhook reaches.
 /// </summary>
 /// <remarks>
-/// Who deletes a call's participant: whoever takes the call's leg out of <see cref="_legs"/>, so it happens exactly
+/// Who deletes a call's participant: whoever takes it out of <see cref="ICallParticipants"/>, so it happens exactly
 /// once. A call is registered (or its end recorded) before its participant is joined, and the joiner looks again once
-/// the participant exists: an end that came meanwhile is seen either by the disconnect (which finds the leg) or by the
-/// joiner (which finds the call ended).
+/// the participant exists: an end that came meanwhile is seen either by the disconnect (which takes the participant) or
+/// by the joiner (which finds the call ended, or its participant taken).
 /// </remarks>
 public sealed partial class CallLegs(
-    IParticipantService participants, CallRegistry registry, IOptions<PhoneCallOptions> options, ILogger<CallLegs> logger)
+    IParticipantService participants, ICallStore registry, ICallParticipants legs, IOptions<PhoneCallOptions> options, ILogger<CallLegs> logger)
     : ICallLegs, IBackgroundWork
 {
-    // callId → the participant that call joins as. Lazy so that duplicated webhooks share one join.
-    private readonly ConcurrentDictionary<string, Lazy<Task<JoinedParticipant>>> _legs = new(StringComparer.Ordinal);
-
-    // createCall requests whose answer (and so the call id) is not processed yet: an answer webhook may overtake it.
-    private readonly ConcurrentDictionary<Task, byte> _placing = new();
-
     // Joins and participant deletions still running after the webhook that caused them was answered.
     private readonly BackgroundTasks _work = new();
 
     public async Task<JoinedParticipant?> AcceptInboundCallAsync(string callId, string from, string to, CancellationToken cancellationToken)
     {
         var maxActiveCalls = options.Value.MaxActiveCalls;
-        var call = registry.TryRegister(callId, CallDirection.Inbound, from, to, participantId: null, maxActiveCalls)
+        var call = await registry.TryRegisterAsync(callId, CallDirection.Inbound, from, to, participantId: null, maxActiveCalls).ConfigureAwait(false)
             ?? throw PhoneCallRejectedException.TooManyActiveCalls(maxActiveCalls);
         if (!call.IsActive)
         {
@@ -40,14 +33,22 @@ public sealed partial class CallLegs(
         JoinedParticipant participant;
         try
         {
-            participant = await JoinOnceAsync(callId, cancellationToken).ConfigureAwait(false);
+            // Shared by every copy of the webhook, so it does not follow one request's cancellation.
+            participant = await legs.JoinOnceAsync(callId, () => _work.Track(participants.JoinAsync(ParticipantKind.Phone, CancellationToken.None)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (CallEndedWhileJoiningException ended)
+        {
+            Log.EndedWhileJoining(logger, callId);
+            _ = _work.Track(LeaveAsync(callId, ended.Participant));
+            return null;
         }
         catch (Exception exception)
         {
             // The caller is told sorry and hung up, so the call is over for the app; a join still running (past the
             // webhook's budget) must not leave its participant behind.
             var full = exception as ParticipantRefusedException;
-            registry.MarkEnded(callId, full is null ? "could not join the session" : "the conference is full");
+            await registry.MarkEndedAsync(callId, full is null ? "could not join the session" : "the conference is full").ConfigureAwait(false);
             ReleaseLeg(callId);
             if (full is not null)
             {
@@ -56,34 +57,33 @@ public sealed partial class CallLegs(
             throw;
         }
 
-        registry.AttachParticipant(callId, participant.Id);
-        if (EndedMeanwhile(callId))
+        await registry.AttachParticipantAsync(callId, participant.Id).ConfigureAwait(false);
+        if (await EndedMeanwhileAsync(callId).ConfigureAwait(false))
         {
             return null;
         }
         // Bandwidth answers an inbound call to carry out the Transfer the app is about to return; it reports the transfer's
         // outcome later (TransferAnswered, TransferFailed).
-        registry.MarkAnswered(callId, "answered with a transfer");
-        registry.MarkJoining(callId);
+        await registry.MarkAnsweredAsync(callId, "answered with a transfer").ConfigureAwait(false);
+        await registry.MarkJoiningAsync(callId).ConfigureAwait(false);
         return participant;
     }
 
     public async Task<JoinedParticipant?> AnswerOutboundCallAsync(string callId, CancellationToken cancellationToken)
     {
-        var call = registry.Find(callId);
-        if (call is null && !_placing.IsEmpty)
+        var call = await registry.GetAsync(callId).ConfigureAwait(false);
+        if (call is null)
         {
             // The answer webhook can overtake createCall's own answer: look again once the calls being placed are known.
-            await Task.WhenAll(_placing.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
-            call = registry.Find(callId);
+            await legs.WaitForCallsBeingPlacedAsync(cancellationToken).ConfigureAwait(false);
+            call = await registry.GetAsync(callId).ConfigureAwait(false);
         }
-        if (call is null || !call.IsActive || !_legs.TryGetValue(callId, out var leg))
+        if (call is not { IsActive: true } || await legs.FindAsync(callId, cancellationToken).ConfigureAwait(false) is not { } participant)
         {
             return null;
         }
-        var participant = await leg.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        registry.MarkAnswered(callId);
-        registry.MarkJoining(callId);
+        await registry.MarkAnsweredAsync(callId).ConfigureAwait(false);
+        await registry.MarkJoiningAsync(callId).ConfigureAwait(false);
         return participant;
     }
 
@@ -92,9 +92,8 @@ public sealed partial class CallLegs(
     {
         var participant = await participants.JoinAsync(ParticipantKind.Phone, cancellationToken).ConfigureAwait(false);
 
-        var placing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _placing[placing.Task] = 0;
-        try
+        var placing = await legs.PlacingAsync().ConfigureAwait(false);
+        await using (placing.ConfigureAwait(false))
         {
             string callId;
             try
@@ -107,43 +106,38 @@ public sealed partial class CallLegs(
                 throw;
             }
 
-            _legs[callId] = new Lazy<Task<JoinedParticipant>>(Task.FromResult(participant));
-            var call = registry.Register(callId, CallDirection.Outbound, from, to, participant.Id, reservation);
+            await legs.AddAsync(callId, participant).ConfigureAwait(false);
+            var call = await registry.RegisterAsync(callId, CallDirection.Outbound, from, to, participant.Id, reservation).ConfigureAwait(false);
             Log.CallPlaced(logger, callId, participant.Id);
-            EndedMeanwhile(callId);
+            await EndedMeanwhileAsync(callId).ConfigureAwait(false);
             return registry.Find(callId) ?? call;
-        }
-        finally
-        {
-            _placing.TryRemove(placing.Task, out _);
-            placing.TrySetResult();
         }
     }
 
-    public PhoneCall? TransferAnswered(string callId)
+    public async Task<PhoneCall?> TransferAnsweredAsync(string callId)
     {
-        if (registry.MarkTransferred(callId) is { } joined)
+        if (await registry.MarkTransferredAsync(callId).ConfigureAwait(false) is { } joined)
         {
             Log.Joined(logger, callId);
             return joined;
         }
-        return registry.Find(callId);
+        return await registry.GetAsync(callId).ConfigureAwait(false);
     }
 
-    public void TransferFailed(string callId, string failure)
+    public async Task TransferFailedAsync(string callId, string failure)
     {
-        if (registry.MarkTransferFailed(callId, failure) is { } ended)
+        if (await registry.MarkTransferFailedAsync(callId, failure).ConfigureAwait(false) is { } ended)
         {
             Log.TransferFailed(logger, callId, LogText.Escape(ended.EndCause));
         }
         ReleaseLeg(callId);
     }
 
-    public void EndCall(string callId, string? cause) => _ = EndCallAsync(callId, cause);
+    public void EndCall(string callId, string? cause) => _ = _work.Track(EndCallAsync(callId, cause));
 
     public async Task EndCallAsync(string callId, string? cause)
     {
-        if (registry.MarkEnded(callId, cause) is not null)
+        if (await registry.MarkEndedAsync(callId, cause).ConfigureAwait(false) is not null)
         {
             Log.CallEnded(logger, callId, LogText.Escape(cause ?? "unknown"));
         }
@@ -172,11 +166,11 @@ public sealed partial class CallLegs(
 
     /// <summary>
     /// After a participant was joined for a call: if the call ended meanwhile, deletes the participant (unless the
-    /// disconnect already took the leg to do it) and returns <c>true</c>.
+    /// disconnect already took it to do so) and returns <c>true</c>.
     /// </summary>
-    private bool EndedMeanwhile(string callId)
+    private async Task<bool> EndedMeanwhileAsync(string callId)
     {
-        if (registry.Find(callId) is { IsActive: true })
+        if (await registry.GetAsync(callId).ConfigureAwait(false) is { IsActive: true })
         {
             return false;
         }
@@ -187,22 +181,29 @@ public sealed partial class CallLegs(
 
     private void ReleaseLeg(string callId) => _ = ReleaseLegAsync(callId);
 
-    /// <summary>Takes the call's leg, if still there, and deletes its participant once it exists; tracked for shutdown.</summary>
-    private Task ReleaseLegAsync(string callId) =>
-        _legs.TryRemove(callId, out var leg) ? _work.Track(DeleteParticipantOfAsync(callId, leg)) : Task.CompletedTask;
+    /// <summary>Takes the call's participant, if still there, and deletes it once it exists; tracked for shutdown.</summary>
+    private Task ReleaseLegAsync(string callId) => _work.Track(DeleteParticipantOfAsync(callId));
 
-    private async Task DeleteParticipantOfAsync(string callId, Lazy<Task<JoinedParticipant>> leg)
+    private async Task DeleteParticipantOfAsync(string callId)
     {
-        JoinedParticipant participant;
+        JoinedParticipant? participant;
         try
         {
-            participant = await leg.Value.ConfigureAwait(false);
+            participant = await legs.TakeAsync(callId).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             Log.NoParticipantToDelete(logger, callId, exception.Message);
             return;
         }
+        if (participant is not null)
+        {
+            await LeaveAsync(callId, participant).ConfigureAwait(false);
+        }
+    }
+
+    private async Task LeaveAsync(string callId, JoinedParticipant participant)
+    {
         try
         {
             // Not a request's token: the webhook that ended the call has been answered already.
@@ -210,30 +211,8 @@ public sealed partial class CallLegs(
         }
         catch (Exception exception)
         {
-            // Nobody awaits this deletion to hear of a failure. The participant stays tracked, so the shutdown sweep
-            // retries it.
+            // Nobody awaits this deletion to hear of a failure. The participant stays tracked, so the sweep retries it.
             Log.CleanupFailed(logger, callId, participant.Id, exception.Message);
-        }
-    }
-
-    private Task<JoinedParticipant> JoinOnceAsync(string callId, CancellationToken cancellationToken)
-    {
-        var leg = _legs.GetOrAdd(callId, _ => new Lazy<Task<JoinedParticipant>>(
-            // Shared by every copy of the webhook, so it does not follow one request's cancellation.
-            () => _work.Track(participants.JoinAsync(ParticipantKind.Phone, CancellationToken.None))));
-        return AwaitLegAsync(callId, leg, cancellationToken);
-    }
-
-    private async Task<JoinedParticipant> AwaitLegAsync(string callId, Lazy<Task<JoinedParticipant>> leg, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await leg.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch when (leg.Value.IsFaulted)
-        {
-            _legs.TryRemove(new KeyValuePair<string, Lazy<Task<JoinedParticipant>>>(callId, leg));
-            throw;
         }
     }
 
@@ -251,7 +230,7 @@ public sealed partial class CallLegs(
         [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Call {CallId} ended ({Cause})")]
         public static partial void CallEnded(ILogger logger, string callId, string cause);
 
-        [LoggerMessage(EventId = 2304, Level = LogLevel.Debug, Message = "Call {CallId} ended before its participant existed ({Reason})")]
+        [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Call {CallId}: could not take its participant for deletion ({Reason})")]
         public static partial void NoParticipantToDelete(ILogger logger, string callId, string reason);
 
         [LoggerMessage(EventId = 2305, Level = LogLevel.Information, Message = "Call {CallId} ended while its participant was being created; deleting the participant")]

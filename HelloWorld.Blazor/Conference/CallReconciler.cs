@@ -12,7 +12,7 @@ namespace HelloWorld.Blazor.Conference;
 /// (<see cref="ICallLegs"/>) and frees its number and place.
 /// </summary>
 public sealed partial class CallReconciler(
-    CallRegistry registry,
+    ICallStore registry,
     ICallLegs legs,
     IVoiceApi voice,
     TimeProvider timeProvider,
@@ -105,7 +105,7 @@ public sealed partial class CallReconciler(
     /// <returns>Whether the call was ended.</returns>
     private async Task<bool> ReconcileAsync(string callId, CancellationToken cancellationToken)
     {
-        if (registry.Find(callId) is not { IsActive: true } call)
+        if (await registry.GetAsync(callId).ConfigureAwait(false) is not { IsActive: true } call)
         {
             return false;
         }
@@ -153,7 +153,7 @@ public sealed partial class CallReconciler(
                 Log.HangUpFailed(logger, callId, exception.Message);
             }
         }
-        if (registry.Find(callId) is not { IsActive: true })
+        if (await registry.GetAsync(callId).ConfigureAwait(false) is not { IsActive: true })
         {
             return false;
         }

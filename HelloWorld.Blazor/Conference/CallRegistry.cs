@@ -1,12 +1,13 @@
-using System.Collections.Immutable;
+using System.Collections.Concurrent;
 
 namespace HelloWorld.Blazor.Conference;
 
 /// <summary>
-/// Every phone call the app knows, as immutable snapshots replaced on each change, with a push to subscribers (the page).
-/// Ended calls are kept for the page's call log, up to <see cref="EndedCallsKept"/>.
+/// Every phone call the app knows, in this process: immutable snapshots replaced on each change (<see cref="CallChanges"/>),
+/// with a push to subscribers (the page). Ended calls are kept for the page's call log, up to <see cref="EndedCallsKept"/>.
+/// The store of one instance; <c>ConnectionStrings:redis</c> shares the calls between instances instead.
 /// </summary>
-public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry> logger) : ICallRegistry
+public sealed class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry> logger) : ICallStore
 {
     public const int EndedCallsKept = 50;
 
@@ -21,11 +22,14 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
     // of one that rings forever.
     private readonly Dictionary<string, CallEvent> _endedBeforeRegistered = new(StringComparer.Ordinal);
     private readonly Queue<string> _endMarkerOrder = new();
+    private readonly Subscribers _subscribers = new(logger, "call status");
     private int _activeCount;
 
     // Places held for calls not registered yet (see TryReserve): they count against every cap as active calls do.
     private int _reserved;
-    private ImmutableArray<Func<Task>> _subscribers = [];
+
+    // Numbers with a call being placed: two clicks on CALL ring the phone once.
+    private readonly ConcurrentDictionary<string, byte> _dialing = new(StringComparer.Ordinal);
 
     /// <summary>Calls not ended yet.</summary>
     public int ActiveCount
@@ -66,11 +70,7 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
         }
     }
 
-    public IDisposable Subscribe(Func<Task> onChanged)
-    {
-        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChanged));
-        return new Subscription(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChanged)));
-    }
+    public IDisposable Subscribe(Func<Task> onChanged) => _subscribers.Subscribe(onChanged);
 
     /// <summary>
     /// Registers a new ringing call; a call id already known is left as it is (webhooks can arrive twice). A call whose
@@ -106,8 +106,71 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
             }
             _reserved++;
         }
-        return new CallReservation(this);
+        return new CallReservation(Guid.NewGuid().ToString("N"), Release);
     }
+
+    /// <summary>Records the participant of a call registered before its participant existed.</summary>
+    public PhoneCall? AttachParticipant(string callId, string participantId) => Change(callId, call => CallChanges.WithParticipant(call, participantId));
+
+    public PhoneCall? MarkAnswered(string callId, string? detail = null) => Change(callId, call => CallChanges.Answered(call, timeProvider.GetUtcNow(), detail));
+
+    /// <summary>The Transfer into the session was handed to Bandwidth; it reports how it went (<see cref="MarkTransferred"/>, <see cref="MarkTransferFailed"/>).</summary>
+    public PhoneCall? MarkJoining(string callId) => Change(callId, call => CallChanges.Joining(call, timeProvider.GetUtcNow()));
+
+    public PhoneCall? MarkTransferred(string callId) => Change(callId, call => CallChanges.Transferred(call, timeProvider.GetUtcNow()));
+
+    /// <inheritdoc cref="CallChanges.TransferFailed"/>
+    public PhoneCall? MarkTransferFailed(string callId, string failure) =>
+        Change(callId, call => CallChanges.TransferFailed(call, failure, timeProvider.GetUtcNow()));
+
+    /// <summary>
+    /// Ends the call. For a call not registered (yet), remembers the end so that a later <see cref="Register(string, CallDirection, string, string, string?)"/> honours it;
+    /// returns <c>null</c> then, as for a call that had ended already.
+    /// </summary>
+    public PhoneCall? MarkEnded(string callId, string? cause)
+    {
+        lock (_gate)
+        {
+            if (!_calls.ContainsKey(callId))
+            {
+                if (_endedBeforeRegistered.TryAdd(callId, CallChanges.EndedBeforeRegistered(cause, timeProvider.GetUtcNow())))
+                {
+                    _endMarkerOrder.Enqueue(callId);
+                    while (_endMarkerOrder.Count > EndMarkersKept)
+                    {
+                        _endedBeforeRegistered.Remove(_endMarkerOrder.Dequeue());
+                    }
+                }
+                return null;
+            }
+        }
+        return Change(callId, call => CallChanges.Ended(call, cause, timeProvider.GetUtcNow()));
+    }
+
+    public Task<PhoneCall?> GetAsync(string callId) => Task.FromResult(Find(callId));
+
+    public Task<PhoneCall?> TryRegisterAsync(string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls) =>
+        Task.FromResult(TryRegister(callId, direction, from, to, participantId, maxActiveCalls));
+
+    public Task<PhoneCall> RegisterAsync(string callId, CallDirection direction, string from, string to, string? participantId, CallReservation reservation) =>
+        Task.FromResult(Register(callId, direction, from, to, participantId, reservation));
+
+    public Task<CallReservation?> TryReserveAsync(int maxActiveCalls) => Task.FromResult(TryReserve(maxActiveCalls));
+
+    public Task<IDisposable?> TryLockNumberAsync(string number) =>
+        Task.FromResult<IDisposable?>(_dialing.TryAdd(number, 0) ? new Subscription(() => _dialing.TryRemove(number, out _)) : null);
+
+    public Task<PhoneCall?> AttachParticipantAsync(string callId, string participantId) => Task.FromResult(AttachParticipant(callId, participantId));
+
+    public Task<PhoneCall?> MarkAnsweredAsync(string callId, string? detail = null) => Task.FromResult(MarkAnswered(callId, detail));
+
+    public Task<PhoneCall?> MarkJoiningAsync(string callId) => Task.FromResult(MarkJoining(callId));
+
+    public Task<PhoneCall?> MarkTransferredAsync(string callId) => Task.FromResult(MarkTransferred(callId));
+
+    public Task<PhoneCall?> MarkTransferFailedAsync(string callId, string failure) => Task.FromResult(MarkTransferFailed(callId, failure));
+
+    public Task<PhoneCall?> MarkEndedAsync(string callId, string? cause) => Task.FromResult(MarkEnded(callId, cause));
 
     private PhoneCall? TryRegister(
         string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls, CallReservation? reservation)
@@ -125,121 +188,41 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
             {
                 return known;
             }
-            var ringing = new CallEvent(CallState.Ringing, now, direction == CallDirection.Inbound ? "dialed in" : "calling");
-            if (_endedBeforeRegistered.Remove(callId, out var ended))
+            _endedBeforeRegistered.Remove(callId, out var ended);
+            if (ended is null && _activeCount + _reserved >= maxActiveCalls)
             {
-                call = new PhoneCall(callId, direction, from, to, CallState.Ended, participantId, ended.At, null, ended.At, ended.Detail,
-                    [ringing with { At = ended.At }, ended]);
+                return null;
             }
-            else
+            call = CallChanges.Registered(callId, direction, from, to, participantId, now, ended);
+            if (call.IsActive)
             {
-                if (_activeCount + _reserved >= maxActiveCalls)
-                {
-                    return null;
-                }
-                call = new PhoneCall(callId, direction, from, to, CallState.Ringing, participantId, now, null, null, null, [ringing]);
                 _activeCount++;
             }
             _calls[callId] = call;
             TrimEndedCalls();
         }
-        Notify();
+        _subscribers.Notify();
         return call;
     }
 
-    /// <summary>Records the participant of a call registered before its participant existed.</summary>
-    public PhoneCall? AttachParticipant(string callId, string participantId)
+    /// <summary>Applies <paramref name="change"/> to the call under the lock; <c>null</c> when the call is unknown or nothing changed.</summary>
+    private PhoneCall? Change(string callId, Func<PhoneCall, PhoneCall?> change)
     {
-        PhoneCall changed;
+        PhoneCall? changed;
         lock (_gate)
         {
-            if (!_calls.TryGetValue(callId, out var call) || call.ParticipantId == participantId)
+            if (!_calls.TryGetValue(callId, out var call) || (changed = change(call)) is null)
             {
                 return null;
             }
-            changed = call with { ParticipantId = participantId };
             _calls[callId] = changed;
-        }
-        Notify();
-        return changed;
-    }
-
-    public PhoneCall? MarkAnswered(string callId, string? detail = null) => Transition(callId, CallState.Answered, detail);
-
-    /// <summary>The Transfer into the session was handed to Bandwidth; it reports how it went (<see cref="MarkTransferred"/>, <see cref="MarkTransferFailed"/>).</summary>
-    public PhoneCall? MarkJoining(string callId) => Transition(callId, CallState.Joining, "joining the session");
-
-    public PhoneCall? MarkTransferred(string callId) => Transition(callId, CallState.Transferred, "joined the session");
-
-    /// <summary>
-    /// The call's leg into the session failed with <paramref name="failure"/> (Bandwidth's cause): a phone that had not
-    /// joined yet could not join (<see cref="PhoneCall.JoinFailure"/>), one that had joined dropped out. Either way the
-    /// call is over for the conference: it ends, and its Bandwidth call is hung up by the BXML the app answers.
-    /// </summary>
-    public PhoneCall? MarkTransferFailed(string callId, string failure) =>
-        Transition(callId, CallState.Ended, null, call => call.State < CallState.Transferred
-            ? (call with { JoinFailure = failure }, $"could not join ({failure})")
-            : (call, $"left the session ({failure})"));
-
-    /// <summary>
-    /// Ends the call. For a call not registered (yet), remembers the end so that a later <see cref="Register(string, CallDirection, string, string, string?)"/> honours it;
-    /// returns <c>null</c> then, as for a call that had ended already.
-    /// </summary>
-    public PhoneCall? MarkEnded(string callId, string? cause)
-    {
-        lock (_gate)
-        {
-            if (!_calls.ContainsKey(callId))
-            {
-                if (_endedBeforeRegistered.TryAdd(callId, new CallEvent(CallState.Ended, timeProvider.GetUtcNow(), cause)))
-                {
-                    _endMarkerOrder.Enqueue(callId);
-                    while (_endMarkerOrder.Count > EndMarkersKept)
-                    {
-                        _endedBeforeRegistered.Remove(_endMarkerOrder.Dequeue());
-                    }
-                }
-                return null;
-            }
-        }
-        return Transition(callId, CallState.Ended, cause);
-    }
-
-    /// <summary>
-    /// Moves the call forward; never backward (a late or duplicated webhook cannot revive an ended call) and never to the
-    /// state it is in. Returns the new snapshot, or <c>null</c> when nothing changed.
-    /// </summary>
-    /// <param name="amend">Adjusts the call and picks the detail from the state it is leaving, under the same lock.</param>
-    private PhoneCall? Transition(string callId, CallState state, string? detail, Func<PhoneCall, (PhoneCall Call, string? Detail)>? amend = null)
-    {
-        var now = timeProvider.GetUtcNow();
-        PhoneCall changed;
-        lock (_gate)
-        {
-            if (!_calls.TryGetValue(callId, out var call) || call.State >= state)
-            {
-                return null;
-            }
-            if (amend is not null)
-            {
-                (call, detail) = amend(call);
-            }
-            changed = call with
-            {
-                State = state,
-                AnsweredAt = state is CallState.Answered or CallState.Joining or CallState.Transferred ? call.AnsweredAt ?? now : call.AnsweredAt,
-                EndedAt = state == CallState.Ended ? now : call.EndedAt,
-                EndCause = state == CallState.Ended ? detail : call.EndCause,
-                History = [.. call.History, new CallEvent(state, now, detail)],
-            };
-            _calls[callId] = changed;
-            if (state == CallState.Ended)
+            if (call.IsActive && !changed.IsActive)
             {
                 _activeCount--;
             }
             TrimEndedCalls();
         }
-        Notify();
+        _subscribers.Notify();
         return changed;
     }
 
@@ -252,48 +235,11 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
         }
     }
 
-    private void Notify()
-    {
-        foreach (var subscriber in _subscribers)
-        {
-            _ = NotifyAsync(subscriber);
-        }
-    }
-
-    // Each subscriber on its own: a slow or failing page never delays a webhook or the other pages.
-    private async Task NotifyAsync(Func<Task> subscriber)
-    {
-        try
-        {
-            await Task.Run(subscriber).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            Log.SubscriberFailed(logger, exception);
-        }
-    }
-
-    internal void Release(CallReservation reservation)
+    private void Release(CallReservation reservation)
     {
         lock (_gate)
         {
-            if (reservation.Spend())
-            {
-                _reserved--;
-            }
+            _reserved--;
         }
-    }
-
-    private sealed class Subscription(Action unsubscribe) : IDisposable
-    {
-        private Action? _unsubscribe = unsubscribe;
-
-        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "A call status subscriber failed")]
-        public static partial void SubscriberFailed(ILogger logger, Exception exception);
     }
 }

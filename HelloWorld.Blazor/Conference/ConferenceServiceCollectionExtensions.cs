@@ -8,7 +8,9 @@ public static class ConferenceServiceCollectionExtensions
     /// <summary>
     /// The session tracker and its capacity, the participant service, the phone calls (the page's
     /// <see cref="IPhoneCallService"/>, the webhooks' <see cref="ICallLegs"/>), the sweep that reconciles them with
-    /// Bandwidth, and the clean-up at shutdown, which drains every <see cref="IBackgroundWork"/>.
+    /// Bandwidth, and the clean-up at shutdown, which drains every <see cref="IBackgroundWork"/>. The stores they share
+    /// (session id, places, calls, their participants, rate limits, instances) live in this process unless something
+    /// registered others first (<c>AddScaling</c>, when <c>ConnectionStrings:redis</c> is set).
     /// </summary>
     public static IServiceCollection AddConference(this IServiceCollection services)
     {
@@ -17,12 +19,15 @@ public static class ConferenceServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PhoneCallOptions>, PhoneCallOptionsValidator>();
         services.AddOptions<ParticipantOptions>().BindConfiguration(ParticipantOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ParticipantOptions>, ParticipantOptionsValidator>();
-        services.AddSingleton<ISessionTracker, SessionTracker>();
-        services.AddSingleton<SessionCapacity>();
-        services.AddSingleton<ISessionCapacity>(sp => sp.GetRequiredService<SessionCapacity>());
+        services.TryAddSingleton<ISessionTracker, SessionTracker>();
+        services.TryAddSingleton<IParticipantLedger, SessionCapacity>();
+        services.TryAddSingleton<ICallStore, CallRegistry>();
+        services.TryAddSingleton<ICallParticipants, CallParticipants>();
+        services.TryAddSingleton<IRateLimits, PerMinuteLimits>();
+        services.TryAddSingleton<IAppInstances, SingleInstance>();
+        services.AddSingleton<ISessionCapacity>(sp => sp.GetRequiredService<IParticipantLedger>());
+        services.AddSingleton<ICallRegistry>(sp => sp.GetRequiredService<ICallStore>());
         services.AddSingleton<IParticipantService, ParticipantService>();
-        services.AddSingleton<CallRegistry>();
-        services.AddSingleton<ICallRegistry>(sp => sp.GetRequiredService<CallRegistry>());
         services.AddSingleton<CallLegs>();
         services.AddSingleton<ICallLegs>(sp => sp.GetRequiredService<CallLegs>());
         services.AddSingleton<IBackgroundWork>(sp => sp.GetRequiredService<CallLegs>());

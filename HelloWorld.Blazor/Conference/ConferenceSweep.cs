@@ -14,13 +14,17 @@ public sealed record SweepResult(int InSession, int OrphansDeleted, int CallsEnd
 /// (<see cref="CallReconciler"/>); calls whose participant is no longer in the session are hung up and ended; and the
 /// app's participants that nobody holds any more (no tab, call or <c>/connectionInfo</c> lease: a deletion that
 /// failed, a participant left in the session by a process that lost track of it) are deleted, found through the
-/// session's participant list and the participants this process created. Its deletions are drained at shutdown.
+/// session's participant list and the participants the app created. With several instances, every instance sweeps:
+/// a participant another live instance holds (its tab, its call), or that a call or a <c>/connectionInfo</c> lease holds,
+/// is left alone, and the participants of an instance that died without shutting down are deleted by the survivors.
+/// Its deletions are drained at shutdown.
 /// </summary>
 public sealed partial class ConferenceSweep(
     IParticipantService participants,
+    IParticipantLedger ledger,
     ISessionTracker sessions,
     IWebRtcApi api,
-    CallRegistry registry,
+    ICallStore registry,
     CallReconciler reconciler,
     TimeProvider timeProvider,
     IOptions<ParticipantOptions> options,
@@ -95,12 +99,19 @@ public sealed partial class ConferenceSweep(
             callsEnded += gone.Count;
         }
 
-        IEnumerable<string> candidates = participants.Active.Select(participant => participant.Id);
+        IEnumerable<string> candidates = participants.Active.Select(participant => participant.Id).Concat(await ledger.AllAsync().ConfigureAwait(false));
         if (listed is not null)
         {
             candidates = candidates.Concat(listed.Where(participant => participant.Tag is { } tag && AppTags.Contains(tag)).Select(participant => participant.Id));
         }
-        var orphans = candidates.Distinct(StringComparer.Ordinal).Where(id => !participants.IsHeld(id)).ToList();
+        var orphans = new List<string>();
+        foreach (var id in candidates.Distinct(StringComparer.Ordinal).Where(id => !participants.IsHeld(id)))
+        {
+            if (!await ledger.IsHeldElsewhereAsync(id).ConfigureAwait(false))
+            {
+                orphans.Add(id);
+            }
+        }
         var deleted = await Task.WhenAll(orphans.Select(DeleteAsync)).ConfigureAwait(false);
 
         var result = new SweepResult(listed?.Count ?? 0, deleted.Count(done => done), callsEnded);
@@ -119,7 +130,7 @@ public sealed partial class ConferenceSweep(
     /// <returns><c>null</c> when the list could not be had (Bandwidth did not answer): nothing is judged from it then.</returns>
     private async Task<IReadOnlyList<Participant>?> ListSessionAsync(CancellationToken cancellationToken)
     {
-        if (sessions.CurrentSessionId is not { } sessionId)
+        if (await sessions.FindSessionIdAsync(cancellationToken).ConfigureAwait(false) is not { } sessionId)
         {
             return null;
         }

@@ -31,14 +31,14 @@ public interface ICallLegs
     /// transferAnswer: Bandwidth's leg into the session answered, so the phone is in the call (<see cref="CallState.Transferred"/>).
     /// Returns the call as it is now (ended, if it ended first), or <c>null</c> for a call the app does not know.
     /// </summary>
-    PhoneCall? TransferAnswered(string callId);
+    Task<PhoneCall?> TransferAnsweredAsync(string callId);
 
     /// <summary>
     /// transferComplete or transferDisconnect with a failure (Bandwidth's cause, such as <c>busy</c> or <c>account-limit</c>):
     /// the call ends as "could not join (failure)" (<see cref="PhoneCall.JoinFailure"/>), or "left the session (failure)"
     /// if it had joined, and its participant is deleted in the background. Idempotent.
     /// </summary>
-    void TransferFailed(string callId, string failure);
+    Task TransferFailedAsync(string callId, string failure);
 
     /// <summary>
     /// disconnect: marks the call ended at once and deletes its participant in the background, so the webhook is answered

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
@@ -13,23 +12,20 @@ namespace HelloWorld.Blazor.Conference;
 /// </summary>
 public sealed class OutboundCallPolicy
 {
-    private readonly CallRegistry _registry;
-    private readonly SessionCapacity _capacity;
+    private readonly ICallStore _registry;
+    private readonly IParticipantLedger _capacity;
     private readonly IOptions<BandwidthOptions> _bandwidth;
     private readonly PhoneCallOptions _options;
-    private readonly PerMinuteLimit _placedCalls;
-
-    // Numbers with a call being placed: two clicks on CALL ring the phone once.
-    private readonly ConcurrentDictionary<string, byte> _dialing = new(StringComparer.Ordinal);
+    private readonly IPerMinuteLimit _placedCalls;
 
     public OutboundCallPolicy(
-        CallRegistry registry, SessionCapacity capacity, TimeProvider timeProvider, IOptions<BandwidthOptions> bandwidth, IOptions<PhoneCallOptions> options)
+        ICallStore registry, IParticipantLedger capacity, IRateLimits limits, IOptions<BandwidthOptions> bandwidth, IOptions<PhoneCallOptions> options)
     {
         _registry = registry;
         _capacity = capacity;
         _bandwidth = bandwidth;
         _options = options.Value;
-        _placedCalls = new PerMinuteLimit(timeProvider, _options.MaxCallsPerMinute, _options.MaxCallsPerClientPerMinute);
+        _placedCalls = limits.PerMinute("placed-calls", _options.MaxCallsPerMinute, _options.MaxCallsPerClientPerMinute);
     }
 
     /// <summary>The configured outbound number first, then the allow-list; only E.164 numbers.</summary>
@@ -49,17 +45,16 @@ public sealed class OutboundCallPolicy
     /// the admission keeps the number from being called twice and holds the call's place under the cap; registering the
     /// call takes the place over. A refusal for any other reason than the rate spends none of the rate.
     /// </summary>
-    public OutboundCallAdmission Admit(string? number, ClientAddress client)
+    public async Task<OutboundCallAdmission> AdmitAsync(string? number, ClientAddress client)
     {
         var to = DialableNumber(number);
-        if (!_dialing.TryAdd(to, 0))
-        {
-            throw new PhoneCallRejectedException(PhoneCallRejection.AlreadyInProgress, "That number is being called already.");
-        }
+        var dialing = await _registry.TryLockNumberAsync(to).ConfigureAwait(false)
+            ?? throw new PhoneCallRejectedException(PhoneCallRejection.AlreadyInProgress, "That number is being called already.");
         CallReservation? reservation = null;
         try
         {
-            reservation = _registry.TryReserve(_options.MaxActiveCalls) ?? throw PhoneCallRejectedException.TooManyActiveCalls(_options.MaxActiveCalls);
+            reservation = await _registry.TryReserveAsync(_options.MaxActiveCalls).ConfigureAwait(false)
+                ?? throw PhoneCallRejectedException.TooManyActiveCalls(_options.MaxActiveCalls);
             if (_registry.Calls.Any(call => call.IsActive && call.Direction == CallDirection.Outbound && call.To == to))
             {
                 throw new PhoneCallRejectedException(PhoneCallRejection.AlreadyInProgress, "That number is in a call already.");
@@ -67,13 +62,13 @@ public sealed class OutboundCallPolicy
             try
             {
                 // Checked here too, without taking the place (the join does that), so a full call spends none of the rate.
-                _capacity.EnsureRoomFor(client: null);
+                await _capacity.EnsureRoomForAsync(client: null).ConfigureAwait(false);
             }
             catch (ParticipantRefusedException refused)
             {
                 throw PhoneCallRejectedException.ConferenceFull(refused);
             }
-            var rate = _placedCalls.TryAcquire(client);
+            var rate = await _placedCalls.TryAcquireAsync(client).ConfigureAwait(false);
             if (!rate.Admitted)
             {
                 throw new PhoneCallRejectedException(PhoneCallRejection.RateLimited, rate.RefusedForTheClient
@@ -81,12 +76,12 @@ public sealed class OutboundCallPolicy
                     : $"The app placed {_placedCalls.Overall} calls in the last minute; try again in {Math.Ceiling(rate.RetryAfter.TotalSeconds):0} s.",
                     rate.RetryAfter);
             }
-            return new OutboundCallAdmission(to, reservation, () => _dialing.TryRemove(to, out _));
+            return new OutboundCallAdmission(to, reservation, dialing.Dispose);
         }
         catch
         {
             reservation?.Dispose();
-            _dialing.TryRemove(to, out _);
+            dialing.Dispose();
             throw;
         }
     }

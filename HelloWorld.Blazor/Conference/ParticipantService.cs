@@ -11,13 +11,15 @@ namespace HelloWorld.Blazor.Conference;
 
 /// <summary>
 /// Creates participants (AUDIO only, device API V3) and puts them in the app's session, and deletes them again.
-/// Every participant it creates holds a place in <see cref="SessionCapacity"/>, taken before it is created, and is
+/// Every participant it creates holds a place in the <see cref="IParticipantLedger"/>, taken before it is created, and is
 /// tracked until Bandwidth confirms it is gone, so nothing is left behind on failure and a full call costs nothing.
+/// With several instances, it may delete a participant another instance created (a call's, ended by a webhook that
+/// reached this one): the ledger then frees that participant's place wherever it was taken.
 /// </summary>
 public sealed partial class ParticipantService(
     IWebRtcApi api,
     ISessionTracker sessions,
-    SessionCapacity capacity,
+    IParticipantLedger ledger,
     TimeProvider timeProvider,
     IOptions<ParticipantOptions> options,
     ILogger<ParticipantService> logger)
@@ -26,9 +28,27 @@ public sealed partial class ParticipantService(
     private readonly ConcurrentDictionary<string, ParticipantInfo> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Holding> _holdings = new(StringComparer.Ordinal);
 
-    public IReadOnlyCollection<ParticipantInfo> Active => [.. _active.Values];
+    /// <remarks>
+    /// Without a participant another instance deleted meanwhile (a call this instance placed, ended through another):
+    /// the ledger no longer knows it, so it is forgotten here too.
+    /// </remarks>
+    public IReadOnlyCollection<ParticipantInfo> Active
+    {
+        get
+        {
+            foreach (var gone in _active.Values.Where(participant => ledger.Find(participant.Id) is null).ToList())
+            {
+                if (_holdings.TryGetValue(gone.Id, out var holding) && holding.IsHeld && !holding.IsLeaving)
+                {
+                    _active.TryRemove(gone.Id, out _);
+                    _holdings.TryRemove(gone.Id, out _);
+                }
+            }
+            return [.. _active.Values];
+        }
+    }
 
-    public ParticipantInfo? Find(string participantId) => _active.GetValueOrDefault(participantId);
+    public ParticipantInfo? Find(string participantId) => _active.GetValueOrDefault(participantId) ?? ledger.Find(participantId);
 
     public bool IsHeld(string participantId) => _holdings.TryGetValue(participantId, out var holding) && holding.IsHeld;
 
@@ -52,7 +72,7 @@ public sealed partial class ParticipantService(
     private async Task<JoinedParticipant> JoinAsync(ParticipantKind kind, ClientAddress? client, CancellationToken cancellationToken)
     {
         using var activity = AppTelemetry.StartJoin(kind);
-        var place = capacity.Reserve(client);
+        var place = await ledger.ReserveAsync(client).ConfigureAwait(false);
         var joinTimeout = options.Value.JoinTimeout;
         using var deadline = new CancellationTokenSource(joinTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -77,14 +97,17 @@ public sealed partial class ParticipantService(
         }
         catch
         {
-            place.Free(); // no participant was created that could be in the session
+            await ledger.FreeAsync(place).ConfigureAwait(false); // no participant was created that could be in the session
             throw;
         }
         var participantId = created.Participant.Id;
+        var info = new ParticipantInfo(participantId, kind, timeProvider.GetUtcNow());
         _holdings[participantId] = new Holding(place);
-        _active[participantId] = new ParticipantInfo(participantId, kind, timeProvider.GetUtcNow());
         try
         {
+            // Recorded before it counts as active here: a participant the ledger does not know is one deleted elsewhere.
+            await ledger.RecordAsync(place, info).ConfigureAwait(false);
+            _active[participantId] = info;
             var sessionId = await AddToSessionAsync(participantId, cancellationToken).ConfigureAwait(false);
             Log.Joined(logger, participantId, kind, sessionId);
             Activity.Current?.SetTag(AppTelemetry.Tags.ParticipantId, participantId).SetTag(AppTelemetry.Tags.SessionId, sessionId);
@@ -92,6 +115,7 @@ public sealed partial class ParticipantService(
         }
         catch (Exception exception)
         {
+            _active[participantId] = info; // tracked until Bandwidth confirms its deletion
             Log.JoinFailed(logger, participantId, exception.Message);
             await DeleteQuietlyAsync(participantId).ConfigureAwait(false);
             if (exception is BandwidthApiException { StatusCode: HttpStatusCode.Conflict })
@@ -128,7 +152,11 @@ public sealed partial class ParticipantService(
         _active.TryRemove(participantId, out _);
         if (_holdings.TryRemove(participantId, out var removed))
         {
-            removed.Place.Free();
+            await ledger.FreeAsync(removed.Place).ConfigureAwait(false);
+        }
+        else
+        {
+            await ledger.ForgetAsync(participantId).ConfigureAwait(false); // another instance's
         }
     }
 
@@ -218,6 +246,8 @@ public sealed partial class ParticipantService(
         public ParticipantPlace Place { get; } = place;
 
         public bool IsHeld => Volatile.Read(ref _state) != Abandoned;
+
+        public bool IsLeaving => Volatile.Read(ref _state) == Leaving;
 
         public void Leave() => Volatile.Write(ref _state, Leaving);
 

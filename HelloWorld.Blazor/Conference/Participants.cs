@@ -64,9 +64,38 @@ public interface ISessionTracker
     /// </summary>
     ValueTask<string> ReplaceSessionAsync(string staleSessionId, CancellationToken cancellationToken = default);
 
-    /// <summary>The id of the session this process created, if it has one (for the shutdown sweep, which deletes it).</summary>
-    string? CurrentSessionId { get; }
+    /// <summary>The id of the session the app uses now, if there is one, without creating one (for the sweep and the shutdown).</summary>
+    ValueTask<string?> FindSessionIdAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Forgets the session without deleting it (after the app deleted it itself).</summary>
-    void Forget(string sessionId);
+    /// <summary>Forgets the session without deleting it (after the app deleted it itself); a newer session is kept.</summary>
+    ValueTask ForgetAsync(string sessionId);
+}
+
+/// <summary>
+/// The instances of the app that serve the conference together: just this process without Redis (<see cref="SingleInstance"/>),
+/// every instance whose heartbeat is fresh in Redis with it. Shutdown asks it who is the last one out.
+/// </summary>
+public interface IAppInstances
+{
+    /// <summary>This instance's id, as the shared stores name it.</summary>
+    string Id { get; }
+
+    /// <summary>Whether <paramref name="instanceId"/> is still serving (its heartbeat is fresh).</summary>
+    Task<bool> IsAliveAsync(string instanceId);
+
+    /// <summary>
+    /// This instance stops serving the conference. <c>true</c> when no other instance serves it any more: the caller is the
+    /// last one out, and deletes what is left of the conference (the session included).
+    /// </summary>
+    Task<bool> LeaveAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One process is the whole app: it is always the last one out.</summary>
+public sealed class SingleInstance : IAppInstances
+{
+    public string Id { get; } = Environment.MachineName + "-" + Environment.ProcessId;
+
+    public Task<bool> IsAliveAsync(string instanceId) => Task.FromResult(instanceId == Id);
+
+    public Task<bool> LeaveAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 }

@@ -12,7 +12,7 @@ public readonly record struct RateDecision(bool Admitted, TimeSpan RetryAfter, b
 /// there is no refill all at once: a bucket of 6 refilled every minute lets 6 through just before the refill and 6 just
 /// after. The log holds at most the limit's number of entries per client, and clients with none are forgotten.
 /// </summary>
-public sealed class PerMinuteLimit(TimeProvider timeProvider, int overall, int perClient)
+public sealed class PerMinuteLimit(TimeProvider timeProvider, int overall, int perClient) : IPerMinuteLimit
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
@@ -24,6 +24,8 @@ public sealed class PerMinuteLimit(TimeProvider timeProvider, int overall, int p
     public int Overall { get; } = Math.Max(1, overall);
 
     public int PerClient { get; } = Math.Max(1, perClient);
+
+    public Task<RateDecision> TryAcquireAsync(ClientAddress client) => Task.FromResult(TryAcquire(client));
 
     /// <summary>Admits one request for <paramref name="client"/> if both limits allow it, and counts it against both; otherwise counts nothing.</summary>
     public RateDecision TryAcquire(ClientAddress client)

@@ -30,7 +30,7 @@ public sealed partial class PhoneCallService(
 
     public async Task<PhoneCall> CallAsync(string? number, ClientAddress client, CancellationToken cancellationToken = default)
     {
-        using var admission = policy.Admit(number, client);
+        using var admission = await policy.AdmitAsync(number, client).ConfigureAwait(false);
         using var activity = AppTelemetry.StartPlacingCall();
         var settings = bandwidth.Value;
         // Start-up validation requires these in account mode; checked again so a gap is a clear refusal, not a crash.

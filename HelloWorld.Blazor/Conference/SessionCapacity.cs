@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using HelloWorld.Blazor.Observability;
 using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
@@ -12,18 +11,19 @@ public sealed record CapacitySnapshot(int InUse, int Max)
 }
 
 /// <summary>
-/// The places of the session: every participant the app creates holds one from before it is created until Bandwidth
-/// confirms its deletion, so a full call costs nothing (the refusal comes before createParticipant) and a participant
-/// whose deletion failed still counts. Places taken for a client (a tab, a <c>/connectionInfo</c> caller) also count
-/// against <see cref="ParticipantOptions.MaxPerClient"/>. Changes are pushed to subscribers: a page waiting for a place
-/// hears when one frees up.
+/// The places of the session, in this process: every participant the app creates holds one from before it is created
+/// until Bandwidth confirms its deletion, so a full call costs nothing (the refusal comes before createParticipant) and a
+/// participant whose deletion failed still counts. Places taken for a client (a tab, a <c>/connectionInfo</c> caller)
+/// also count against <see cref="ParticipantOptions.MaxPerClient"/>. Changes are pushed to subscribers: a page waiting
+/// for a place hears when one frees up. The ledger of one instance; <c>ConnectionStrings:redis</c> shares it instead.
 /// </summary>
-public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options, ILogger<SessionCapacity> logger) : ISessionCapacity
+public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options, ILogger<SessionCapacity> logger) : IParticipantLedger
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<ClientAddress, int> _byClient = [];
+    private readonly Dictionary<string, (ParticipantPlace Place, ParticipantInfo Participant)> _recorded = new(StringComparer.Ordinal);
+    private readonly Subscribers _subscribers = new(logger, "session capacity");
     private int _inUse;
-    private ImmutableArray<Func<Task>> _subscribers = [];
 
     public CapacitySnapshot Current
     {
@@ -44,11 +44,7 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
         }
     }
 
-    public IDisposable Subscribe(Func<Task> onChanged)
-    {
-        ImmutableInterlocked.Update(ref _subscribers, list => list.Add(onChanged));
-        return new Subscription(() => ImmutableInterlocked.Update(ref _subscribers, list => list.Remove(onChanged)));
-    }
+    public IDisposable Subscribe(Func<Task> onChanged) => _subscribers.Subscribe(onChanged);
 
     /// <summary>Throws <see cref="ParticipantRefusedException"/> if a place for <paramref name="client"/> would be refused now; takes nothing.</summary>
     public void EnsureRoomFor(ClientAddress? client)
@@ -83,17 +79,74 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
                 _byClient[holder] = _byClient.GetValueOrDefault(holder) + 1;
             }
         }
-        Notify();
-        return new ParticipantPlace(this, client);
+        _subscribers.Notify();
+        return new ParticipantPlace(Guid.NewGuid().ToString("N"), client, Free);
     }
 
+    public Task EnsureRoomForAsync(ClientAddress? client)
+    {
+        EnsureRoomFor(client);
+        return Task.CompletedTask;
+    }
+
+    public Task<ParticipantPlace> ReserveAsync(ClientAddress? client) => Task.FromResult(Reserve(client));
+
+    public Task RecordAsync(ParticipantPlace place, ParticipantInfo participant)
+    {
+        lock (_gate)
+        {
+            _recorded[participant.Id] = (place, participant);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task FreeAsync(ParticipantPlace place)
+    {
+        place.Free();
+        return Task.CompletedTask;
+    }
+
+    public Task ForgetAsync(string participantId)
+    {
+        ParticipantPlace? place;
+        lock (_gate)
+        {
+            place = _recorded.Remove(participantId, out var recorded) ? recorded.Place : null;
+        }
+        place?.Free();
+        return Task.CompletedTask;
+    }
+
+    public ParticipantInfo? Find(string participantId)
+    {
+        lock (_gate)
+        {
+            return _recorded.TryGetValue(participantId, out var recorded) ? recorded.Participant : null;
+        }
+    }
+
+    public Task<IReadOnlyCollection<string>> AllAsync()
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyCollection<string>>([.. _recorded.Keys]);
+        }
+    }
+
+    public Task<bool> IsHeldElsewhereAsync(string participantId) => Task.FromResult(false);
+
+    public Task<bool> OutlivesThisInstanceAsync(string participantId) => Task.FromResult(false);
+
+    /// <summary>In one process the lease lives where it was handed out (<c>ConnectionInfoParticipants</c>): nothing to share.</summary>
+    public Task SetLeaseAsync(string participantId, DateTimeOffset? until) => Task.CompletedTask;
+
     /// <summary>Called once per place (see <see cref="ParticipantPlace.Free"/>).</summary>
-    internal void Free(ClientAddress? client)
+    private void Free(ParticipantPlace place)
     {
         lock (_gate)
         {
             _inUse--;
-            if (client is { } holder && _byClient.TryGetValue(holder, out var held))
+            if (place.Client is { } holder && _byClient.TryGetValue(holder, out var held))
             {
                 if (held <= 1)
                 {
@@ -104,8 +157,12 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
                     _byClient[holder] = held - 1;
                 }
             }
+            foreach (var (id, recorded) in _recorded.Where(entry => entry.Value.Place == place).ToList())
+            {
+                _recorded.Remove(id);
+            }
         }
-        Notify();
+        _subscribers.Notify();
     }
 
     private ParticipantRefusedException? Refusal(ClientAddress? client)
@@ -122,70 +179,11 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
         return null;
     }
 
-    private void Notify()
-    {
-        foreach (var subscriber in _subscribers)
-        {
-            _ = NotifyAsync(subscriber);
-        }
-    }
-
-    // Each subscriber on its own: a slow or failing page never delays a join or the other pages.
-    private async Task NotifyAsync(Func<Task> subscriber)
-    {
-        try
-        {
-            await Task.Run(subscriber).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            Log.SubscriberFailed(logger, exception);
-        }
-    }
-
-    private sealed class Subscription(Action unsubscribe) : IDisposable
-    {
-        private Action? _unsubscribe = unsubscribe;
-
-        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
-    }
-
     private static partial class Log
     {
         // Debug: a refusal costs nothing, and whoever asked logs it in its own terms; a flood of them must not flood the log.
         [LoggerMessage(EventId = 2501, Level = LogLevel.Debug,
             Message = "Refused a participant ({Reason}) for client {Client}: {InUse} of {Max} places in use")]
         public static partial void Refused(ILogger logger, ParticipantRefusal reason, string client, int inUse, int max);
-
-        [LoggerMessage(EventId = 2502, Level = LogLevel.Warning, Message = "A session capacity subscriber failed")]
-        public static partial void SubscriberFailed(ILogger logger, Exception exception);
-    }
-}
-
-/// <summary>
-/// One place in the session (<see cref="SessionCapacity.Reserve"/>), held for one participant. The participant service
-/// gives it back once Bandwidth confirms the participant is gone, or once its creation failed.
-/// </summary>
-public sealed class ParticipantPlace
-{
-    private readonly SessionCapacity _capacity;
-    private int _freed;
-
-    internal ParticipantPlace(SessionCapacity capacity, ClientAddress? client)
-    {
-        _capacity = capacity;
-        Client = client;
-    }
-
-    /// <summary>The client the place counts against, if any (phones count against the session only).</summary>
-    public ClientAddress? Client { get; }
-
-    /// <summary>Gives the place back; only the first call counts.</summary>
-    public void Free()
-    {
-        if (Interlocked.Exchange(ref _freed, 1) == 0)
-        {
-            _capacity.Free(Client);
-        }
     }
 }

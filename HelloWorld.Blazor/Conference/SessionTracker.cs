@@ -17,14 +17,11 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
     private Task<string>? _session;
 
     /// <summary>The id of the session this process created, if it has one.</summary>
-    public string? CurrentSessionId
+    public ValueTask<string?> FindSessionIdAsync(CancellationToken cancellationToken = default)
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _session is { IsCompletedSuccessfully: true } session ? session.Result : null;
-            }
+            return new ValueTask<string?>(_session is { IsCompletedSuccessfully: true } session ? session.Result : null);
         }
     }
 
@@ -63,7 +60,7 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
     }
 
     /// <summary>Forgets the session without deleting it (after the app deleted it itself).</summary>
-    public void Forget(string sessionId)
+    public ValueTask ForgetAsync(string sessionId)
     {
         lock (_gate)
         {
@@ -72,6 +69,7 @@ public sealed partial class SessionTracker(IWebRtcApi api, ILogger<SessionTracke
                 _session = null;
             }
         }
+        return ValueTask.CompletedTask;
     }
 
     private async Task CreateSessionAsync(TaskCompletionSource<string> creation)

@@ -29,7 +29,7 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
     /// every transfer.
     /// </summary>
     [HttpPost(WebhookRoutes.TransferAnswer)]
-    public IActionResult TransferAnswer(TransferAnswerCallback callback)
+    public async Task<IActionResult> TransferAnswer(TransferAnswerCallback callback)
     {
         if (Invalid(callback, VoiceEventTypes.TransferAnswer) is { } problem)
         {
@@ -37,7 +37,7 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
         }
         var callId = TransferringCall(callback);
         Log.Webhook(logger, VoiceEventTypes.TransferAnswer, callId);
-        switch (calls.TransferAnswered(callId))
+        switch (await calls.TransferAnsweredAsync(callId))
         {
             case null:
                 Log.UnknownCall(logger, callId);
@@ -55,7 +55,7 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
     /// phone's call, which has nothing left to do in this app: an apology first if the transfer failed, then a hang-up.
     /// </summary>
     [HttpPost(WebhookRoutes.TransferComplete)]
-    public IActionResult TransferComplete(TransferCompleteCallback callback)
+    public async Task<IActionResult> TransferComplete(TransferCompleteCallback callback)
     {
         if (Invalid(callback, VoiceEventTypes.TransferComplete) is { } problem)
         {
@@ -67,7 +67,7 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
         {
             return Xml(BxmlResponse.Write(BxmlVerb.Hangup()));
         }
-        calls.TransferFailed(callId, failure);
+        await calls.TransferFailedAsync(callId, failure);
         return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(CouldNotJoinSentence), BxmlVerb.Hangup()));
     }
 
@@ -76,7 +76,7 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
     /// only needs a 2xx, and the phone's call learns what to do next from transferComplete.
     /// </summary>
     [HttpPost(WebhookRoutes.TransferDisconnect)]
-    public IActionResult TransferDisconnect(TransferDisconnectCallback callback)
+    public async Task<IActionResult> TransferDisconnect(TransferDisconnectCallback callback)
     {
         if (Invalid(callback, VoiceEventTypes.TransferDisconnect) is { } problem)
         {
@@ -86,7 +86,7 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
         Log.TransferEnded(logger, VoiceEventTypes.TransferDisconnect, callId, LogText.Escape(callback.Cause), LogText.Escape(callback.ErrorMessage));
         if (Failure(callback.Cause, callback.ErrorMessage) is { } failure)
         {
-            calls.TransferFailed(callId, failure);
+            await calls.TransferFailedAsync(callId, failure);
         }
         return NoContent();
     }

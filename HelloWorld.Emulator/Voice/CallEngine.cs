@@ -57,7 +57,7 @@ internal sealed partial class CallEngine : IDisposable
     {
         var call = new EmulatedCall(CallDirection.Inbound, from, _options.ApplicationPhoneNumber, _clock.GetUtcNow())
         {
-            Callbacks = new CallCallbacks(_host.Resolve(_options.InboundCallbackUrl), _host.Resolve(_options.StatusCallbackUrl),
+            Callbacks = new CallCallbacks(_host.ResolveCallback(_options.InboundCallbackUrl), _host.ResolveCallback(_options.StatusCallbackUrl),
                 _options.CallbackUsername, _options.CallbackPassword, null, _options.CallbackTimeout, _options.VoiceApplicationId),
         };
         Track(call);

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using HelloWorld.Blazor.Scaleout;
+using StackExchange.Redis;
+
+namespace HelloWorld.Blazor.Tests.Scaleout;
+
+/// <summary>
+/// A real redis-server (Debian's package, which <c>.ci/run</c> installs) on a free loopback port, nothing persisted,
+/// stopped at dispose. Each test class gets its own; <see cref="FlushAsync"/> empties it between tests.
+/// </summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private Process? _process;
+
+    public int Port { get; private set; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public async Task InitializeAsync()
+    {
+        var executable = Environment.GetEnvironmentVariable("HELLOWORLD_REDIS_SERVER") ?? "/usr/bin/redis-server";
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"{executable} is missing: install Debian's redis-server (apt-get install -y redis-server), as .ci/run does.");
+        }
+        Port = FreePort();
+        _process = Process.Start(new ProcessStartInfo(executable)
+        {
+            ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var probe = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
+                return;
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>A connection of its own, as a separate app instance would have.</summary>
+    public RedisConnection Connect() => RedisConnection.Connect(ConnectionString);
+
+    public async Task FlushAsync()
+    {
+        using var admin = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        await admin.GetServer(admin.GetEndPoints()[0]).FlushAllDatabasesAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
