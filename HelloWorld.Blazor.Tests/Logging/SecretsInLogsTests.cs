@@ -11,6 +11,7 @@ namespace HelloWorld.Blazor.Tests.Logging;
 /// hang-ups) with every log line captured and everything OpenTelemetry would export (traces, metrics, logs) held in
 /// memory, and looks for the secrets that went by: no password and no device token may appear in any of them.
 /// </summary>
+[Collection(nameof(RunsAlone))] // its exporters would see every other app of the process
 public sealed partial class SecretsInLogsTests
 {
     private const string CallbackPassword = "callback-pa55word-Q7";

@@ -14,11 +14,11 @@ namespace HelloWorld.Blazor.Tests.Observability;
 /// <c>dotnet publish HelloWorld.Blazor -t:PublishContainer</c> writes an image archive: the app on its base image, as a
 /// non-root user, port 8080. No container engine and no Microsoft registry are reachable here, so the base image comes
 /// from a small registry this test serves on localhost (the SDK speaks plain HTTP to localhost registries). Publishes
-/// the app in Release into a folder of its own: a minute or more on a busy machine, alone (<see cref="Publishing"/>) so
+/// the app in Release into a folder of its own: a minute or more on a busy machine, alone (<see cref="RunsAlone"/>) so
 /// that the compiler's load does not starve the tests that run in parallel.
 /// </summary>
 [Trait("Category", "Container")]
-[Collection(nameof(Publishing))]
+[Collection(nameof(RunsAlone))]
 public sealed class ContainerImageTests : IAsyncLifetime
 {
     private readonly string _work = Directory.CreateTempSubdirectory("helloworld-container-").FullName;
@@ -199,6 +199,3 @@ public sealed class ContainerImageTests : IAsyncLifetime
         public async ValueTask DisposeAsync() => await host.DisposeAsync();
     }
 }
-
-[CollectionDefinition(nameof(Publishing), DisableParallelization = true)]
-public sealed class Publishing;

@@ -10,6 +10,7 @@ namespace HelloWorld.Blazor.Tests.Observability;
 /// answer, one whose WebRTC API is unreachable, one whose credentials are refused, a Redis that does not answer.
 /// Asked with no credentials at all, as an orchestrator asks.
 /// </summary>
+[Collection(nameof(RunsAlone))]
 public sealed class HealthEndpointsTests
 {
     [Fact]
