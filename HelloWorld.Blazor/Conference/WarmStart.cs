@@ -11,9 +11,8 @@ namespace HelloWorld.Blazor.Conference;
 /// could. The Voice API's connection is left to the first placed call: none of its operations is free to call idly.
 /// </summary>
 public sealed partial class WarmStart(ISessionTracker sessions, IHostApplicationLifetime lifetime, ILogger<WarmStart> logger)
-    : IHostedService, IDisposable
+    : IHostedService
 {
-    private readonly CancellationTokenSource _stopping = new();
     private Task _warming = Task.CompletedTask;
 
     /// <summary>The warm-up under way, or done (it never faults).</summary>
@@ -22,17 +21,12 @@ public sealed partial class WarmStart(ISessionTracker sessions, IHostApplication
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Once the server listens: in emulator mode Bandwidth's APIs are this host's own, and answer only then.
-        lifetime.ApplicationStarted.Register(() => _warming = WarmAsync(_stopping.Token));
+        // Stopping is signalled before any hosted service stops, so the wait below ends at once.
+        lifetime.ApplicationStarted.Register(() => _warming = WarmAsync(lifetime.ApplicationStopping));
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _warming.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public void Dispose() => _stopping.Dispose();
+    public Task StopAsync(CancellationToken cancellationToken) => _warming.WaitAsync(cancellationToken);
 
     private async Task WarmAsync(CancellationToken stopping)
     {
