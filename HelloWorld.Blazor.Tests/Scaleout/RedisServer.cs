@@ -16,7 +16,10 @@ public sealed class RedisServer : IAsyncLifetime
 
     public int Port { get; private set; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>Set before <see cref="InitializeAsync"/>: the server then requires it (<c>--requirepass</c>).</summary>
+    public string? Password { get; init; }
+
+    public string ConnectionString => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
 
     public async Task InitializeAsync()
     {
@@ -26,12 +29,18 @@ public sealed class RedisServer : IAsyncLifetime
             throw new InvalidOperationException($"{executable} is missing: install Debian's redis-server (apt-get install -y redis-server), as .ci/run does.");
         }
         Port = FreePort();
-        _process = Process.Start(new ProcessStartInfo(executable)
+        var start = new ProcessStartInfo(executable)
         {
             ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!;
+        };
+        if (Password is not null)
+        {
+            start.ArgumentList.Add("--requirepass");
+            start.ArgumentList.Add(Password);
+        }
+        _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
