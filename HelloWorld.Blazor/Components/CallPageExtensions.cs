@@ -1,20 +1,31 @@
+using HelloWorld.Blazor.Components.Hosting;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
 namespace HelloWorld.Blazor.Components;
 
 public static class CallPageExtensions
 {
-    /// <summary>The interactive call page (Blazor Server, one circuit per tab).</summary>
+    /// <summary>
+    /// The interactive call page (Blazor Server, one circuit per tab), the line that says where to open it, and the
+    /// shutdown that ends its calls before the server stops.
+    /// </summary>
     public static IServiceCollection AddCallPage(this IServiceCollection services)
     {
         services.AddOptions<CallPageOptions>().BindConfiguration(CallPageOptions.SectionName);
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddOptions<Microsoft.AspNetCore.Components.Server.CircuitOptions>()
-            .Configure<Microsoft.Extensions.Options.IOptions<CallPageOptions>>((circuit, page) =>
+        services.AddOptions<CircuitOptions>().Configure<IOptions<CallPageOptions>>((circuit, page) =>
+        {
+            if (page.Value.DisconnectedCircuitRetention is { } retention)
             {
-                if (page.Value.DisconnectedCircuitRetention is { } retention)
-                {
-                    circuit.DisconnectedCircuitRetentionPeriod = retention;
-                }
-            });
+                circuit.DisconnectedCircuitRetentionPeriod = retention;
+            }
+        });
+        services.AddSingleton<CallPageShutdown>();
+        services.AddHostedService(provider => provider.GetRequiredService<CallPageShutdown>());
+        services.Configure<HubOptions>(hub => hub.AddFilter<CallPageShutdown>());
+        services.AddHostedService<CallPageAnnouncer>();
         return services;
     }
 
@@ -44,4 +55,13 @@ public sealed class CallPageOptions
     /// default (3 minutes). Tests shorten it to see a closed tab's participant deleted.
     /// </summary>
     public TimeSpan? DisconnectedCircuitRetention { get; set; }
+
+    /// <summary>
+    /// How many times a tab that lost the app tries to reconnect before it offers Rejoin. Unset: the framework's default
+    /// (a few minutes of attempts). Tests lower it, with <see cref="ReconnectInterval"/>, to see the page give up.
+    /// </summary>
+    public int? ReconnectAttempts { get; set; }
+
+    /// <summary>The time between two reconnection attempts. Unset: the framework's default, growing with each attempt.</summary>
+    public TimeSpan? ReconnectInterval { get; set; }
 }
