@@ -1,9 +1,11 @@
 using Bunit;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
+using HelloWorld.Blazor.Components.Hosting;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -35,6 +37,7 @@ public abstract class CallPageContext : BunitContext
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Options.Create(Settings));
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(new CallPageShutdown(new Mock<IHostApplicationLifetime>().Object, NullLogger<CallPageShutdown>.Instance));
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
 
         Module = JSInterop.SetupModule(Home.ModulePath);
@@ -49,6 +52,11 @@ public abstract class CallPageContext : BunitContext
         Module.SetupVoid("setMicEnabled", _ => true).SetVoidResult();
         Module.SetupVoid("unpublish", _ => true).SetVoidResult();
         Module.SetupVoid("sendDtmf", _ => true).SetVoidResult();
+        Module.Setup<Speaker[]?>("listSpeakers", _ => true).SetResult([new Speaker("default", "Default speaker"), new Speaker("spk-2", "Headphones")]);
+        Module.SetupVoid("setSpeaker", _ => true).SetVoidResult();
+        Module.SetupVoid("setRingback", _ => true).SetVoidResult();
+        Module.Setup<string>("timeZone", _ => true).SetResult("UTC");
+        JSInterop.SetupVoid("Blazor._internal.domWrapper.focus", _ => true).SetVoidResult();
         Module.SetupVoid("disconnect", _ => true).SetVoidResult();
     }
 

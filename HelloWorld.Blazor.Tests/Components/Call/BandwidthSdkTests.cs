@@ -167,9 +167,25 @@ public sealed class BandwidthSdkTests
 
         public Task StreamUnavailableAsync(string endpointId) => Task.CompletedTask;
 
+        public List<AudioLevel> Heard { get; } = [];
+
+        public List<string> ToneFailures { get; } = [];
+
         public Task AudioLevelChangedAsync(AudioLevel level)
         {
             Levels.Add(level);
+            return Task.CompletedTask;
+        }
+
+        public Task HeardLevelChangedAsync(AudioLevel level)
+        {
+            Heard.Add(level);
+            return Task.CompletedTask;
+        }
+
+        public Task ToneFailedAsync(string reason)
+        {
+            ToneFailures.Add(reason);
             return Task.CompletedTask;
         }
     }

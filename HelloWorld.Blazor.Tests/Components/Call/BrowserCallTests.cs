@@ -17,14 +17,13 @@ public sealed class BrowserCallTests
     private readonly FakeSdk _sdk = new();
     private readonly Mock<IParticipantService> _participants = new();
     private readonly List<CallPageStatus> _rendered = [];
-    private readonly List<string> _notices = [];
     private readonly BrowserCall _call;
 
     public BrowserCallTests()
     {
         _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).ReturnsAsync(Me);
         _call = new BrowserCall(_sdk, _participants.Object, DeviceUrl, NullLogger<BrowserCall>.Instance,
-            () => _rendered.Add(_call!.State.Status), _notices.Add);
+            () => _rendered.Add(_call!.State.Status));
     }
 
     [Fact]
@@ -32,7 +31,7 @@ public sealed class BrowserCallTests
     {
         await _call.JoinAsync();
 
-        Assert.Equal(["start", "connect", "publish", "listMicrophones"], _sdk.Calls);
+        Assert.Equal(["start", "connect", "publish", "listMicrophones", "listSpeakers"], _sdk.Calls);
         Assert.Equal([CallPageStatus.Joining, CallPageStatus.Connecting, CallPageStatus.Publishing, CallPageStatus.Connected], _rendered.Distinct());
         Assert.Equal((Me.Token, DeviceUrl), Assert.Single(_sdk.Connections));
         Assert.Equal(new PublishConstraints(true, false), Assert.Single(_sdk.Publications));
@@ -59,7 +58,7 @@ public sealed class BrowserCallTests
 
         await _call.JoinAsync();
 
-        Assert.Equal(new CallPageState(CallPageStatus.BandwidthUnavailable, "it did not answer in time."), _call.State);
+        Assert.Equal(new CallPageState(CallPageStatus.BandwidthUnavailable, "Bandwidth createParticipant got no answer: timeout"), _call.State);
         Assert.Equal(["start"], _sdk.Calls);
     }
 
@@ -87,7 +86,7 @@ public sealed class BrowserCallTests
         await _call.RetryAsync();
 
         Assert.Equal(CallPageStatus.Connected, _call.State.Status);
-        Assert.Equal(["start", "release", "start", "connect", "publish", "listMicrophones"], _sdk.Calls);
+        Assert.Equal(["start", "release", "start", "connect", "publish", "listMicrophones", "listSpeakers"], _sdk.Calls);
     }
 
     [Fact]
@@ -177,7 +176,7 @@ public sealed class BrowserCallTests
         await _call.ToggleMuteAsync();
 
         Assert.False(_call.IsMuted);
-        Assert.Equal(["The microphone could not be muted: sender is stopped"], _notices);
+        Assert.Equal(new CallProblem("Your microphone could not be muted.", "sender is stopped"), _call.ProblemAt(ProblemPlace.Microphone));
         Assert.Equal(CallPageStatus.Connected, _call.State.Status);
     }
 
@@ -190,7 +189,7 @@ public sealed class BrowserCallTests
 
         await _call.SwitchMicrophoneAsync("mic-2");
 
-        Assert.Equal(["unpublish", "publish", "setMicEnabled", "listMicrophones"], _sdk.Calls);
+        Assert.Equal(["unpublish", "publish", "setMicEnabled", "listMicrophones", "listSpeakers"], _sdk.Calls);
         Assert.Equal("""{"deviceId":{"exact":"mic-2"}}""", System.Text.Json.JsonSerializer.Serialize(_sdk.Publications[^1].Audio));
         Assert.Equal([false, false], _sdk.MicrophoneEnabled);
         Assert.True(_call.IsMuted);

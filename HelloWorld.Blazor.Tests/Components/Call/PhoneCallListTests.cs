@@ -7,7 +7,7 @@ namespace HelloWorld.Blazor.Tests.Components.Call;
 public sealed class PhoneCallListTests : CallPageContext
 {
     [Fact]
-    public void EachCall_ShowsNumberDirectionStateAndDuration()
+    public void EachCall_ShowsNumberDirectionStateAndTalkTime_AndARingingCallNoTalkTime()
     {
         Calls.Register("c-in", CallDirection.Inbound, "+19195550124", "+19195550100", "p-1");
         Calls.MarkTransferred("c-in");
@@ -19,7 +19,7 @@ public sealed class PhoneCallListTests : CallPageContext
         var inbound = list.Find("[data-call-id='c-in']").QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray();
         var outbound = list.Find("[data-call-id='c-out']").QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToArray();
         Assert.Equal(["+19195550124", "Dialed in", "In the call", "1:15", "Hang up"], inbound);
-        Assert.Equal(["+19195550123", "Called", "Ringing…", "0:00", "Hang up"], outbound);
+        Assert.Equal(["+19195550123", "Called", "Ringing…", "–not answered", "Hang up"], outbound);
     }
 
     [Fact]
@@ -32,6 +32,35 @@ public sealed class PhoneCallListTests : CallPageContext
 
         Assert.Contains("Ended (rejected)", list.Find("[data-call-id='c-1']").TextContent);
         Assert.Empty(list.FindAll("button"));
+    }
+
+    [Fact]
+    public void UnansweredCall_ThatRangOut_ShowsNoTalkTime()
+    {
+        Calls.Register("c-1", CallDirection.Outbound, "+19195550100", "+19195550123", "p-1");
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        Calls.MarkEnded("c-1", "timeout");
+
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+
+        Assert.Equal("–not answered", list.Find("[data-call-id='c-1'] .duration").TextContent.Trim());
+    }
+
+    [Fact]
+    public void HangUpButtons_SayWhichCallTheyEnd_AndWhileHangingUpStayFocusableButIgnoreClicks()
+    {
+        Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-1");
+        var hungUp = new List<string>();
+
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, callId => hungUp.Add(callId))
+            .Add(x => x.HangingUp, new HashSet<string> { "c-1" }));
+        var button = list.Find("[data-call-id='c-1'] button");
+        button.Click();
+
+        Assert.Equal("Hang up +19195550124", button.GetAttribute("aria-label"));
+        Assert.Equal("true", button.GetAttribute("aria-disabled"));
+        Assert.False(button.HasAttribute("disabled"));
+        Assert.Empty(hungUp);
     }
 
     [Fact]
@@ -62,6 +91,7 @@ public sealed class PhoneCallListTests : CallPageContext
     public async Task Durations_StopBeingRendered_OnceNoCallIsUp()
     {
         Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-1");
+        Calls.MarkTransferred("c-1");
         var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
         await list.InvokeAsync(() => Clock.Advance(TimeSpan.FromSeconds(1)));
         list.WaitForAssertion(() => Assert.Contains("0:01", list.Find("[data-call-id='c-1']").TextContent));

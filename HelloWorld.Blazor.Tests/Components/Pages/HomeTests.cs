@@ -193,16 +193,16 @@ public sealed class HomeTests : CallPageContext
 
         await page.InvokeAsync(() => SdkCallbacks.OnAudioLevel("high"));
 
-        Assert.Equal("high", page.Find(".level-meter").GetAttribute("data-level"));
-        Assert.Contains("You are heard", page.Find(".level-meter").TextContent);
+        Assert.Equal("high", page.Find(".microphone-level").GetAttribute("data-level"));
+        Assert.Equal("Your microphone: sound", System.Text.RegularExpressions.Regex.Replace(page.Find(".microphone-level").TextContent, @"\s+", " ").Trim());
     }
 
     [Theory]
-    [InlineData("microphone-denied", ".status-microphone-denied", "did not allow the microphone")]
+    [InlineData("microphone-denied", ".status-microphone-denied", "did not allow your microphone")]
     [InlineData("microphone-missing", ".status-microphone-missing", "No microphone was found")]
-    [InlineData("microphone-busy", ".status-microphone-busy", "in use by another application")]
+    [InlineData("microphone-busy", ".status-microphone-busy", "Another application is using your microphone")]
     [InlineData("failed", ".status-microphone-failed", "could not be started")]
-    public void MicrophoneProblems_AreExplained_AndThePageStillListens(string error, string selector, string text)
+    public void MicrophoneProblems_AreExplainedInTheAudioPanel_AndThePageStillListens(string error, string selector, string text)
     {
         var publish = Module.Setup<PublishResult>("publish", _ => true);
         var page = Render<Home>();
@@ -210,7 +210,7 @@ public sealed class HomeTests : CallPageContext
         publish.SetResult(new PublishResult(error, "getUserMedia failed"));
         page.WaitForElement(selector);
 
-        Assert.Contains(text, page.Find(selector).TextContent);
+        Assert.Contains(text, page.Find($".me {selector}").TextContent);
         Assert.True(page.Find(".mute-toggle").HasAttribute("disabled"));
         page.Find(".dial-hint");
         Participants.Verify(p => p.LeaveAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -258,7 +258,9 @@ public sealed class HomeTests : CallPageContext
         var page = Render<Home>();
 
         var error = page.Find(".status-sdk-unavailable").TextContent;
-        Assert.Contains("could not start Bandwidth's browser SDK (Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js)", error);
+        Assert.Contains("could not start Bandwidth's browser SDK.", error);
+        Assert.Equal("Details: Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js",
+            page.Find(".status-sdk-unavailable .problem-details").TextContent);
         Assert.DoesNotContain("at import", error);
         Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
         page.Find(".status-sdk-unavailable button").Click();
@@ -275,7 +277,7 @@ public sealed class HomeTests : CallPageContext
 
         var page = Render<Home>();
 
-        Assert.Contains("(RTCPeerConnection is not defined)", page.Find(".status-sdk-unavailable").TextContent);
+        Assert.Equal("Details: RTCPeerConnection is not defined", page.Find(".status-sdk-unavailable .problem-details").TextContent);
         Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -287,7 +289,8 @@ public sealed class HomeTests : CallPageContext
 
         page.Find(".mute-toggle").Click();
 
-        Assert.Contains("The microphone could not be muted: Cannot read properties", page.Find(".notice").TextContent);
+        Assert.Equal("Your microphone could not be muted.", page.Find(".me .microphone-problem .problem-message").TextContent);
+        Assert.StartsWith("Details: Cannot read properties", page.Find(".me .microphone-problem .problem-details").TextContent);
         Assert.Equal("Mute", page.Find(".mute-toggle").TextContent.Trim());
         Assert.False(page.Find(".mute-toggle").HasAttribute("disabled"));
     }
@@ -300,7 +303,7 @@ public sealed class HomeTests : CallPageContext
 
         page.Find(".microphone-picker").Change("mic-2");
 
-        Assert.Contains("The microphone could not be switched", page.Find(".notice").TextContent);
+        Assert.Contains("The microphone could not be switched", page.Find(".me .microphone-problem").TextContent);
         Module.VerifyInvoke("publish", calledTimes: 1);
         page.Find(".mute-toggle:not([disabled])");
     }
@@ -315,7 +318,7 @@ public sealed class HomeTests : CallPageContext
 
         page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
 
-        Assert.Contains("The tone could not be sent", page.Find(".notice").TextContent);
+        Assert.Contains("The tone could not be sent", page.Find(".phones .keypad-problem").TextContent);
         page.Find(".mute-toggle:not([disabled])");
     }
 
@@ -416,7 +419,9 @@ public sealed class HomeTests : CallPageContext
 
         page.Find(".call-button").Click();
 
-        Assert.Contains("Too many calls", page.Find(".notice").TextContent);
+        Assert.Equal("+19195550123 could not be called. Too many calls in a short time; try again in a minute.",
+            page.Find(".phones .call-problem .problem-message").TextContent);
+        page.Find(".phones .call-problem .retry"); // the limit lifts: trying again makes sense
     }
 
     [Fact]

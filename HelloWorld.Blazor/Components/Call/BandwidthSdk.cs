@@ -70,7 +70,20 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
         return await module.InvokeAsync<Microphone[]>("listMicrophones", client);
     }
 
-    public Task SendDtmfAsync(string tones) => InvokeVoidAsync("sendDtmf", tones);
+    public async Task<IReadOnlyList<Speaker>?> ListSpeakersAsync()
+    {
+        var (module, client) = ModuleAndClient();
+        return await module.InvokeAsync<Speaker[]?>("listSpeakers", client);
+    }
+
+    public Task SetSpeakerAsync(string deviceId) => InvokeVoidAsync("setSpeaker", deviceId);
+
+    public Task SendDtmfAsync(string tone) => InvokeVoidAsync("sendDtmf", tone);
+
+    public Task SetRingbackAsync(bool ringing) => InvokeVoidAsync("setRingback", ringing);
+
+    public async Task<string> TimeZoneAsync() =>
+        await (_module ?? throw new InvalidOperationException("The SDK has no module; start it first.")).InvokeAsync<string>("timeZone");
 
     public Task AttachStreamAsync(ElementReference element, string endpointId) => InvokeVoidAsync("attachStream", element, endpointId);
 
@@ -131,8 +144,16 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
     public Task OnStreamUnavailable(string endpointId) => listener.StreamUnavailableAsync(endpointId);
 
     [JSInvokable]
-    public Task OnAudioLevel(string level) =>
-        listener.AudioLevelChangedAsync(Enum.TryParse<AudioLevel>(level, ignoreCase: true, out var parsed) ? parsed : AudioLevel.Silent);
+    public Task OnAudioLevel(string level) => listener.AudioLevelChangedAsync(ParseLevel(level));
+
+    [JSInvokable]
+    public Task OnHeardLevel(string level) => listener.HeardLevelChangedAsync(ParseLevel(level));
+
+    [JSInvokable]
+    public Task OnToneFailed(string reason) => listener.ToneFailedAsync(FirstLine(reason));
+
+    private static AudioLevel ParseLevel(string level) =>
+        Enum.TryParse<AudioLevel>(level, ignoreCase: true, out var parsed) ? parsed : AudioLevel.Silent;
 
     /// <summary>A JavaScript error's message is its first line; the browser's stack follows.</summary>
     internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();

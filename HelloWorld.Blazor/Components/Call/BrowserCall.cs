@@ -1,46 +1,41 @@
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
-using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
 namespace HelloWorld.Blazor.Components.Call;
 
 /// <summary>
 /// This tab in the call: joins the session as a browser participant and brings the SDK up (load, join Bandwidth,
-/// connect, publish), leaves, tries again, and carries out what the person asks of the microphone. The tab may close
-/// during any await; <see cref="DisposeAsync"/> then runs at once, and every step lets go of what arrives after it.
+/// connect, publish), leaves, tries again, and carries out what the person asks (<c>BrowserCall.Controls.cs</c>). The tab
+/// may close during any await; <see cref="DisposeAsync"/> then runs at once, and every step lets go of what arrives
+/// after it. The app stopping ends the call the same way (<see cref="LeaveBecauseTheAppStopsAsync"/>).
 /// </summary>
-public sealed class BrowserCall : IAsyncDisposable
+public sealed partial class BrowserCall : IAsyncDisposable
 {
     private readonly IBandwidthSdk _sdk;
     private readonly IParticipantService _participants;
     private readonly string? _deviceWebSocketUrl;
     private readonly ILogger<BrowserCall> _logger;
     private readonly Action _changed;
-    private readonly Action<string> _tell;
     private readonly CancellationTokenSource _disposing = new();
     private JoinedParticipant? _participant;
     private bool _disposed;
 
+    // No step may start once the call has ended: the tab closed (disposed) or the app is stopping.
+    private bool _ended;
+
     /// <param name="sdk">Owned from here on: disposed with the call.</param>
     /// <param name="deviceWebSocketUrl">Where the SDK connects; null for Bandwidth's own device endpoint.</param>
     /// <param name="changed">Called after the state changes, for the page to render it.</param>
-    /// <param name="tell">Tells the person that something they asked for failed; the call goes on.</param>
-    internal BrowserCall(IBandwidthSdk sdk, IParticipantService participants, string? deviceWebSocketUrl,
-        ILogger<BrowserCall> logger, Action changed, Action<string> tell)
+    internal BrowserCall(IBandwidthSdk sdk, IParticipantService participants, string? deviceWebSocketUrl, ILogger<BrowserCall> logger, Action changed)
     {
-        (_sdk, _participants, _deviceWebSocketUrl, _logger, _changed, _tell) = (sdk, participants, deviceWebSocketUrl, logger, changed, tell);
+        (_sdk, _participants, _deviceWebSocketUrl, _logger, _changed) = (sdk, participants, deviceWebSocketUrl, logger, changed);
     }
 
     public CallPageState State { get; private set; } = CallPageState.Joining;
 
-    public bool IsMuted { get; private set; }
-
-    /// <summary>The microphones to choose from, listed once the first one is published.</summary>
-    public IReadOnlyList<Microphone> Microphones { get; private set; } = [];
-
-    /// <summary>The microphone published; null until the list is known (the browser's default is used).</summary>
-    public string? MicrophoneId { get; private set; }
+    /// <summary>The browser's time zone, for the times the page shows; UTC until the SDK's module says otherwise.</summary>
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
 
     public Task JoinAsync() => UnlessGoneAsync(JoinStepsAsync);
 
@@ -52,32 +47,22 @@ public sealed class BrowserCall : IAsyncDisposable
         await UnlessGoneAsync(JoinStepsAsync);
     }
 
-    public async Task ToggleMuteAsync()
+    /// <summary>
+    /// The app is shutting down: says so on the page, lets go of the SDK (which closes its connection to Bandwidth and the
+    /// microphone) and deletes the participant, while the app can still reach the browser and Bandwidth.
+    /// </summary>
+    public async Task LeaveBecauseTheAppStopsAsync()
     {
-        var muted = !IsMuted;
-        if (await TrySdkAsync(() => _sdk.SetMicrophoneEnabledAsync(!muted),
-                muted ? "The microphone could not be muted" : "The microphone could not be unmuted"))
-        {
-            IsMuted = muted;
-            _changed();
-        }
-    }
-
-    /// <summary>Republishes with <paramref name="microphoneId"/>; the old microphone stays if it cannot be unpublished.</summary>
-    public async Task SwitchMicrophoneAsync(string microphoneId)
-    {
-        if (microphoneId == MicrophoneId || !await TrySdkAsync(_sdk.UnpublishAsync, "The microphone could not be switched"))
+        if (_ended)
         {
             return;
         }
-        MicrophoneId = microphoneId;
-        await UnlessGoneAsync(PublishAsync);
+        _ended = true;
+        await _disposing.CancelAsync(); // ends the wait for the microphone prompt
+        SetState(CallPageState.AppStopped);
+        await _sdk.ReleaseClientAsync();
+        await LeaveAsync();
     }
-
-    public Task SendDtmfAsync(string digit) => TrySdkAsync(() => _sdk.SendDtmfAsync(digit), "The tone could not be sent");
-
-    public Task AttachStreamAsync(ElementReference element, string endpointId) =>
-        TrySdkAsync(() => _sdk.AttachStreamAsync(element, endpointId), "A remote stream could not be played");
 
     /// <summary>Tears the SDK down and deletes the participant, whatever the browser does: it must not outlive the tab.</summary>
     public async ValueTask DisposeAsync()
@@ -86,7 +71,7 @@ public sealed class BrowserCall : IAsyncDisposable
         {
             return;
         }
-        _disposed = true;
+        _disposed = _ended = true;
         await _disposing.CancelAsync(); // ends the wait for the microphone prompt
         try
         {
@@ -113,15 +98,15 @@ public sealed class BrowserCall : IAsyncDisposable
         {
             // The tab closed: the circuit can no longer reach the browser, and the page is disposed soon.
         }
-        catch (Exception exception) when (_disposed && exception is JSException or OperationCanceledException)
+        catch (Exception exception) when (_ended && exception is JSException or OperationCanceledException)
         {
-            // Disposal cancelled a wait (the microphone prompt) or tore the SDK down under a call in flight.
+            // Disposal or the app's stop cancelled a wait (the microphone prompt) or tore the SDK down under a call in flight.
         }
     }
 
     private async Task JoinStepsAsync()
     {
-        if (_disposed)
+        if (_ended)
         {
             return;
         }
@@ -137,9 +122,14 @@ public sealed class BrowserCall : IAsyncDisposable
     {
         try
         {
-            return await _sdk.StartAsync();
+            if (!await _sdk.StartAsync())
+            {
+                return false;
+            }
+            TimeZone = FindTimeZone(await _sdk.TimeZoneAsync());
+            return true;
         }
-        catch (Exception exception) when (!_disposed && exception is JSException or TaskCanceledException)
+        catch (Exception exception) when (!_ended && exception is JSException or TaskCanceledException)
         {
             SetState(CallPageState.SdkUnavailable(exception));
             CallPageLog.SdkUnavailable(_logger, State.Detail!);
@@ -158,9 +148,9 @@ public sealed class BrowserCall : IAsyncDisposable
             SetState(CallPageState.BandwidthUnavailable(exception));
             return false;
         }
-        if (_disposed)
+        if (_ended)
         {
-            await LeaveAsync(); // DisposeAsync ran while Bandwidth answered, and found no participant to delete
+            await LeaveAsync(); // the call ended while Bandwidth answered, and found no participant to delete
             return false;
         }
         return true;
@@ -176,20 +166,21 @@ public sealed class BrowserCall : IAsyncDisposable
         }
         catch (Exception exception) when (exception is JSException or TaskCanceledException)
         {
-            if (_disposed)
+            if (_ended)
             {
-                return false; // DisposeAsync has disconnected the client and deleted the participant
+                return false; // the end of the call has disconnected the client and deleted the participant
             }
             // A timeout here is the browser not answering the interop call; the module's own connect timeout is shorter.
-            CallPageLog.ConnectFailed(_logger, participant.Id, BandwidthSdk.FirstLine(exception.Message));
-            SetState(CallPageState.ConnectFailed);
+            var reason = exception is JSException ? BandwidthSdk.FirstLine(exception.Message) : "The browser did not answer in time.";
+            CallPageLog.ConnectFailed(_logger, participant.Id, reason);
+            SetState(CallPageState.ConnectFailed(reason));
             await _sdk.ReleaseClientAsync();
             await LeaveAsync();
             return false;
         }
-        // Disposed meanwhile: DisposeAsync has disconnected the client and deleted the participant; publishing now would
-        // only turn on the microphone of a page that has left.
-        return !_disposed;
+        // Ended meanwhile: the client was disconnected and the participant deleted; publishing now would only turn on the
+        // microphone of a page that has left.
+        return !_ended;
     }
 
     private async Task PublishAsync()
@@ -200,11 +191,11 @@ public sealed class BrowserCall : IAsyncDisposable
         {
             result = await _sdk.PublishAsync(PublishConstraints.AudioOnly(MicrophoneId), _disposing.Token);
         }
-        catch (JSException exception) when (!_disposed)
+        catch (JSException exception) when (!_ended)
         {
             result = new PublishResult("failed", BandwidthSdk.FirstLine(exception.Message));
         }
-        if (_disposed)
+        if (_ended)
         {
             return;
         }
@@ -214,46 +205,7 @@ public sealed class BrowserCall : IAsyncDisposable
             CallPageLog.PublishFailed(_logger, _participant?.Id ?? "", result.Error, result.Message ?? "");
             return;
         }
-        if (IsMuted && !await TrySdkAsync(() => _sdk.SetMicrophoneEnabledAsync(false), "The microphone could not be kept muted"))
-        {
-            IsMuted = false;
-        }
-        try
-        {
-            Microphones = await _sdk.ListMicrophonesAsync();
-        }
-        catch (JSException exception) when (!_disposed)
-        {
-            // Without the list there is no picker; the default microphone is published and works.
-            CallPageLog.SdkCallFailed(_logger, "listMicrophones", BandwidthSdk.FirstLine(exception.Message));
-            Microphones = [];
-        }
-        MicrophoneId ??= Microphones.FirstOrDefault()?.DeviceId;
-        _changed();
-    }
-
-    /// <summary>
-    /// A call into the SDK that the person asked for. If the SDK throws, the page says so and stays in the call: one
-    /// failed button must not end the circuit.
-    /// </summary>
-    private async Task<bool> TrySdkAsync(Func<Task> call, string failure)
-    {
-        if (!_sdk.HasClient)
-        {
-            return false;
-        }
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (JSException exception)
-        {
-            var reason = BandwidthSdk.FirstLine(exception.Message);
-            CallPageLog.SdkCallFailed(_logger, failure, reason);
-            _tell($"{failure}: {reason}");
-            return false;
-        }
+        await AfterPublishAsync();
     }
 
     private void SetState(CallPageState state)
@@ -277,6 +229,18 @@ public sealed class BrowserCall : IAsyncDisposable
         catch (BandwidthException exception)
         {
             CallPageLog.LeaveFailed(_logger, participant.Id, exception.Message);
+        }
+    }
+
+    private static TimeZoneInfo FindTimeZone(string? id)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(id) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return TimeZoneInfo.Utc; // a zone this server does not know: times in UTC are still right, only less handy
         }
     }
 }

@@ -1,5 +1,6 @@
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
+using HelloWorld.Blazor.Components.Hosting;
 using HelloWorld.Blazor.Conference;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -8,8 +9,9 @@ namespace HelloWorld.Blazor.Components.Pages;
 
 /// <summary>
 /// The call page. It wires the parts together: <see cref="BrowserCall"/> joins on the first interactive render (never
-/// during prerender, so one participant per tab) and leaves when the circuit ends; the SDK's streams and level, and the
-/// registry's phone calls, come in from outside the renderer and are rendered here; the panels do the rest.
+/// during prerender, so one participant per tab) and leaves when the circuit ends, or when the app stops; the SDK's
+/// streams and levels, and the registry's phone calls, come in from outside the renderer and are rendered here, and
+/// logged in this tab's <see cref="CallJournal"/>; the panels do the rest.
 /// </summary>
 public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncDisposable
 {
@@ -18,10 +20,12 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
 
     private readonly List<RemoteStream> _streams = [];
     private BrowserCall _call = default!;
+    private CallJournal _journal = default!;
     private IReadOnlyList<PhoneCall> _calls = [];
     private IDisposable? _callsSubscription;
+    private IDisposable? _shutdownRegistration;
     private AudioLevel _level;
-    private string? _notice;
+    private AudioLevel _heard;
     private int _announcements;
 
     [Inject] private IParticipantService Participants { get; set; } = default!;
@@ -29,6 +33,10 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
     [Inject] private ICallRegistry CallRegistry { get; set; } = default!;
 
     [Inject] private IBandwidthEnvironment Environment { get; set; } = default!;
+
+    [Inject] private CallPageShutdown Shutdown { get; set; } = default!;
+
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
@@ -44,13 +52,20 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
 
     protected override void OnInitialized()
     {
+        _journal = new CallJournal(Clock);
         var sdk = new BandwidthSdk(JS, ModulePath, this, LoggerFactory.CreateLogger<BandwidthSdk>());
         _call = new BrowserCall(sdk, Participants, Environment.DeviceWebSocketUrl(new Uri(Navigation.BaseUri))?.ToString(),
-            LoggerFactory.CreateLogger<BrowserCall>(), StateHasChanged, ShowNotice);
+            LoggerFactory.CreateLogger<BrowserCall>(), CallChanged);
         // Subscribed before the first read: a call registered in between would otherwise stay off the page until the
         // next change.
-        _callsSubscription = CallRegistry.Subscribe(() => RenderChangeAsync(() => _calls = CallRegistry.Calls));
+        _callsSubscription = CallRegistry.Subscribe(() => RenderChangeAsync(() =>
+        {
+            _calls = CallRegistry.Calls;
+            _journal.CallsChanged(_calls);
+        }));
         _calls = CallRegistry.Calls;
+        _journal.Start(_calls);
+        _shutdownRegistration = Shutdown.Register(() => InvokeAsync(_call.LeaveBecauseTheAppStopsAsync));
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -63,20 +78,30 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
 
     Task IBandwidthSdkListener.StreamAvailableAsync(RemoteStream stream) => RenderChangeAsync(() =>
     {
-        _streams.RemoveAll(known => known.EndpointId == stream.EndpointId);
+        var known = _streams.RemoveAll(existing => existing.EndpointId == stream.EndpointId) > 0;
         _streams.Add(stream with { Announcement = ++_announcements });
         CallPageLog.StreamAvailable(Logger, stream.EndpointId, stream.ParticipantId ?? "unknown");
+        if (!known)
+        {
+            _journal.OthersHeardChanged(_streams.Count, browser: IsBrowser(stream));
+        }
     });
 
     Task IBandwidthSdkListener.StreamUnavailableAsync(string endpointId) => RenderChangeAsync(() =>
     {
-        if (_streams.RemoveAll(known => known.EndpointId == endpointId) > 0)
+        if (_streams.Find(known => known.EndpointId == endpointId) is { } stream)
         {
+            _streams.Remove(stream);
             CallPageLog.StreamUnavailable(Logger, endpointId);
+            _journal.OthersHeardChanged(_streams.Count, browser: IsBrowser(stream));
         }
     });
 
     Task IBandwidthSdkListener.AudioLevelChangedAsync(AudioLevel level) => RenderChangeAsync(() => _level = level);
+
+    Task IBandwidthSdkListener.HeardLevelChangedAsync(AudioLevel level) => RenderChangeAsync(() => _heard = level);
+
+    Task IBandwidthSdkListener.ToneFailedAsync(string reason) => RenderChangeAsync(() => _call.ToneFailed(reason));
 
     /// <summary>
     /// Applies a change that arrives from outside the renderer (an SDK event, a webhook's call update) and renders it. If
@@ -99,6 +124,13 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
         }
     }
 
+    /// <summary>The call's state moved on (or a control of it failed): logged, then rendered.</summary>
+    private void CallChanged()
+    {
+        _journal.StateChanged(_call.State);
+        StateHasChanged();
+    }
+
     private Task RetryAsync()
     {
         _streams.Clear();
@@ -107,12 +139,10 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
 
     private Task AttachAsync(RemoteStream stream, ElementReference element) => _call.AttachStreamAsync(element, stream.EndpointId);
 
-    /// <summary>Called from child components' handlers and the join alike: renders the page, whichever of them asked.</summary>
-    private void ShowNotice(string? notice)
-    {
-        _notice = notice;
-        StateHasChanged();
-    }
+    /// <summary>Null when the stream's participant is not known: neither a browser nor a phone can be said.</summary>
+    private bool? IsBrowser(RemoteStream stream) => stream.ParticipantId is { } participantId && CallRegistry.FindByParticipant(participantId) is null
+        ? Participants.Find(participantId)?.Kind == ParticipantKind.Browser
+        : false;
 
     private string LabelFor(RemoteStream stream)
     {
@@ -133,6 +163,7 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
 
     public async ValueTask DisposeAsync()
     {
+        _shutdownRegistration?.Dispose();
         _callsSubscription?.Dispose();
         if (_call is not null)
         {
