@@ -51,19 +51,20 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : AppInBrowse
     }
 
     [BrowserFact]
-    public async Task LevelMeter_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
+    public async Task MicrophoneMeter_SaysWhatItMeasures_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
     {
         var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
-        var meter = page.Page.Locator(".level-meter");
+        var meter = page.Page.Locator(".microphone-level");
 
         // Chromium's fake microphone beeps about once a second; the SDK's detector reports "high" during a beep.
         await Expect(meter).ToHaveAttributeAsync("data-level", "high", new() { Timeout = 10_000 });
-        await Expect(meter).ToContainTextAsync("You are heard");
+        await Expect(meter).ToContainTextAsync("Your microphone:");
+        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("sound");
 
         await page.Page.ClickAsync(".mute-toggle");
 
-        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("Muted");
+        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("muted");
         await Expect(page.Page.Locator(".mute-toggle")).ToHaveTextAsync("Unmute");
         await Expect(page.Page.Locator(".mute-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
     }

@@ -40,7 +40,8 @@ public static class CallPageExtensions
     public static WebApplication MapCallPage(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+            .Add(app.Services.GetRequiredService<CallPageShutdown>().TurnAwayWhileStopping);
         return app;
     }
 }

@@ -10,7 +10,7 @@ namespace HelloWorld.Blazor.Components.Hosting;
 /// them; the circuit's page would then be disposed after the server (and, in emulator mode, the emulator) had gone, and
 /// fail to delete its participant. So every page is told to leave (it shows why, lets go of the SDK and deletes its
 /// participant) within <see cref="Budget"/>, while its circuit can still reach the browser; then every circuit's
-/// connection is closed, and new ones are turned away.
+/// connection is closed, and new ones are turned away (<see cref="TurnAwayWhileStopping"/>).
 /// </summary>
 /// <remarks>
 /// "While its circuit can still reach the browser" is the catch: SignalR closes every connection on
@@ -44,13 +44,30 @@ internal sealed partial class CallPageShutdown(IHostApplicationLifetime lifetime
         return new Registration(() => _pages.TryRemove(key, out _));
     }
 
-    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    /// <summary>
+    /// An endpoint convention for the page and its circuits' hub: once the app is stopping, their requests are answered
+    /// 503. A tab reconnecting to an app that is stopping would hold the server open again; turned away at the door (its
+    /// negotiation, its socket's upgrade), it goes on trying as it would with the app gone, and says so.
+    /// </summary>
+    public void TurnAwayWhileStopping(EndpointBuilder endpoint)
     {
-        if (_stopping)
+        if (endpoint.RequestDelegate is not { } next)
         {
-            context.Context.Abort(); // a tab reconnecting to an app that is stopping would hold the server open again
             return;
         }
+        endpoint.RequestDelegate = context =>
+        {
+            if (!_stopping)
+            {
+                return next(context);
+            }
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        };
+    }
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
         _connections[context.Context] = 0;
         await next(context);
     }
