@@ -11,9 +11,10 @@ public sealed class PhoneSimulatorBrowserTests(ChromiumFixture chromium) : AppIn
     private const string OutboundPhone = "+19195550123";
     private const string SecondPhone = "+19195550124";
 
-    /// <summary>The page may call both simulated phones; a call nobody answers gives up after a few seconds.</summary>
+    /// <summary>The page may call both simulated phones, the first by default; a call nobody answers gives up after a few seconds.</summary>
     private static readonly Dictionary<string, string?> Settings = new()
     {
+        ["Bandwidth:OutboundPhoneNumber"] = OutboundPhone,
         ["Bandwidth:AllowedOutboundNumbers:0"] = SecondPhone,
         ["PhoneCalls:RingTimeoutSeconds"] = "6",
     };

@@ -26,7 +26,8 @@ export function createClient(dotNet) {
     suspended: false,
     audio: null,
   };
-  client.tones = createToneQueue((tone) => client.rtc.sendDtmf(tone), (message) => notify(client, "OnToneFailed", message));
+  client.tones = createToneQueue((tone) => client.rtc.sendDtmf(tone), () => dtmfSenders(client),
+    (message) => notify(client, "OnToneFailed", message));
   client.hearing = createHearing(() => audioContext(client), (level) => notify(client, "OnHeardLevel", level));
   client.ringback = createRingback(() => audioContext(client));
   client.rtc.onStreamAvailable((stream) => {
@@ -237,6 +238,14 @@ function resume(client) {
     client.rtc.setMicEnabled(client.micEnabled);
   }
   client.ringback.set(!!client.ringbackWanted);
+}
+
+// The RTCDTMFSenders the SDK's sendDtmf inserts into: one per published stream, kept by the V3 BandwidthRtc (the
+// delegate) in localDtmfSenders (v3/bandwidthRtc.js). The SDK offers no way to see whether a tone has started; the
+// senders say so themselves. An SDK laid out otherwise leaves the queue to its timer.
+function dtmfSenders(client) {
+  const senders = client.rtc.delegate?.localDtmfSenders;
+  return senders instanceof Map ? [...senders.values()].filter((sender) => sender instanceof RTCDTMFSender) : [];
 }
 
 function liveElements(client) {
