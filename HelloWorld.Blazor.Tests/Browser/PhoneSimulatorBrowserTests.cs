@@ -76,7 +76,7 @@ public sealed class PhoneSimulatorBrowserTests(ChromiumFixture chromium) : AppIn
         await Expect(simulator.Status(OutboundPhone)).ToHaveTextAsync("Incoming call…", new() { Timeout = 30_000 });
         var row = page.Page.Locator(".phone-calls tbody tr").First;
         await Expect(row).ToContainTextAsync("Ended (timeout)", new() { Timeout = 30_000 });
-        Assert.Equal("–not answered", (await row.Locator(".duration").InnerTextAsync()).Trim());
+        Assert.Equal("–not answered", (await row.Locator(".duration").TextContentAsync())!.Trim());
         await Expect(simulator.Status(OutboundPhone)).ToHaveTextAsync("Idle");
         await Expect(simulator.Log.First).ToContainTextAsync("ended (timeout)");
         await EmulatorControl.EventuallyAsync(page.AnnouncementsAsync,

@@ -48,15 +48,18 @@ async function retry() {
         // - false to mean we reached the server, but it rejected the connection (e.g., unknown circuit ID)
         // - exception to mean we didn't reach the server (this can be sync or async)
         const successful = await Blazor.reconnect();
-        if (!successful) {
+        if (successful) {
+            // Back on the same circuit. Blazor says "hide" only while its own attempts run, and they have given up: say it
+            // here, so that the page is released and the call page's module takes the call off hold.
+            reconnectModal.dispatchEvent(new CustomEvent("components-reconnect-state-changed", { detail: { state: "hide" } }));
+        } else {
             // The app is back but no longer knows this page's circuit (it restarted, or kept it only so long): a new
             // page joins a new call.
             const resumeSuccessful = await Blazor.resumeCircuit();
             if (!resumeSuccessful) {
                 location.reload();
             } else {
-                releaseThePage();
-                reconnectModal.close();
+                reconnectModal.dispatchEvent(new CustomEvent("components-reconnect-state-changed", { detail: { state: "hide" } }));
             }
         }
     } catch (err) {
