@@ -81,4 +81,25 @@ public abstract class CallPageContext : BunitContext
     /// <summary>What the module calls back on as the SDK announces streams and levels: the reference handed to <c>createClient</c>.</summary>
     private protected BandwidthSdk SdkCallbacks =>
         Assert.IsType<DotNetObjectReference<BandwidthSdk>>(Module.Invocations["createClient"][^1].Arguments[0]).Value;
+
+    /// <summary>
+    /// Waits for an assertion about what the page did after its last render (an OnAfterRender call into the browser):
+    /// bUnit's WaitForAssertion only checks again when something renders, so it cannot see those.
+    /// </summary>
+    protected static void Eventually(Action assertion)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10);
+            }
+        }
+    }
 }
