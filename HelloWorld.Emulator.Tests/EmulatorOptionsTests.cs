@@ -38,6 +38,7 @@ public sealed class EmulatorOptionsTests
     [InlineData("MediaPort", "70000")]
     [InlineData("ApplicationPhoneNumber", "9195550100")]
     [InlineData("PhoneNumbers:0", "555-0123")]
+    [InlineData("ApplicationPhoneNumber", "+19195550100\n")]
     [InlineData("InboundCallbackUrl", "incomingCall")]
     [InlineData("StatusCallbackUrl", "ftp://example.com/status")]
     [InlineData("WebRtcTransferSipUri", "sipx.webrtc.bandwidth.com")]
@@ -45,6 +46,10 @@ public sealed class EmulatorOptionsTests
     [InlineData("MediaConsentTimeout", "00:00:00")]
     [InlineData("DeviceTokenLifetime", "-00:00:01")]
     [InlineData("AccountId", " ")]
+    [InlineData("Limits:ParticipantsPerSession", "0")]
+    [InlineData("Limits:TagLength", "0")]
+    [InlineData("Limits:CallsPerSecond", "-1")]
+    [InlineData("Limits:ActiveCalls", "0")]
     public void Validate_AMalformedSetting_FailsNamingItAndHowToSetIt(string setting, string value)
     {
         var options = new EmulatorOptions();
@@ -53,7 +58,8 @@ public sealed class EmulatorOptionsTests
         var result = new EmulatorOptionsValidator().Validate(null, options);
 
         var failure = Assert.Single(result.Failures ?? []);
-        Assert.StartsWith($"Emulator:{setting.Split(':')[0]} ", failure, StringComparison.Ordinal);
+        var name = setting.EndsWith(":0", StringComparison.Ordinal) ? setting[..^2] : setting; // a list's first item names the list
+        Assert.StartsWith($"Emulator:{name} ", failure, StringComparison.Ordinal);
         Assert.Contains($"Emulator__{setting.Replace(":", "__", StringComparison.Ordinal)}=", failure, StringComparison.Ordinal);
     }
 

@@ -29,7 +29,9 @@ public static class EmulatorEndpointRouteBuilderExtensions
         VoiceApi.Map(voice);
 
         emulator.MapDeviceSignaling();
-        ControlApi.Map(emulator.MapGroup("/control"));
+        var control = emulator.MapGroup("/control");
+        control.AddEndpointFilter(endpoints.ServiceProvider.GetRequiredService<ControlApiGuard>());
+        ControlApi.Map(control);
         PhoneSimulator.Map(emulator);
 
         return emulator;

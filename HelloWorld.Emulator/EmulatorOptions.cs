@@ -73,6 +73,16 @@ public sealed class EmulatorOptions
         section.Bind(this);
     }
 
+    /// <summary>Bandwidth's documented limits the emulated account keeps (<c>Emulator:Limits</c>).</summary>
+    public EmulatorLimits Limits { get; set; } = new();
+
+    /// <summary>
+    /// Whether the control API (<c>/emulator/control</c>) answers other machines. Off by default: it has no credentials,
+    /// dials phones, installs faults and shows device tokens. Even on, it answers only requests addressed to
+    /// <c>localhost</c> or an IP address, never to another host name (DNS rebinding).
+    /// </summary>
+    public bool AllowRemoteControl { get; set; }
+
     /// <summary>How long a browser may go without ICE consent checks (sent every few seconds) before it counts as gone (RFC 7675).</summary>
     public TimeSpan MediaConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -56,6 +56,11 @@ internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOption
                          $"(it is {options.CallbackTimeout}). " + HowToSet(nameof(options.CallbackTimeout), "00:00:15"));
         }
         RequirePositive(failures, options.MediaConsentTimeout, nameof(options.MediaConsentTimeout), "00:00:30");
+        var limits = options.Limits ?? new EmulatorLimits();
+        RequireAtLeastOne(failures, limits.ParticipantsPerSession, nameof(limits.ParticipantsPerSession), "20");
+        RequireAtLeastOne(failures, limits.TagLength, nameof(limits.TagLength), "50");
+        RequireAtLeastOne(failures, limits.CallsPerSecond, nameof(limits.CallsPerSecond), "5");
+        RequireAtLeastOne(failures, limits.ActiveCalls, nameof(limits.ActiveCalls), "100");
 
         if (options.MediaPort is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
         {
@@ -93,6 +98,15 @@ internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOption
         if (value <= TimeSpan.Zero)
         {
             failures.Add($"{Section}:{setting} must be longer than zero (it is {value}). " + HowToSet(setting, example));
+        }
+    }
+
+    private static void RequireAtLeastOne(List<string> failures, int value, string limit, string example)
+    {
+        var setting = $"{nameof(EmulatorOptions.Limits)}:{limit}";
+        if (value < 1)
+        {
+            failures.Add($"{Section}:{setting} must be at least 1 (it is {value.ToString(CultureInfo.InvariantCulture)}). " + HowToSet(setting, example));
         }
     }
 

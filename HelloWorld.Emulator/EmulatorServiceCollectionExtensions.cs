@@ -25,7 +25,8 @@ public static class EmulatorServiceCollectionExtensions
         }
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmulatorOptions>, EmulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<WebRtcStore>();
+        services.AddSingleton(sp => new WebRtcStore(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.Limits.ParticipantsPerSession));
         services.AddSingleton(sp =>
         {
             var emulator = sp.GetRequiredService<IOptions<EmulatorOptions>>().Value;
@@ -34,6 +35,7 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<ApiGuard>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<FaultInjector>();
+        services.AddSingleton<ControlApiGuard>();
         services.AddSingleton<ApiTelemetry>();
         services.AddMediaRelay();
         services.AddDeviceSignaling();
@@ -42,8 +44,10 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<HostAddress>();
         services.AddSingleton<CallWork>();
         services.AddHostedService(sp => new StoppedBeforeTheServer(sp.GetRequiredService<CallWork>()));
+        services.AddSingleton<TransferFlow>();
         services.AddSingleton<CallFlows>();
         services.AddSingleton<CallEngine>();
+        services.AddSingleton<CallAdmission>();
         services.PostConfigure<LoggerFilterOptions>(KeepDeviceTokensOutOfRequestLines);
         return services;
     }

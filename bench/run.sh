@@ -1,6 +1,15 @@
 #!/usr/bin/env bash
-# The load and fault test: bench/run.sh [--calls N] [--concurrency C] [--faults] [--warm-up W] [--output file.json] (see bench/README.md)
-# Starts the app in emulator mode on a free loopback port, dials N phones in, checks the outcome, prints a table.
+# The load test: bench/run.sh [--calls N] [--concurrency C[,C...]] [--blocks B] [--faults] [--warm-up W] [--output file.json]
+#   Publishes the app and the floor server, dials N phones into each at every concurrency against one emulator, checks
+#   the app's outcome, prints a table with the ratios and the goals.
+# Medians of several runs: bench/run.sh --median bench/results/load-A.json bench/results/load-B.json ...
+# Page to published: bench/run.sh --page [--loads N]
+#   Loads the call page N times in headless Chromium and prints navigation start → published microphone.
+# See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--page" ]; then
+  shift
+  exec dotnet run -c Release --project bench/PageTiming -- "$@"
+fi
 exec dotnet run -c Release --project bench/LoadTest -- "$@"

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Tests.TestDoubles;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace HelloWorld.Blazor.Tests.Api;
 
@@ -136,14 +139,49 @@ public sealed class CallPhoneControllerTests
     {
         await using var app = new AccountModeAppFactory();
         app.Settings["PhoneCalls:MaxCallsPerClientPerMinute"] = "1";
+        app.Settings["Bandwidth:AllowedOutboundNumbers:0"] = "+19195550124";
         var client = app.CreateClient();
         await client.PostAsJsonAsync("/callPhone", new { });
 
-        var response = await client.PostAsJsonAsync("/callPhone", new { });
+        var response = await client.PostAsJsonAsync("/callPhone", new { to = "+19195550124" });
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Single(app.Voice.Created);
+    }
+
+    [Fact]
+    public async Task Post_WhenTheConferenceIsFull_Gets409WithTheReason_AndPlacesNothing()
+    {
+        await using var app = new AccountModeAppFactory();
+        app.Settings["Participants:MaxPerSession"] = "1";
+        var client = app.CreateClient();
+        await client.GetAsync("/connectionInfo");
+
+        var response = await client.PostAsJsonAsync("/callPhone", new { });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("The call is full (1 of 1).", await response.Content.ReadAsStringAsync());
+        Assert.Empty(app.Voice.Created);
+        Assert.Single(app.WebRtc.Participants);
+    }
+
+    /// <summary>Issue 12: with its answer webhook lost, a call stayed "in a call already" 13 minutes after a 30 s ring timeout.</summary>
+    [Fact]
+    public async Task Post_ToANumberWhoseLastCallsAnswerWebhookNeverCame_PlacesTheCall_OnceThatCallIsOverdue()
+    {
+        await using var app = new AccountModeAppFactory { Clock = new FakeTimeProvider() };
+        var client = app.CreateClient();
+        await client.PostAsJsonAsync("/callPhone", new { });
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsJsonAsync("/callPhone", new { })).StatusCode);
+
+        app.Clock.Advance(TimeSpan.FromSeconds(30 + 15));
+        await app.Services.GetRequiredService<CallReconciler>().DrainAsync(default);
+        var again = await client.PostAsJsonAsync("/callPhone", new { });
+
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(2, app.Voice.Created.Count);
+        Assert.Single(app.WebRtc.Participants); // the first call's participant was deleted
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using HelloWorld.Blazor.Bandwidth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using WireMock.Server;
 
 namespace HelloWorld.Blazor.Tests.Bandwidth;
@@ -33,6 +35,8 @@ public sealed class BandwidthApiTestHost : IAsyncDisposable
             ["Bandwidth:VoiceApplicationId"] = "voice-app",
             ["Bandwidth:PhoneNumber"] = "+19195550100",
             ["Bandwidth:BaseCallbackUrl"] = "https://app.example.com",
+            ["Bandwidth:CallbackUsername"] = "hook-user",
+            ["Bandwidth:CallbackPassword"] = "hook-password",
             ["Bandwidth:WebRtcApiBaseUrl"] = Server.Url + "/v1",
             ["Bandwidth:VoiceApiBaseUrl"] = Server.Url + "/api/v2",
             // Generous, so a busy test machine never times out a test that is not about timeouts.
@@ -45,11 +49,15 @@ public sealed class BandwidthApiTestHost : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
+        builder.Logging.AddProvider(new FakeLoggerProvider(Logs));
         builder.AddBandwidth();
         _app = builder.Build();
     }
 
     public WireMockServer Server { get; }
+
+    /// <summary>Every log line the clients wrote.</summary>
+    public FakeLogCollector Logs { get; } = new();
 
     public IServiceProvider Services => _app.Services;
 

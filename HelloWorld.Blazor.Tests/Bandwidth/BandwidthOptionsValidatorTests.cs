@@ -12,6 +12,8 @@ public sealed class BandwidthOptionsValidatorTests
         VoiceApplicationId = "voice-app",
         PhoneNumber = "+19195550100",
         BaseCallbackUrl = "https://app.example.com",
+        CallbackUsername = "hook-user",
+        CallbackPassword = "hook-password",
     };
 
     [Fact]
@@ -44,7 +46,7 @@ public sealed class BandwidthOptionsValidatorTests
     {
         var result = new BandwidthOptionsValidator(emulatorMode: false).Validate(null, new BandwidthOptions());
 
-        Assert.Equal(6, result.Failures!.Count());
+        Assert.Equal(7, result.Failures!.Count());
     }
 
     [Fact]
@@ -64,6 +66,48 @@ public sealed class BandwidthOptionsValidatorTests
         var failure = Assert.Single(new BandwidthOptionsValidator(emulatorMode: false).Validate(null, options).Failures!);
 
         Assert.Contains("Bandwidth:OutboundPhoneNumber must be an E.164 phone number", failure);
+    }
+
+    [Theory]
+    [InlineData("+19195550123\n")]
+    [InlineData("+19195550123\r\n")]
+    [InlineData("\n+19195550123")]
+    public void Validate_RejectsANumberWithALineBreak(string number)
+    {
+        var options = Complete();
+        options.OutboundPhoneNumber = number;
+
+        var failure = Assert.Single(new BandwidthOptionsValidator(emulatorMode: false).Validate(null, options).Failures!);
+
+        Assert.Contains("Bandwidth:OutboundPhoneNumber must be an E.164 phone number", failure);
+        Assert.False(BandwidthOptionsValidator.IsE164(number));
+    }
+
+    [Fact]
+    public void Validate_InAccountMode_WithoutWebhookCredentials_FailsClosed_NamingBothSettingsAndHowToSetThem()
+    {
+        var options = Complete();
+        options.CallbackUsername = null;
+        options.CallbackPassword = null;
+
+        var failure = Assert.Single(new BandwidthOptionsValidator(emulatorMode: false).Validate(null, options).Failures!);
+
+        Assert.StartsWith("Bandwidth:CallbackUsername and Bandwidth:CallbackPassword are not set.", failure);
+        Assert.Contains("dotnet user-secrets --project HelloWorld.Blazor set Bandwidth:CallbackUsername", failure);
+        Assert.Contains("dotnet user-secrets --project HelloWorld.Blazor set Bandwidth:CallbackPassword", failure);
+        Assert.Contains("Bandwidth__CallbackUsername", failure);
+        Assert.Contains("Bandwidth:AllowUnauthenticatedWebhooks", failure);
+    }
+
+    [Fact]
+    public void Validate_InAccountMode_WithoutWebhookCredentials_StartsWhenUnauthenticatedWebhooksAreAllowed()
+    {
+        var options = Complete();
+        options.CallbackUsername = null;
+        options.CallbackPassword = null;
+        options.AllowUnauthenticatedWebhooks = true;
+
+        Assert.True(new BandwidthOptionsValidator(emulatorMode: false).Validate(null, options).Succeeded);
     }
 
     [Fact]
@@ -95,7 +139,7 @@ public sealed class BandwidthOptionsValidatorTests
     public void Validate_CallbackCredentialsComeTogether()
     {
         var options = Complete();
-        options.CallbackUsername = "hook";
+        options.CallbackPassword = null;
 
         var failure = Assert.Single(new BandwidthOptionsValidator(emulatorMode: false).Validate(null, options).Failures!);
 

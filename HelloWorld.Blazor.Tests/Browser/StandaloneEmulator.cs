@@ -33,6 +33,8 @@ public sealed class StandaloneEmulator : IAsyncDisposable
         ["Bandwidth:PhoneNumber"] = Account.ApplicationPhoneNumber,
         ["Bandwidth:OutboundPhoneNumber"] = Account.PhoneNumbers[0],
         ["Bandwidth:BaseCallbackUrl"] = "https://app.example.com",
+        ["Bandwidth:CallbackUsername"] = "hook-user",
+        ["Bandwidth:CallbackPassword"] = "hook-password-account-mode",
         ["Bandwidth:WebRtcApiBaseUrl"] = $"{BaseUrl}/emulator/webrtc/v1",
         ["Bandwidth:VoiceApiBaseUrl"] = $"{BaseUrl}/emulator/voice/api/v2",
     };

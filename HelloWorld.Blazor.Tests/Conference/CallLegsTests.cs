@@ -55,7 +55,7 @@ public sealed class CallLegsTests : IDisposable
 
         Assert.Equal(participants[0], participants[1]);
         Assert.Single(_webRtc.Participants);
-        Assert.Equal(CallState.Transferred, _registry.Find("c-in")!.State);
+        Assert.Equal(CallState.Joining, _registry.Find("c-in")!.State);
     }
 
     [Fact]
@@ -71,13 +71,17 @@ public sealed class CallLegsTests : IDisposable
     }
 
     [Fact]
-    public async Task InboundCall_AnsweredWithATransfer_IsRecordedAsAnsweredThenTransferred()
+    public async Task InboundCall_AnsweredWithATransfer_IsJoiningUntilBandwidthReportsTheTransferAnswered()
     {
         await _legs.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
+        var joining = _registry.Find("c-in")!;
 
-        var call = _registry.Find("c-in")!;
-        Assert.Equal([CallState.Ringing, CallState.Answered, CallState.Transferred], call.History.Select(e => e.State));
-        Assert.NotNull(call.ParticipantId);
+        var joined = _legs.TransferAnswered("c-in");
+
+        Assert.Equal([CallState.Ringing, CallState.Answered, CallState.Joining], joining.History.Select(e => e.State));
+        Assert.NotNull(joining.ParticipantId);
+        Assert.Equal(CallState.Transferred, joined?.State);
+        Assert.Equal([CallState.Ringing, CallState.Answered, CallState.Joining, CallState.Transferred], joined!.History.Select(e => e.State));
     }
 
     [Fact]
@@ -172,7 +176,7 @@ public sealed class CallLegsTests : IDisposable
         var participant = await answering;
         Assert.NotNull(participant);
         Assert.Equal(call.ParticipantId, participant.Id);
-        Assert.Equal(CallState.Transferred, _registry.Find(callId)!.State);
+        Assert.Equal(CallState.Joining, _registry.Find(callId)!.State);
     }
 
     [Fact]
@@ -204,7 +208,7 @@ public sealed class CallLegsTests : IDisposable
         Assert.Equal(participant!.Id, Assert.Single(_webRtc.Participants).Id);
         Assert.Equal(0, _webRtc.Calls("deleteParticipant"));
         var call = Assert.Single(_registry.Calls);
-        Assert.Equal(("c-in", CallState.Transferred), (call.CallId, call.State));
+        Assert.Equal(("c-in", CallState.Joining), (call.CallId, call.State));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using HelloWorld.Blazor.Api;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -15,7 +16,7 @@ public sealed class ConferenceCleanupTests : IDisposable
 
     public ConferenceCleanupTests()
     {
-        _connectionInfo = new ConnectionInfoParticipants(_calls.Participants, _clock,
+        _connectionInfo = new ConnectionInfoParticipants(_calls.Participants, _calls.Capacity, _clock,
             Options.Create(new ConnectionInfoOptions { ParticipantLifetime = TimeSpan.FromMinutes(30) }), NullLogger<ConnectionInfoParticipants>.Instance);
         _cleanup = new ConferenceCleanup(_calls.Participants, [_calls.Legs, _connectionInfo], _calls.Sessions, _calls.WebRtc,
             NullLogger<ConferenceCleanup>.Instance);
@@ -32,7 +33,7 @@ public sealed class ConferenceCleanupTests : IDisposable
     {
         await _calls.Participants.JoinAsync(ParticipantKind.Browser);
         await _calls.Legs.AcceptInboundCallAsync("c-in", "+19195550123", "+19195550100", default);
-        await _connectionInfo.JoinAsync(default);
+        await _connectionInfo.JoinAsync(ClientAddress.Unknown, default);
 
         await _cleanup.StopAsync(default);
 
@@ -61,7 +62,7 @@ public sealed class ConferenceCleanupTests : IDisposable
     [Fact]
     public async Task Shutdown_WaitsForAConnectionInfoParticipantsDeletionUnderWay_InsteadOfDeletingItAgain()
     {
-        await _connectionInfo.JoinAsync(default);
+        await _connectionInfo.JoinAsync(ClientAddress.Unknown, default);
         var deleting = _calls.WebRtc.HoldNext("deleteParticipant");
         _clock.Advance(TimeSpan.FromMinutes(30));
         await deleting.Entered; // its lifetime is over and Bandwidth is deleting it
@@ -78,7 +79,7 @@ public sealed class ConferenceCleanupTests : IDisposable
     [Fact]
     public async Task Shutdown_StopsLifetimesRunningOut_SoTheSweepAloneDeletesThoseParticipants()
     {
-        await _connectionInfo.JoinAsync(default);
+        await _connectionInfo.JoinAsync(ClientAddress.Unknown, default);
         var sweeping = _calls.WebRtc.HoldNext("deleteParticipant");
         var stopping = _cleanup.StopAsync(default);
         await sweeping.Entered;

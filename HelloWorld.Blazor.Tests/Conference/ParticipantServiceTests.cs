@@ -17,7 +17,8 @@ public sealed class ParticipantServiceTests
     public ParticipantServiceTests()
     {
         _sessions = new SessionTracker(_api, NullLogger<SessionTracker>.Instance);
-        _service = new ParticipantService(_api, _sessions, TimeProvider.System, Options.Create(new ParticipantOptions()), NullLogger<ParticipantService>.Instance);
+        _service = new ParticipantService(_api, _sessions, Capacity(new ParticipantOptions()), TimeProvider.System, Options.Create(new ParticipantOptions()),
+            NullLogger<ParticipantService>.Instance);
     }
 
     [Theory]
@@ -119,8 +120,8 @@ public sealed class ParticipantServiceTests
     public async Task Join_ThatOutlastsItsDeadline_FailsAsUnavailable_AndLeavesNoParticipant()
     {
         var clock = new FakeTimeProvider();
-        var service = new ParticipantService(_api, _sessions, clock,
-            Options.Create(new ParticipantOptions { JoinTimeout = TimeSpan.FromSeconds(10) }), NullLogger<ParticipantService>.Instance);
+        var settings = new ParticipantOptions { JoinTimeout = TimeSpan.FromSeconds(10) };
+        var service = new ParticipantService(_api, _sessions, Capacity(settings), clock, Options.Create(settings), NullLogger<ParticipantService>.Instance);
         var adding = _api.HoldNext("addParticipantToSession");
         var join = service.JoinAsync(ParticipantKind.Browser);
         await adding.Entered;
@@ -165,4 +166,6 @@ public sealed class ParticipantServiceTests
 
         Assert.Equal(joined.Id, Assert.Single(_service.Active).Id);
     }
+
+    private static SessionCapacity Capacity(ParticipantOptions settings) => new(Options.Create(settings), NullLogger<SessionCapacity>.Instance);
 }

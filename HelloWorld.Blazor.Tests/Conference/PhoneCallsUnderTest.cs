@@ -7,37 +7,49 @@ using Microsoft.Extensions.Options;
 namespace HelloWorld.Blazor.Tests.Conference;
 
 /// <summary>
-/// The phone call services wired as <c>AddConference</c> wires them (the page's <see cref="PhoneCallService"/>, the
-/// webhooks' <see cref="CallLegs"/>, one registry and one participant service), over the in-memory Bandwidth APIs.
+/// The conference services wired as <c>AddConference</c> wires them (the session's capacity, the participant service,
+/// the page's <see cref="PhoneCallService"/>, the webhooks' <see cref="CallLegs"/>, one registry, the reconciler and the
+/// sweep), over the in-memory Bandwidth APIs and one clock.
 /// </summary>
 public sealed class PhoneCallsUnderTest : IDisposable
 {
-    private readonly OutboundCallPolicy _policy;
-
-    public PhoneCallsUnderTest(BandwidthOptions settings, PhoneCallOptions options)
+    public PhoneCallsUnderTest(BandwidthOptions settings, PhoneCallOptions options, ParticipantOptions? participantOptions = null, TimeProvider? clock = null)
     {
+        Clock = clock ?? TimeProvider.System;
+        var participantSettings = Options.Create(participantOptions ?? new ParticipantOptions());
+        Capacity = new SessionCapacity(participantSettings, NullLogger<SessionCapacity>.Instance);
         Sessions = new SessionTracker(WebRtc, NullLogger<SessionTracker>.Instance);
-        Participants = new ParticipantService(WebRtc, Sessions, TimeProvider.System, Options.Create(new ParticipantOptions()),
-            NullLogger<ParticipantService>.Instance);
+        Participants = new ParticipantService(WebRtc, Sessions, Capacity, Clock, participantSettings, NullLogger<ParticipantService>.Instance);
+        Registry = new CallRegistry(Clock, NullLogger<CallRegistry>.Instance);
         Legs = new CallLegs(Participants, Registry, Options.Create(options), NullLogger<CallLegs>.Instance);
-        _policy = new OutboundCallPolicy(Registry, Options.Create(settings), Options.Create(options));
-        Service = new PhoneCallService(_policy, Legs, Voice, new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings),
+        Reconciler = new CallReconciler(Registry, Legs, Voice, Clock, Options.Create(options), NullLogger<CallReconciler>.Instance);
+        var policy = new OutboundCallPolicy(Registry, Capacity, Clock, Options.Create(settings), Options.Create(options));
+        Service = new PhoneCallService(policy, Legs, Reconciler, Voice, new BandwidthAccountEnvironment(Options.Create(settings)), Options.Create(settings),
             Options.Create(options), NullLogger<PhoneCallService>.Instance);
+        Sweep = new ConferenceSweep(Participants, Sessions, WebRtc, Registry, Reconciler, Clock, participantSettings, NullLogger<ConferenceSweep>.Instance);
     }
+
+    public TimeProvider Clock { get; }
 
     public FakeWebRtcApi WebRtc { get; } = new();
 
     public FakeVoiceApi Voice { get; } = new();
 
+    public SessionCapacity Capacity { get; }
+
     public SessionTracker Sessions { get; }
 
     public ParticipantService Participants { get; }
 
-    public CallRegistry Registry { get; } = new(TimeProvider.System, NullLogger<CallRegistry>.Instance);
+    public CallRegistry Registry { get; }
 
     public CallLegs Legs { get; }
 
+    public CallReconciler Reconciler { get; }
+
     public PhoneCallService Service { get; }
+
+    public ConferenceSweep Sweep { get; }
 
     /// <summary>Settings as an account configures them, with two numbers the app may call.</summary>
     public static BandwidthOptions AccountSettings() => new()
@@ -54,5 +66,9 @@ public sealed class PhoneCallsUnderTest : IDisposable
         CallbackPassword = "hook-password",
     };
 
-    public void Dispose() => _policy.Dispose();
+    public void Dispose()
+    {
+        Reconciler.Dispose();
+        Sweep.Dispose();
+    }
 }

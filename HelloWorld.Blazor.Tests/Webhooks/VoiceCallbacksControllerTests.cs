@@ -33,7 +33,24 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         Assert.Equal("sip:sipx.webrtc.bandwidth.com:5060", sipUri.Value);
         Assert.Equal($"15ac29a21331029c2cb04a07b215b22865662d85;encoding=base64,token-for-{participant.Id};encoding=jwt", sipUri.Attribute("uui")!.Value);
         var call = _app.Services.GetRequiredService<ICallRegistry>().Find(VoiceWebhookPayloads.CallId)!;
-        Assert.Equal((CallDirection.Inbound, "+15555555555", CallState.Transferred), (call.Direction, call.From, call.State));
+        Assert.Equal((CallDirection.Inbound, "+15555555555", CallState.Joining), (call.Direction, call.From, call.State));
+    }
+
+    [Fact]
+    public async Task IncomingCall_AsksBandwidthToReportTheTransfer_ToTheTransferRoutes_WithTheWebhookCredentials()
+    {
+        var response = await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+
+        var transfer = XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Element("Transfer")!;
+        var sipUri = transfer.Element("SipUri")!;
+        Assert.Equal("https://app.example.com/transferComplete", transfer.Attribute("transferCompleteUrl")?.Value);
+        Assert.Equal("POST", transfer.Attribute("transferCompleteMethod")?.Value);
+        Assert.Equal("https://app.example.com/transferAnswer", sipUri.Attribute("transferAnswerUrl")?.Value);
+        Assert.Equal("https://app.example.com/transferDisconnect", sipUri.Attribute("transferDisconnectUrl")?.Value);
+        Assert.Equal("POST", sipUri.Attribute("transferDisconnectMethod")?.Value);
+        Assert.All(new[] { transfer, sipUri }, element => Assert.Equal(
+            (AccountModeAppFactory.CallbackUsername, AccountModeAppFactory.CallbackPassword),
+            (element.Attribute("username")?.Value, element.Attribute("password")?.Value)));
     }
 
     [Fact]
@@ -194,6 +211,9 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
     [InlineData("/incomingCall")]
     [InlineData("/callAnswered")]
     [InlineData("/callStatus")]
+    [InlineData("/transferAnswer")]
+    [InlineData("/transferComplete")]
+    [InlineData("/transferDisconnect")]
     public async Task Webhook_WithoutCredentials_IsChallengedWithBasic(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path)

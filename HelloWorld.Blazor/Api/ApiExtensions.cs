@@ -8,12 +8,11 @@ namespace HelloWorld.Blazor.Api;
 
 public static class ApiExtensions
 {
-    public const string CallPhonePolicy = "call-phone";
-    public const string ConnectionInfoPolicy = "connection-info";
-
     /// <summary>
-    /// The app's own small API (<c>/connectionInfo</c>, <c>/callPhone</c>): its settings, the lifetime of the participants
-    /// it hands out (drained at shutdown like the phone calls' work), and per-client rate limits.
+    /// The app's own small API (<c>/connectionInfo</c>, <c>/callPhone</c>): its settings, and the leases of the
+    /// participants it hands out (drained at shutdown like the phone calls' work). Their per-client and overall limits
+    /// live in the services they share with the page (<see cref="PerMinuteLimit"/>), not in the HTTP pipeline: the CALL
+    /// button and <c>POST /callPhone</c> spend from one limit.
     /// </summary>
     public static IServiceCollection AddAppApi(this IServiceCollection services)
     {
@@ -21,18 +20,17 @@ public static class ApiExtensions
         services.AddSingleton<IValidateOptions<ConnectionInfoOptions>, ConnectionInfoOptionsValidator>();
         services.AddSingleton<ConnectionInfoParticipants>();
         services.AddSingleton<IBackgroundWork>(sp => sp.GetRequiredService<ConnectionInfoParticipants>());
-        return services.AddApiRateLimits();
+        return services.AddRateLimitAnswers();
     }
 
-    /// <summary>Per-client limits on the endpoints that create Bandwidth resources (the service adds a global one for calls).</summary>
-    private static IServiceCollection AddApiRateLimits(this IServiceCollection services)
+    /// <summary>
+    /// What <c>UseRateLimiter</c> answers for any endpoint given a rate-limit policy: 429, <c>Retry-After</c> and a problem body.
+    /// </summary>
+    private static IServiceCollection AddRateLimitAnswers(this IServiceCollection services)
     {
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(CallPhonePolicy, context => PerClient(context,
-                context.RequestServices.GetRequiredService<IOptions<PhoneCallOptions>>().Value.MaxCallsPerClientPerMinute));
-            limiter.AddPolicy(ConnectionInfoPolicy, context => PerClient(context, permitsPerMinute: 30));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var response = rejected.HttpContext.Response;
@@ -50,12 +48,4 @@ public static class ApiExtensions
         });
         return services;
     }
-
-    private static RateLimitPartition<string> PerClient(HttpContext context, int permitsPerMinute) =>
-        RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, permitsPerMinute),
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
 }

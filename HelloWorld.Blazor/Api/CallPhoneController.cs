@@ -2,8 +2,8 @@ using System.Globalization;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Http;
+using HelloWorld.Blazor.Security;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace HelloWorld.Blazor.Api;
 
@@ -27,15 +27,15 @@ public sealed partial class CallPhoneController(IPhoneCallService calls, ILogger
     /// JSON only, and a body is required (<c>{}</c> calls the configured number). A cross-site page can POST an HTML form
     /// (url-encoded, multipart or text/plain) without the browser asking this app first; a JSON POST from another origin
     /// needs a CORS preflight, which this app never grants. So a form on some other site cannot place a paid call.
+    /// The call counts against this client's rate together with its CALL buttons, and belongs to no tab.
     /// </remarks>
     [HttpPost("/callPhone")]
     [Consumes("application/json")]
-    [EnableRateLimiting(ApiExtensions.CallPhonePolicy)]
     public async Task<IActionResult> PostAsync([FromBody] CallPhoneRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var call = await calls.CallAsync(request.To, cancellationToken);
+            var call = await calls.CallAsync(request.To, ClientAddress.Of(HttpContext), cancellationToken);
             return Accepted(new CallPhoneResponse(call.CallId, call.To, call.State.ToString().ToLowerInvariant()));
         }
         catch (PhoneCallRejectedException rejected)
@@ -49,7 +49,7 @@ public sealed partial class CallPhoneController(IPhoneCallService calls, ILogger
             return Problem(title: "The call was not placed", detail: rejected.Message, statusCode: rejected.Reason switch
             {
                 PhoneCallRejection.NumberNotAllowed => StatusCodes.Status403Forbidden,
-                PhoneCallRejection.AlreadyInProgress => StatusCodes.Status409Conflict,
+                PhoneCallRejection.AlreadyInProgress or PhoneCallRejection.ConferenceFull => StatusCodes.Status409Conflict,
                 PhoneCallRejection.RateLimited or PhoneCallRejection.TooManyActiveCalls => StatusCodes.Status429TooManyRequests,
                 PhoneCallRejection.NotConfigured => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status400BadRequest,

@@ -1,68 +1,109 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
-using static HelloWorld.Blazor.Bandwidth.SettingHelp;
 
 namespace HelloWorld.Blazor.Api;
 
-/// <summary>The <c>ConnectionInfo</c> section.</summary>
-public sealed class ConnectionInfoOptions
+/// <summary>A participant handed out by <c>GET /connectionInfo</c>, and the secret that renews or ends its lease.</summary>
+public sealed record ConnectionInfoLease(JoinedParticipant Participant, string Secret, DateTimeOffset ExpiresAt);
+
+/// <summary><c>GET /connectionInfo</c> came too often, from this client or from everyone: nothing was created.</summary>
+public sealed class ConnectionInfoRateLimitedException(string message, TimeSpan retryAfter) : Exception(message)
 {
-    public const string SectionName = "ConnectionInfo";
-
-    /// <summary>
-    /// How long a participant handed out by <c>GET /connectionInfo</c> lives. Nothing tells the app when such a client
-    /// leaves, so without a limit every request would leave a participant at Bandwidth until the app stops.
-    /// </summary>
-    public TimeSpan ParticipantLifetime { get; set; } = TimeSpan.FromHours(1);
-}
-
-public sealed class ConnectionInfoOptionsValidator : IValidateOptions<ConnectionInfoOptions>
-{
-    private const string Setting = ConnectionInfoOptions.SectionName + ":" + nameof(ConnectionInfoOptions.ParticipantLifetime);
-
-    public ValidateOptionsResult Validate(string? name, ConnectionInfoOptions options) =>
-        options.ParticipantLifetime >= TimeSpan.FromMinutes(1) && options.ParticipantLifetime <= TimeSpan.FromDays(1)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
-                $"{Setting} must be between one minute and one day (it is {options.ParticipantLifetime}). " + HowToSet(Setting, "01:00:00"));
+    public TimeSpan RetryAfter { get; } = retryAfter;
 }
 
 /// <summary>
-/// The participants <c>GET /connectionInfo</c> hands out: each is deleted once its lifetime is over, and one created
+/// The participants <c>GET /connectionInfo</c> hands out, each on a lease: deleted once
+/// <see cref="ConnectionInfoOptions.ParticipantLifetime"/> passes without a renewal, or when its client releases it.
+/// Bandwidth's WebRTC API says nothing of whether a device is connected, so only the client can say it still uses
+/// its participant; it proves it holds it with the lease's secret, which nobody else ever sees. A participant created
 /// for a request that was abandoned meanwhile is deleted at once (nobody holds its token).
 /// </summary>
 public sealed partial class ConnectionInfoParticipants(
-    IParticipantService participants, TimeProvider timeProvider, IOptions<ConnectionInfoOptions> options, ILogger<ConnectionInfoParticipants> logger)
+    IParticipantService participants,
+    SessionCapacity capacity,
+    TimeProvider timeProvider,
+    IOptions<ConnectionInfoOptions> options,
+    ILogger<ConnectionInfoParticipants> logger)
     : IBackgroundWork, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, ITimer> _expiries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lease> _leases = new(StringComparer.Ordinal); // by the secret's digest
     private readonly BackgroundTasks _deletions = new();
+    private readonly PerMinuteLimit _limit = new(timeProvider, options.Value.MaxPerMinute, options.Value.MaxPerClientPerMinute);
     private bool _draining;
 
-    /// <summary>A new browser participant for a client whose request ends when <paramref name="requestAborted"/> fires.</summary>
-    public async Task<JoinedParticipant> JoinAsync(CancellationToken requestAborted)
+    /// <summary>
+    /// A new browser participant for <paramref name="client"/>, whose request ends when <paramref name="requestAborted"/>
+    /// fires. Throws <see cref="ParticipantRefusedException"/> (the session is full, the client holds its share) or
+    /// <see cref="ConnectionInfoRateLimitedException"/> before anything is created.
+    /// </summary>
+    public async Task<ConnectionInfoLease> JoinAsync(ClientAddress client, CancellationToken requestAborted)
     {
+        // A request the ceilings refuse spends none of the rate; the join takes the place for real.
+        capacity.EnsureRoomFor(client);
+        var rate = _limit.TryAcquire(client);
+        if (!rate.Admitted)
+        {
+            throw new ConnectionInfoRateLimitedException(rate.RefusedForTheClient
+                ? $"This client asked for {_limit.PerClient} participants in the last minute; try again later."
+                : $"The app handed out {_limit.Overall} participants in the last minute; try again later.", rate.RetryAfter);
+        }
         // Not the request's token: a participant can exist at Bandwidth before its creation is answered, and cancelling
         // then would lose its id. The join has its own deadline (Participants:JoinTimeout).
-        var participant = await participants.JoinAsync(ParticipantKind.Browser, CancellationToken.None).ConfigureAwait(false);
+        var participant = await participants.JoinAsync(ParticipantKind.Browser, client, CancellationToken.None).ConfigureAwait(false);
         if (requestAborted.IsCancellationRequested)
         {
             Log.Abandoned(logger, participant.Id);
             await DeleteAsync(participant.Id).ConfigureAwait(false);
             requestAborted.ThrowIfCancellationRequested();
         }
+        var secret = Base64UrlSecret();
+        var lifetime = options.Value.ParticipantLifetime;
         lock (_gate)
         {
             // Once shutdown has begun, its sweep deletes this participant with the others.
             if (!_draining)
             {
-                _expiries[participant.Id] = timeProvider.CreateTimer(
-                    state => Expire((string)state!), participant.Id, options.Value.ParticipantLifetime, Timeout.InfiniteTimeSpan);
+                var digest = Digest(secret);
+                var timer = timeProvider.CreateTimer(state => Expire((string)state!), digest, lifetime, Timeout.InfiniteTimeSpan);
+                _leases[digest] = new Lease(participant.Id, timer);
             }
         }
-        return participant;
+        return new ConnectionInfoLease(participant, secret, timeProvider.GetUtcNow() + lifetime);
+    }
+
+    /// <summary>Starts the lease's lifetime again; <c>null</c> for a secret that holds no participant (ended, expired or invented).</summary>
+    public DateTimeOffset? Renew(string secret)
+    {
+        var lifetime = options.Value.ParticipantLifetime;
+        lock (_gate)
+        {
+            if (!_leases.TryGetValue(Digest(secret), out var lease))
+            {
+                return null;
+            }
+            lease.Timer.Change(lifetime, Timeout.InfiniteTimeSpan);
+            Log.Renewed(logger, lease.ParticipantId);
+            return timeProvider.GetUtcNow() + lifetime;
+        }
+    }
+
+    /// <summary>Ends the lease and deletes its participant; <c>false</c> for a secret that holds no participant.</summary>
+    public async Task<bool> ReleaseAsync(string secret)
+    {
+        var deletion = Take(Digest(secret), "released by its client");
+        if (deletion is null)
+        {
+            return false;
+        }
+        await deletion.ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
@@ -89,28 +130,36 @@ public sealed partial class ConnectionInfoParticipants(
 
     private void StopTimers()
     {
-        foreach (var timer in _expiries.Values)
+        foreach (var lease in _leases.Values)
         {
-            timer.Dispose();
+            lease.Timer.Dispose();
         }
-        _expiries.Clear();
+        _leases.Clear();
     }
 
-    private void Expire(string participantId)
+    private void Expire(string digest) => Take(digest, "reached its lifetime");
+
+    /// <summary>Removes the lease and starts its participant's deletion, tracked for shutdown; <c>null</c> if there was no such lease.</summary>
+    private Task? Take(string digest, string why)
     {
         // Tracked under the lock, so a drain that comes next waits for it; started outside it, as Bandwidth is called.
-        var deletion = new Task<Task>(() => DeleteAsync(participantId));
+        Task<Task> deletion;
+        Task deleted;
+        string participantId;
         lock (_gate)
         {
-            if (!_expiries.Remove(participantId, out var timer))
+            if (!_leases.Remove(digest, out var lease))
             {
-                return; // stopped by a drain: the shutdown sweep deletes the participant
+                return null; // released, expired, or stopped by a drain (the shutdown sweep deletes the participant)
             }
-            timer.Dispose();
-            _deletions.Track(deletion.Unwrap());
+            lease.Timer.Dispose();
+            participantId = lease.ParticipantId;
+            deletion = new Task<Task>(() => DeleteAsync(participantId));
+            deleted = _deletions.Track(deletion.Unwrap());
         }
-        Log.Expired(logger, participantId);
+        Log.Ending(logger, participantId, why);
         deletion.RunSynchronously();
+        return deleted;
     }
 
     private async Task DeleteAsync(string participantId)
@@ -121,20 +170,30 @@ public sealed partial class ConnectionInfoParticipants(
         }
         catch (BandwidthException exception)
         {
-            // Still tracked by the participant service, so the shutdown sweep tries again.
+            // Held by nobody now, so the sweep tries again.
             Log.DeleteFailed(logger, participantId, exception.Message);
         }
     }
 
+    private static string Base64UrlSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    // Kept by digest, so the secrets themselves live only with their clients.
+    private static string Digest(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private sealed record Lease(string ParticipantId, ITimer Timer);
+
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Participant {ParticipantId} from /connectionInfo reached its lifetime; deleting it")]
-        public static partial void Expired(ILogger logger, string participantId);
+        [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Participant {ParticipantId} from /connectionInfo {Why}; deleting it")]
+        public static partial void Ending(ILogger logger, string participantId, string why);
 
         [LoggerMessage(EventId = 3502, Level = LogLevel.Information, Message = "The /connectionInfo request for participant {ParticipantId} was abandoned; deleting it")]
         public static partial void Abandoned(ILogger logger, string participantId);
 
-        [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Could not delete participant {ParticipantId} from /connectionInfo ({Reason}); it is retried at shutdown")]
+        [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Could not delete participant {ParticipantId} from /connectionInfo ({Reason}); the sweep retries it")]
         public static partial void DeleteFailed(ILogger logger, string participantId, string reason);
+
+        [LoggerMessage(EventId = 3505, Level = LogLevel.Debug, Message = "Participant {ParticipantId} from /connectionInfo: lease renewed")]
+        public static partial void Renewed(ILogger logger, string participantId);
     }
 }

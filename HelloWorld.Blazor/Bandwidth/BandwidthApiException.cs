@@ -11,17 +11,22 @@ public abstract class BandwidthException(string operation, string message, Excep
 }
 
 /// <summary>
-/// Bandwidth answered with an error status. Keeps the status code and Bandwidth's own error text so callers can
-/// branch on the status (404: gone, 409: conflict) and logs can say what Bandwidth said.
+/// Bandwidth answered with an error status, or with an answer the app cannot read. Keeps the status code and Bandwidth's
+/// own error text so callers can branch on the status (404: gone, 409: conflict) and logs can say what Bandwidth said.
 /// </summary>
+/// <param name="explanation">
+/// What the error means for the user, when the client knows (a 403 from the WebRTC API): then the <see cref="Exception.Message"/>.
+/// </param>
 public sealed class BandwidthApiException(
     HttpStatusCode statusCode,
     string operation,
     string? errorMessage,
     string? errorType = null,
     string? requestId = null,
-    TimeSpan? retryAfter = null)
-    : BandwidthException(operation, FormatMessage(statusCode, operation, errorMessage))
+    TimeSpan? retryAfter = null,
+    string? explanation = null,
+    Exception? innerException = null)
+    : BandwidthException(operation, explanation ?? FormatMessage(statusCode, operation, errorMessage), innerException)
 {
     public HttpStatusCode StatusCode { get; } = statusCode;
 

@@ -38,11 +38,20 @@ public sealed class BandwidthOptions
 
     public string VoiceApiBaseUrl { get; set; } = "https://voice.bandwidth.com/api/v2";
 
-    /// <summary>HTTP Basic credentials Bandwidth must present on every Voice webhook. Optional, strongly advised in production.</summary>
+    /// <summary>
+    /// HTTP Basic credentials Bandwidth must present on every Voice webhook. Required against a real account (unless
+    /// <see cref="AllowUnauthenticatedWebhooks"/>); optional in emulator mode.
+    /// </summary>
     public string? CallbackUsername { get; set; }
 
     /// <summary>Never logged.</summary>
     public string? CallbackPassword { get; set; }
+
+    /// <summary>
+    /// Lets the app start against a real account without <see cref="CallbackUsername"/> and <see cref="CallbackPassword"/>.
+    /// Anyone who finds the webhook URLs can then create participants on the account, so the app warns at start.
+    /// </summary>
+    public bool AllowUnauthenticatedWebhooks { get; set; }
 
     /// <summary>Where a <c>&lt;Transfer&gt;</c> sends a phone call to join the WebRTC session.</summary>
     public string WebRtcTransferSipUri { get; set; } = "sip:sipx.webrtc.bandwidth.com:5060";

@@ -27,6 +27,7 @@ public sealed partial class BandwidthOptionsValidator(bool emulatorMode, IReadOn
             Require(failures, because, options.VoiceApplicationId, nameof(options.VoiceApplicationId), "<application-id>", "BW_VOICE_APPLICATION_ID");
             Require(failures, because, options.PhoneNumber, nameof(options.PhoneNumber), "+19195551234", "BW_NUMBER");
             Require(failures, because, options.BaseCallbackUrl, nameof(options.BaseCallbackUrl), "https://your-public-host", "BASE_CALLBACK_URL");
+            RequireCallbackCredentials(failures, because, options);
         }
 
         CheckPhoneNumber(failures, options.PhoneNumber, nameof(options.PhoneNumber));
@@ -68,6 +69,25 @@ public sealed partial class BandwidthOptionsValidator(bool emulatorMode, IReadOn
         }
     }
 
+    /// <summary>
+    /// Fail closed: open webhooks on a real account let anyone who finds their URLs create participants (paid for by the
+    /// account) and fill the call cap with fake calls.
+    /// </summary>
+    private static void RequireCallbackCredentials(List<string> failures, string because, BandwidthOptions options)
+    {
+        if (string.IsNullOrEmpty(options.CallbackUsername) && string.IsNullOrEmpty(options.CallbackPassword) && !options.AllowUnauthenticatedWebhooks)
+        {
+            failures.Add(
+                $"Bandwidth:CallbackUsername and Bandwidth:CallbackPassword are not set. {because}Against a real account every Voice webhook must be authenticated, " +
+                "or anyone who finds the webhook URLs can create participants on your account. Choose a user name and a long random password and set them with " +
+                "'dotnet user-secrets --project HelloWorld.Blazor set Bandwidth:CallbackUsername <user>' and " +
+                "'dotnet user-secrets --project HelloWorld.Blazor set Bandwidth:CallbackPassword <password>' " +
+                "(or the environment variables Bandwidth__CallbackUsername and Bandwidth__CallbackPassword), and enter the same pair in your " +
+                "Voice application's callback settings in the Bandwidth dashboard. To run without them anyway (a short trial only), " +
+                "set Bandwidth:AllowUnauthenticatedWebhooks to true.");
+        }
+    }
+
     private static void CheckPhoneNumber(List<string> failures, string? number, string setting)
     {
         if (!string.IsNullOrEmpty(number) && !IsE164(number))
@@ -85,6 +105,7 @@ public sealed partial class BandwidthOptionsValidator(bool emulatorMode, IReadOn
         }
     }
 
-    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}$")]
+    // \z, not $: $ also matches before a final newline, and "+19195550123\n" would pass.
+    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}\z")]
     private static partial Regex E164();
 }

@@ -1,5 +1,8 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HelloWorld.Blazor.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using RestSharp;
@@ -18,7 +21,7 @@ internal sealed partial class BandwidthRestClient : IDisposable
     /// <summary>
     /// The spec's camelCase JSON. Nullable annotations and required constructor parameters are enforced, so an answer
     /// without a field the app relies on (a participant's id, a call's id) fails here, as Bandwidth's fault, rather than
-    /// as a null deep inside the app.
+    /// as a null deep inside the app. The records require nothing else, so a field the app ignores never fails an answer.
     /// </summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -29,14 +32,19 @@ internal sealed partial class BandwidthRestClient : IDisposable
 
     private readonly RestClient _client;
     private readonly Func<string> _baseUrl;
+    private readonly string? _forbiddenMeans;
     private readonly ILogger _logger;
 
     /// <param name="baseUrl">
     /// Read for every request: in emulator mode the API lives in this app's own host, whose address is known only once it listens.
     /// </param>
-    public BandwidthRestClient(HttpClient httpClient, Func<string> baseUrl, BandwidthOptions options, ILogger logger)
+    /// <param name="forbiddenMeans">
+    /// What a 403 from this API means for the user, when the API has one answer to it; it becomes the exception's message.
+    /// </param>
+    public BandwidthRestClient(HttpClient httpClient, Func<string> baseUrl, BandwidthOptions options, ILogger logger, string? forbiddenMeans = null)
     {
         _baseUrl = baseUrl;
+        _forbiddenMeans = forbiddenMeans;
         _logger = logger;
         AccountId = options.AccountId ?? string.Empty;
         var restOptions = new RestClientOptions
@@ -58,42 +66,111 @@ internal sealed partial class BandwidthRestClient : IDisposable
     /// Names a field the app needs that the answer lacks (<c>null</c> when complete), for what the JSON types cannot say
     /// (an empty id).
     /// </param>
-    public async Task<T> SendAsync<T>(RestRequest request, string operation, CancellationToken cancellationToken, Func<T, string?>? missingField = null)
+    /// <param name="created">
+    /// For a create operation: what Bandwidth made, so that an answer the app refuses does not leave it behind.
+    /// </param>
+    public async Task<T> SendAsync<T>(
+        RestRequest request, string operation, CancellationToken cancellationToken, Func<T, string?>? missingField = null, CreatedResource? created = null)
     {
-        var response = await ExecuteAsync(request, operation, cancellationToken).ConfigureAwait(false);
+        RestResponse response;
+        try
+        {
+            response = await ExecuteAsync(request, operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BandwidthApiException refused) when (refused.InnerException is BandwidthAnswerTooLargeException tooLarge)
+        {
+            await UndoAsync(created, tooLarge.Start, operation, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+        string? problem;
+        var value = default(T);
         if (string.IsNullOrWhiteSpace(response.Content))
         {
-            throw Malformed(response, operation, "the body is empty");
+            problem = "the body is empty";
         }
-        var value = Read<T>(response, operation)!;
-        if (missingField?.Invoke(value) is { } field)
+        else
         {
-            throw Malformed(response, operation, $"'{field}' is missing");
+            problem = TryRead(response.Content, out value) ?? (value is null ? "the body is null" : null);
+            if (problem is null && missingField?.Invoke(value!) is { } field)
+            {
+                problem = $"'{field}' is missing";
+            }
         }
-        return value;
+        if (problem is null)
+        {
+            return value!;
+        }
+        var error = Malformed(response.StatusCode, operation, problem);
+        await UndoAsync(created, Encoding.UTF8.GetBytes(response.Content ?? ""), operation, cancellationToken).ConfigureAwait(false);
+        throw error;
     }
 
     /// <summary>
-    /// Reads a successful answer's body; an answer the app cannot read (not JSON, a field missing or of the wrong type,
-    /// an enum value the app does not know) is Bandwidth's error, reported as <see cref="BandwidthApiException"/> with
-    /// the status Bandwidth sent.
+    /// Reads a successful answer's body; an answer the app cannot read (not JSON, a field missing or of the wrong type)
+    /// is Bandwidth's error, reported as <see cref="BandwidthApiException"/> with the status Bandwidth sent.
     /// </summary>
     public T? Read<T>(RestResponse response, string operation)
     {
+        if (string.IsNullOrWhiteSpace(response.Content))
+        {
+            return default;
+        }
+        return TryRead<T>(response.Content, out var value) is { } problem ? throw Malformed(response.StatusCode, operation, problem) : value;
+    }
+
+    private static string? TryRead<T>(string content, out T? value)
+    {
         try
         {
-            return string.IsNullOrWhiteSpace(response.Content) ? default : JsonSerializer.Deserialize<T>(response.Content, JsonOptions);
+            value = JsonSerializer.Deserialize<T>(content, JsonOptions);
+            return null;
         }
         catch (JsonException exception)
         {
-            throw Malformed(response, operation, exception.Message);
+            value = default;
+            return exception.Message;
         }
     }
 
-    private BandwidthApiException Malformed(RestResponse response, string operation, string problem)
+    private BandwidthApiException Malformed(HttpStatusCode status, string operation, string problem, Exception? inner = null)
     {
-        Log.UnreadableAnswer(_logger, operation, (int)response.StatusCode, problem);
-        return new BandwidthApiException(response.StatusCode, operation, $"Bandwidth's answer could not be read: {problem}.");
+        problem = LogText.Escape(problem);
+        Log.UnreadableAnswer(_logger, operation, (int)status, problem);
+        return new BandwidthApiException(status, operation, $"Bandwidth's answer could not be read: {problem}.", innerException: inner);
+    }
+
+    /// <summary>
+    /// Deletes (or hangs up) what Bandwidth created when the app refuses the answer that named it. The caller is not held
+    /// past its own deadline: the undo then goes on by itself and logs how it ended.
+    /// </summary>
+    private async Task UndoAsync(CreatedResource? created, byte[] answer, string operation, CancellationToken cancellationToken)
+    {
+        if (created?.FindId(answer) is not { } id)
+        {
+            return;
+        }
+        var undo = UndoLoggedAsync(created, id, operation);
+        try
+        {
+            await undo.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task UndoLoggedAsync(CreatedResource created, string id, string operation)
+    {
+        var safeId = LogText.Escape(id, 80);
+        try
+        {
+            await created.UndoAsync(id).ConfigureAwait(false);
+            Log.Undone(_logger, created.Kind, safeId, operation);
+        }
+        catch (Exception exception)
+        {
+            Log.Orphaned(_logger, created.Kind, safeId, operation, LogText.Escape(exception.Message));
+        }
     }
 
     /// <summary>Sends the request; returns the successful response (possibly 204 without a body) or throws.</summary>
@@ -109,6 +186,10 @@ internal sealed partial class BandwidthRestClient : IDisposable
             throw Unavailable(operation, exception);
         }
 
+        if (FindTooLarge(response.ErrorException) is { } tooLarge)
+        {
+            throw Malformed(tooLarge.StatusCode, operation, tooLarge.Message.TrimEnd('.'), tooLarge);
+        }
         if (response.ErrorException is { } transportError && response.StatusCode == 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -121,11 +202,28 @@ internal sealed partial class BandwidthRestClient : IDisposable
 
         var error = BandwidthError.Parse(response.Content);
         var retryAfter = RetryAfter(response);
+        if (response.StatusCode == HttpStatusCode.Forbidden && _forbiddenMeans is not null)
+        {
+            Log.Forbidden(_logger, operation, _forbiddenMeans, error.Message ?? "(no error text)");
+            throw new BandwidthApiException(response.StatusCode, operation, error.Message, error.Type, error.Id, retryAfter, explanation: _forbiddenMeans);
+        }
         Log.CallFailed(_logger, operation, (int)response.StatusCode, error.Message ?? "(no error text)");
         throw new BandwidthApiException(response.StatusCode, operation, error.Message, error.Type, error.Id, retryAfter);
     }
 
     public void Dispose() => _client.Dispose();
+
+    private static BandwidthAnswerTooLargeException? FindTooLarge(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is BandwidthAnswerTooLargeException tooLarge)
+            {
+                return tooLarge;
+            }
+        }
+        return null;
+    }
 
     private BandwidthUnavailableException Unavailable(string operation, Exception exception)
     {
@@ -150,43 +248,6 @@ internal sealed partial class BandwidthRestClient : IDisposable
         return DateTimeOffset.TryParse(value, out var date) ? date - DateTimeOffset.UtcNow : null;
     }
 
-    /// <summary>
-    /// Bandwidth's error bodies differ by API and status: WebRTC <c>{error, requestId}</c> or <c>{message}</c>,
-    /// Voice <c>{type, description, id}</c>. A body that is not JSON is kept as text.
-    /// </summary>
-    private readonly record struct BandwidthError(string? Message, string? Type, string? Id)
-    {
-        public static BandwidthError Parse(string? content)
-        {
-            if (string.IsNullOrWhiteSpace(content))
-            {
-                return default;
-            }
-            try
-            {
-                using var document = JsonDocument.Parse(content);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    return new BandwidthError(Truncate(content), null, null);
-                }
-                var root = document.RootElement;
-                return new BandwidthError(
-                    Text(root, "error") ?? Text(root, "message") ?? Text(root, "description"),
-                    Text(root, "type"),
-                    Text(root, "requestId") ?? Text(root, "id"));
-            }
-            catch (JsonException)
-            {
-                return new BandwidthError(Truncate(content), null, null);
-            }
-        }
-
-        private static string? Text(JsonElement element, string property) =>
-            element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-        private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Bandwidth {Operation} failed with {Status}: {Error}")]
@@ -197,5 +258,14 @@ internal sealed partial class BandwidthRestClient : IDisposable
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Bandwidth {Operation} answered {Status} with a body the app cannot read: {Problem}")]
         public static partial void UnreadableAnswer(ILogger logger, string operation, int status, string problem);
+
+        [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Bandwidth {Operation} answered 403: {Meaning} (Bandwidth said: {Error})")]
+        public static partial void Forbidden(ILogger logger, string operation, string meaning, string error);
+
+        [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Bandwidth created {Kind} {Id} in {Operation} but its answer was refused: the {Kind} was deleted (or hung up) again")]
+        public static partial void Undone(ILogger logger, string kind, string id, string operation);
+
+        [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Bandwidth created {Kind} {Id} in {Operation} but its answer was refused, and it could not be deleted (or hung up): {Reason}. Delete it in the Bandwidth dashboard or API")]
+        public static partial void Orphaned(ILogger logger, string kind, string id, string operation, string reason);
     }
 }

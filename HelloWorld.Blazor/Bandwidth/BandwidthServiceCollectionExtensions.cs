@@ -33,9 +33,12 @@ public static partial class BandwidthServiceCollectionExtensions
         }
 
         // The conference services are singletons that keep these clients for the app's lifetime, so the clients' handlers
-        // are long-lived too, and DNS changes are picked up by recycling pooled connections instead of handlers.
-        builder.Services.AddHttpClient<IWebRtcApi, WebRtcApiClient>().UseLongLivedConnections().AddBandwidthResilience();
-        builder.Services.AddHttpClient<IVoiceApi, VoiceApiClient>().UseLongLivedConnections().AddBandwidthResilience();
+        // are long-lived too, and DNS changes are picked up by recycling pooled connections instead of handlers. Answers are
+        // bounded inside the resilience pipeline, so each attempt's timeout covers its body.
+        builder.Services.AddHttpClient<IWebRtcApi, WebRtcApiClient>().UseLongLivedConnections().AddBandwidthResilience()
+            .AddHttpMessageHandler(() => new BoundedAnswerHandler());
+        builder.Services.AddHttpClient<IVoiceApi, VoiceApiClient>().UseLongLivedConnections().AddBandwidthResilience()
+            .AddHttpMessageHandler(() => new BoundedAnswerHandler());
         return builder;
     }
 
@@ -69,7 +72,7 @@ public static partial class BandwidthServiceCollectionExtensions
         private static partial void AccountMode(ILogger logger, string accountId, string webRtcApi, string voiceApi);
 
         [LoggerMessage(EventId = 1011, Level = LogLevel.Warning,
-            Message = "Bandwidth:CallbackUsername and Bandwidth:CallbackPassword are not set: anyone who finds this app's webhook URLs can post fake call events. Set them here and in your Voice application's callback settings.")]
+            Message = "Bandwidth:CallbackUsername and Bandwidth:CallbackPassword are not set and Bandwidth:AllowUnauthenticatedWebhooks is true: anyone who finds this app's webhook URLs can post fake call events and create participants on your account. Set the credentials here and in your Voice application's callback settings.")]
         private static partial void WebhooksUnauthenticated(ILogger logger);
     }
 }

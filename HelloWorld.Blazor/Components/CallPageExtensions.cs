@@ -1,27 +1,29 @@
 using HelloWorld.Blazor.Components.Hosting;
+using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using static HelloWorld.Blazor.Bandwidth.SettingHelp;
 
 namespace HelloWorld.Blazor.Components;
 
 public static class CallPageExtensions
 {
     /// <summary>
-    /// The interactive call page (Blazor Server, one circuit per tab), the line that says where to open it, and the
-    /// shutdown that ends its calls before the server stops.
+    /// The interactive call page (Blazor Server, one circuit per tab), and what each tab gets: its identity and client
+    /// address (<see cref="TabIdentity"/>) and its view of the phone calls (<see cref="ITabPhoneCalls"/>); the line that
+    /// says where to open it, and the shutdown that ends its calls before the server stops.
     /// </summary>
     public static IServiceCollection AddCallPage(this IServiceCollection services)
     {
-        services.AddOptions<CallPageOptions>().BindConfiguration(CallPageOptions.SectionName);
+        services.AddOptions<CallPageOptions>().BindConfiguration(CallPageOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CallPageOptions>, CallPageOptionsValidator>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddOptions<CircuitOptions>().Configure<IOptions<CallPageOptions>>((circuit, page) =>
-        {
-            if (page.Value.DisconnectedCircuitRetention is { } retention)
-            {
-                circuit.DisconnectedCircuitRetentionPeriod = retention;
-            }
-        });
+            circuit.DisconnectedCircuitRetentionPeriod = page.Value.DisconnectedCircuitRetention);
+        services.AddTabIdentity();
+        services.AddScoped<ITabPhoneCalls, TabPhoneCalls>();
         services.AddSingleton<CallPageShutdown>();
         services.AddHostedService(provider => provider.GetRequiredService<CallPageShutdown>());
         services.Configure<HubOptions>(hub => hub.AddFilter<CallPageShutdown>());
@@ -52,10 +54,13 @@ public sealed class CallPageOptions
     public const string SectionName = "CallPage";
 
     /// <summary>
-    /// How long a closed tab's circuit (and so its participant) is kept in case the tab reconnects. Unset: the framework's
-    /// default (3 minutes). Tests shorten it to see a closed tab's participant deleted.
+    /// How long the circuit of a tab that vanished without a clean end (a crash, a lost network, a killed browser) is kept
+    /// for it to reconnect; then the circuit ends and the tab's participant is deleted. A tab closed normally ends its
+    /// circuit at once. One minute rides out a network blip or a Wi-Fi switch (the audio itself flows between the
+    /// browser and Bandwidth, and may well still be up), while a vanished tab holds a paid place in a session of 20, and
+    /// one of its client's <c>Participants:MaxPerClient</c>, for a minute at most rather than the framework's 3.
     /// </summary>
-    public TimeSpan? DisconnectedCircuitRetention { get; set; }
+    public TimeSpan DisconnectedCircuitRetention { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// How many times a tab that lost the app tries to reconnect before it offers Rejoin. Unset: the framework's default
@@ -65,4 +70,15 @@ public sealed class CallPageOptions
 
     /// <summary>The time between two reconnection attempts. Unset: the framework's default, growing with each attempt.</summary>
     public TimeSpan? ReconnectInterval { get; set; }
+}
+
+public sealed class CallPageOptionsValidator : IValidateOptions<CallPageOptions>
+{
+    private const string Setting = CallPageOptions.SectionName + ":" + nameof(CallPageOptions.DisconnectedCircuitRetention);
+
+    public ValidateOptionsResult Validate(string? name, CallPageOptions options) =>
+        options.DisconnectedCircuitRetention > TimeSpan.Zero && options.DisconnectedCircuitRetention <= TimeSpan.FromMinutes(10)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"{Setting} must be above 0 and at most 10 minutes (it is {options.DisconnectedCircuitRetention}). " + HowToSet(Setting, "00:01:00"));
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using HelloWorld.Blazor.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Conference;
@@ -41,12 +42,17 @@ public sealed partial class CallLegs(
         {
             participant = await JoinOnceAsync(callId, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception exception)
         {
             // The caller is told sorry and hung up, so the call is over for the app; a join still running (past the
             // webhook's budget) must not leave its participant behind.
-            registry.MarkEnded(callId, "could not join the session");
+            var full = exception as ParticipantRefusedException;
+            registry.MarkEnded(callId, full is null ? "could not join the session" : "the conference is full");
             ReleaseLeg(callId);
+            if (full is not null)
+            {
+                throw PhoneCallRejectedException.ConferenceFull(full);
+            }
             throw;
         }
 
@@ -55,9 +61,10 @@ public sealed partial class CallLegs(
         {
             return null;
         }
-        // Bandwidth answers an inbound call to carry out the Transfer the app is about to return.
+        // Bandwidth answers an inbound call to carry out the Transfer the app is about to return; it reports the transfer's
+        // outcome later (TransferAnswered, TransferFailed).
         registry.MarkAnswered(callId, "answered with a transfer");
-        registry.MarkTransferred(callId);
+        registry.MarkJoining(callId);
         return participant;
     }
 
@@ -76,7 +83,7 @@ public sealed partial class CallLegs(
         }
         var participant = await leg.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         registry.MarkAnswered(callId);
-        registry.MarkTransferred(callId);
+        registry.MarkJoining(callId);
         return participant;
     }
 
@@ -113,13 +120,32 @@ public sealed partial class CallLegs(
         }
     }
 
+    public PhoneCall? TransferAnswered(string callId)
+    {
+        if (registry.MarkTransferred(callId) is { } joined)
+        {
+            Log.Joined(logger, callId);
+            return joined;
+        }
+        return registry.Find(callId);
+    }
+
+    public void TransferFailed(string callId, string failure)
+    {
+        if (registry.MarkTransferFailed(callId, failure) is { } ended)
+        {
+            Log.TransferFailed(logger, callId, LogText.Escape(ended.EndCause));
+        }
+        ReleaseLeg(callId);
+    }
+
     public void EndCall(string callId, string? cause) => _ = EndCallAsync(callId, cause);
 
     public async Task EndCallAsync(string callId, string? cause)
     {
         if (registry.MarkEnded(callId, cause) is not null)
         {
-            Log.CallEnded(logger, callId, cause ?? "unknown");
+            Log.CallEnded(logger, callId, LogText.Escape(cause ?? "unknown"));
         }
         await ReleaseLegAsync(callId).ConfigureAwait(false);
     }
@@ -215,6 +241,12 @@ public sealed partial class CallLegs(
     {
         [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Placed call {CallId} for participant {ParticipantId}")]
         public static partial void CallPlaced(ILogger logger, string callId, string participantId);
+
+        [LoggerMessage(EventId = 2308, Level = LogLevel.Information, Message = "Call {CallId} joined the session (Bandwidth reported its transfer answered)")]
+        public static partial void Joined(ILogger logger, string callId);
+
+        [LoggerMessage(EventId = 2309, Level = LogLevel.Warning, Message = "Call {CallId}: its transfer into the session failed, {Outcome}; deleting its participant")]
+        public static partial void TransferFailed(ILogger logger, string callId, string outcome);
 
         [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Call {CallId} ended ({Cause})")]
         public static partial void CallEnded(ILogger logger, string callId, string cause);

@@ -166,7 +166,20 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
 
     public PhoneCall? MarkAnswered(string callId, string? detail = null) => Transition(callId, CallState.Answered, detail);
 
+    /// <summary>The Transfer into the session was handed to Bandwidth; it reports how it went (<see cref="MarkTransferred"/>, <see cref="MarkTransferFailed"/>).</summary>
+    public PhoneCall? MarkJoining(string callId) => Transition(callId, CallState.Joining, "joining the session");
+
     public PhoneCall? MarkTransferred(string callId) => Transition(callId, CallState.Transferred, "joined the session");
+
+    /// <summary>
+    /// The call's leg into the session failed with <paramref name="failure"/> (Bandwidth's cause): a phone that had not
+    /// joined yet could not join (<see cref="PhoneCall.JoinFailure"/>), one that had joined dropped out. Either way the
+    /// call is over for the conference: it ends, and its Bandwidth call is hung up by the BXML the app answers.
+    /// </summary>
+    public PhoneCall? MarkTransferFailed(string callId, string failure) =>
+        Transition(callId, CallState.Ended, null, call => call.State < CallState.Transferred
+            ? (call with { JoinFailure = failure }, $"could not join ({failure})")
+            : (call, $"left the session ({failure})"));
 
     /// <summary>
     /// Ends the call. For a call not registered (yet), remembers the end so that a later <see cref="Register(string, CallDirection, string, string, string?)"/> honours it;
@@ -196,7 +209,8 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
     /// Moves the call forward; never backward (a late or duplicated webhook cannot revive an ended call) and never to the
     /// state it is in. Returns the new snapshot, or <c>null</c> when nothing changed.
     /// </summary>
-    private PhoneCall? Transition(string callId, CallState state, string? detail)
+    /// <param name="amend">Adjusts the call and picks the detail from the state it is leaving, under the same lock.</param>
+    private PhoneCall? Transition(string callId, CallState state, string? detail, Func<PhoneCall, (PhoneCall Call, string? Detail)>? amend = null)
     {
         var now = timeProvider.GetUtcNow();
         PhoneCall changed;
@@ -206,10 +220,14 @@ public sealed partial class CallRegistry(TimeProvider timeProvider, ILogger<Call
             {
                 return null;
             }
+            if (amend is not null)
+            {
+                (call, detail) = amend(call);
+            }
             changed = call with
             {
                 State = state,
-                AnsweredAt = state is CallState.Answered or CallState.Transferred ? call.AnsweredAt ?? now : call.AnsweredAt,
+                AnsweredAt = state is CallState.Answered or CallState.Joining or CallState.Transferred ? call.AnsweredAt ?? now : call.AnsweredAt,
                 EndedAt = state == CallState.Ended ? now : call.EndedAt,
                 EndCause = state == CallState.Ended ? detail : call.EndCause,
                 History = [.. call.History, new CallEvent(state, now, detail)],

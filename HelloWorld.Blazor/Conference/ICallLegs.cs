@@ -10,7 +10,8 @@ public interface ICallLegs
     /// <summary>
     /// initiate: a dial-in joins as a new participant. Idempotent per call id. Returns <c>null</c> when the call ended
     /// before its participant was ready (there is nothing left to transfer); throws <see cref="PhoneCallRejectedException"/>
-    /// when the app carries <see cref="PhoneCallOptions.MaxActiveCalls"/> calls already.
+    /// when the app carries <see cref="PhoneCallOptions.MaxActiveCalls"/> calls already, or when the session is full
+    /// (<see cref="PhoneCallRejection.ConferenceFull"/>, whose <see cref="PhoneCallRejectedException.SpokenToCaller"/> the caller hears).
     /// </summary>
     Task<JoinedParticipant?> AcceptInboundCallAsync(string callId, string from, string to, CancellationToken cancellationToken);
 
@@ -25,6 +26,19 @@ public interface ICallLegs
     /// </summary>
     Task<PhoneCall> PlaceOutboundCallAsync(
         string from, string to, CallReservation reservation, Func<Task<string>> createCall, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// transferAnswer: Bandwidth's leg into the session answered, so the phone is in the call (<see cref="CallState.Transferred"/>).
+    /// Returns the call as it is now (ended, if it ended first), or <c>null</c> for a call the app does not know.
+    /// </summary>
+    PhoneCall? TransferAnswered(string callId);
+
+    /// <summary>
+    /// transferComplete or transferDisconnect with a failure (Bandwidth's cause, such as <c>busy</c> or <c>account-limit</c>):
+    /// the call ends as "could not join (failure)" (<see cref="PhoneCall.JoinFailure"/>), or "left the session (failure)"
+    /// if it had joined, and its participant is deleted in the background. Idempotent.
+    /// </summary>
+    void TransferFailed(string callId, string failure);
 
     /// <summary>
     /// disconnect: marks the call ended at once and deletes its participant in the background, so the webhook is answered

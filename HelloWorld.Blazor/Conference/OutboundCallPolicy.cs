@@ -1,37 +1,35 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Conference;
 
 /// <summary>
 /// Which calls the app may place: every one costs money, so the number must be E.164 and configured, not in a call (or
-/// being called) already, within <see cref="PhoneCallOptions.MaxCallsPerMinute"/> for the whole app, and within
+/// being called) already, with a place in the session, within the per-client and whole-app rates of
+/// <see cref="PhoneCallOptions"/> (one limit for the CALL button and <c>POST /callPhone</c>), and within
 /// <see cref="PhoneCallOptions.MaxActiveCalls"/> together with the dial-ins.
 /// </summary>
-public sealed class OutboundCallPolicy : IDisposable
+public sealed class OutboundCallPolicy
 {
     private readonly CallRegistry _registry;
+    private readonly SessionCapacity _capacity;
     private readonly IOptions<BandwidthOptions> _bandwidth;
     private readonly PhoneCallOptions _options;
-    private readonly RateLimiter _placedCalls;
+    private readonly PerMinuteLimit _placedCalls;
 
     // Numbers with a call being placed: two clicks on CALL ring the phone once.
     private readonly ConcurrentDictionary<string, byte> _dialing = new(StringComparer.Ordinal);
 
-    public OutboundCallPolicy(CallRegistry registry, IOptions<BandwidthOptions> bandwidth, IOptions<PhoneCallOptions> options)
+    public OutboundCallPolicy(
+        CallRegistry registry, SessionCapacity capacity, TimeProvider timeProvider, IOptions<BandwidthOptions> bandwidth, IOptions<PhoneCallOptions> options)
     {
         _registry = registry;
+        _capacity = capacity;
         _bandwidth = bandwidth;
         _options = options.Value;
-        _placedCalls = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, _options.MaxCallsPerMinute),
-            TokensPerPeriod = Math.Max(1, _options.MaxCallsPerMinute),
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        });
+        _placedCalls = new PerMinuteLimit(timeProvider, _options.MaxCallsPerMinute, _options.MaxCallsPerClientPerMinute);
     }
 
     /// <summary>The configured outbound number first, then the allow-list; only E.164 numbers.</summary>
@@ -46,11 +44,12 @@ public sealed class OutboundCallPolicy : IDisposable
     }
 
     /// <summary>
-    /// Admits a call to <paramref name="number"/> (the configured outbound number when <c>null</c>), or throws
-    /// <see cref="PhoneCallRejectedException"/> saying why not. Until it is disposed, the admission keeps the number from
-    /// being called twice and holds the call's place under the cap; registering the call takes the place over.
+    /// Admits a call to <paramref name="number"/> (the configured outbound number when <c>null</c>) for
+    /// <paramref name="client"/>, or throws <see cref="PhoneCallRejectedException"/> saying why not. Until it is disposed,
+    /// the admission keeps the number from being called twice and holds the call's place under the cap; registering the
+    /// call takes the place over. A refusal for any other reason than the rate spends none of the rate.
     /// </summary>
-    public OutboundCallAdmission Admit(string? number)
+    public OutboundCallAdmission Admit(string? number, ClientAddress client)
     {
         var to = DialableNumber(number);
         if (!_dialing.TryAdd(to, 0))
@@ -65,11 +64,22 @@ public sealed class OutboundCallPolicy : IDisposable
             {
                 throw new PhoneCallRejectedException(PhoneCallRejection.AlreadyInProgress, "That number is in a call already.");
             }
-            using var lease = _placedCalls.AttemptAcquire();
-            if (!lease.IsAcquired)
+            try
             {
-                var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                throw new PhoneCallRejectedException(PhoneCallRejection.RateLimited, "Too many calls in a short time; try again in a minute.", retryAfter);
+                // Checked here too, without taking the place (the join does that), so a full call spends none of the rate.
+                _capacity.EnsureRoomFor(client: null);
+            }
+            catch (ParticipantRefusedException refused)
+            {
+                throw PhoneCallRejectedException.ConferenceFull(refused);
+            }
+            var rate = _placedCalls.TryAcquire(client);
+            if (!rate.Admitted)
+            {
+                throw new PhoneCallRejectedException(PhoneCallRejection.RateLimited, rate.RefusedForTheClient
+                    ? $"You placed {_placedCalls.PerClient} calls in the last minute; try again in {Math.Ceiling(rate.RetryAfter.TotalSeconds):0} s."
+                    : $"The app placed {_placedCalls.Overall} calls in the last minute; try again in {Math.Ceiling(rate.RetryAfter.TotalSeconds):0} s.",
+                    rate.RetryAfter);
             }
             return new OutboundCallAdmission(to, reservation, () => _dialing.TryRemove(to, out _));
         }
@@ -80,8 +90,6 @@ public sealed class OutboundCallPolicy : IDisposable
             throw;
         }
     }
-
-    public void Dispose() => _placedCalls.Dispose();
 
     private string DialableNumber(string? number)
     {

@@ -1,3 +1,5 @@
+using HelloWorld.Blazor.Security;
+
 namespace HelloWorld.Blazor.Conference;
 
 /// <summary>Who a participant stands for; it decides the participant's Bandwidth tag.</summary>
@@ -20,9 +22,18 @@ public interface IParticipantService
 {
     /// <summary>
     /// Creates an AUDIO-only, device API V3 participant tagged for <paramref name="kind"/> and adds it to the app's session,
-    /// subscribed to the whole session. Steady state: two Bandwidth round trips.
+    /// subscribed to the whole session. Steady state: two Bandwidth round trips. Counts against
+    /// <see cref="ParticipantOptions.MaxPerSession"/> only (phones); throws <see cref="ParticipantRefusedException"/>,
+    /// before anything is created, when the session is full.
     /// </summary>
     Task<JoinedParticipant> JoinAsync(ParticipantKind kind, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As <see cref="JoinAsync(ParticipantKind, CancellationToken)"/>, for <paramref name="client"/> (a tab's
+    /// <see cref="TabIdentity.Client"/>, a <c>/connectionInfo</c> caller): also counts against
+    /// <see cref="ParticipantOptions.MaxPerClient"/>.
+    /// </summary>
+    Task<JoinedParticipant> JoinAsync(ParticipantKind kind, ClientAddress client, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the participant from Bandwidth. A participant Bandwidth no longer knows counts as deleted.</summary>
     Task LeaveAsync(string participantId, CancellationToken cancellationToken = default);
@@ -32,6 +43,13 @@ public interface IParticipantService
 
     /// <summary>Every participant this process created and has not deleted yet.</summary>
     IReadOnlyCollection<ParticipantInfo> Active { get; }
+
+    /// <summary>
+    /// <c>true</c> from the participant's creation until its deletion fails: someone (a tab, a call, a lease) holds it, or
+    /// its deletion is under way. <c>false</c> for a participant nobody holds any more (its deletion failed, the sweep
+    /// retries it) and for one this process did not create.
+    /// </summary>
+    bool IsHeld(string participantId);
 }
 
 /// <summary>The seed's <c>getSessionId</c>: the one <c>hello-world</c> session every participant joins.</summary>

@@ -8,10 +8,10 @@ public sealed class PhoneCallOptions
 {
     public const string SectionName = "PhoneCalls";
 
-    /// <summary>Calls the whole app may place per minute, whoever asks.</summary>
+    /// <summary>Calls the whole app may place in any 60 seconds, whoever asks (<see cref="PerMinuteLimit"/>).</summary>
     public int MaxCallsPerMinute { get; set; } = 6;
 
-    /// <summary>Calls one client may start through <c>POST /callPhone</c> per minute.</summary>
+    /// <summary>Calls one client address may place in any 60 seconds, its CALL buttons and <c>POST /callPhone</c> together.</summary>
     public int MaxCallsPerClientPerMinute { get; set; } = 3;
 
     /// <summary>

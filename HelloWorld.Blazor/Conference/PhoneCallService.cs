@@ -1,5 +1,6 @@
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.Voice;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Conference;
@@ -7,11 +8,12 @@ namespace HelloWorld.Blazor.Conference;
 /// <summary>
 /// The CALL button and the hang-up button: places a call through the Voice API once <see cref="OutboundCallPolicy"/>
 /// admits it, with this app's webhooks as its callbacks, and hangs calls up. The call's participant is the
-/// <see cref="ICallLegs"/>' business.
+/// <see cref="ICallLegs"/>' business; <see cref="CallReconciler"/> looks the call up if its answer webhook never comes.
 /// </summary>
 public sealed partial class PhoneCallService(
     OutboundCallPolicy policy,
     ICallLegs legs,
+    CallReconciler reconciler,
     IVoiceApi voice,
     IBandwidthEnvironment environment,
     IOptions<BandwidthOptions> bandwidth,
@@ -22,9 +24,12 @@ public sealed partial class PhoneCallService(
 
     public IReadOnlyList<string> DialableNumbers => policy.DialableNumbers;
 
-    public async Task<PhoneCall> CallAsync(string? number, CancellationToken cancellationToken = default)
+    public Task<PhoneCall> CallAsync(string? number, CancellationToken cancellationToken = default) =>
+        CallAsync(number, ClientAddress.Unknown, cancellationToken);
+
+    public async Task<PhoneCall> CallAsync(string? number, ClientAddress client, CancellationToken cancellationToken = default)
     {
-        using var admission = policy.Admit(number);
+        using var admission = policy.Admit(number, client);
         var settings = bandwidth.Value;
         // Start-up validation requires these in account mode; checked again so a gap is a clear refusal, not a crash.
         var callbackBase = environment.CallbackBaseUrl
@@ -44,8 +49,19 @@ public sealed partial class PhoneCallService(
             Password: settings.HasCallbackCredentials ? settings.CallbackPassword : null,
             Tag: CallTag,
             CallTimeout: options.Value.RingTimeoutSeconds);
-        return await legs.PlaceOutboundCallAsync(from, admission.To, admission.Reservation, () => CreateCallAsync(request), cancellationToken)
-            .ConfigureAwait(false);
+        PhoneCall call;
+        try
+        {
+            call = await legs.PlaceOutboundCallAsync(from, admission.To, admission.Reservation, () => CreateCallAsync(request), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ParticipantRefusedException refused)
+        {
+            // The session filled up since the policy looked: no participant was created and no call placed.
+            throw PhoneCallRejectedException.ConferenceFull(refused);
+        }
+        reconciler.Watch(call);
+        return call;
     }
 
     public async Task HangUpAsync(string callId, CancellationToken cancellationToken = default)

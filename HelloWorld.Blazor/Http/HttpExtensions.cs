@@ -1,3 +1,4 @@
+using HelloWorld.Blazor.Logging;
 using Microsoft.AspNetCore.Mvc;
 
 namespace HelloWorld.Blazor.Http;
@@ -30,8 +31,9 @@ public static partial class HttpExtensions
     private static IActionResult LogInvalid(ActionContext context, Func<ActionContext, IActionResult> defaultResponse)
     {
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HttpExtensions));
-        var fields = string.Join(", ", context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).Select(entry => entry.Key));
-        InvalidRequest(logger, context.HttpContext.Request.Path, fields);
+        // The keys are JSON paths from the request body: the client chose them, newlines included.
+        var fields = string.Join(", ", context.ModelState.Where(entry => entry.Value?.Errors.Count > 0).Select(entry => LogText.Escape(entry.Key, 80)));
+        InvalidRequest(logger, LogText.Escape(context.HttpContext.Request.Path), fields);
         RejectedRequests.MarkLogged(context.HttpContext);
         return defaultResponse(context);
     }

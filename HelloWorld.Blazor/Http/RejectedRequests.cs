@@ -1,3 +1,5 @@
+using HelloWorld.Blazor.Logging;
+
 namespace HelloWorld.Blazor.Http;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace HelloWorld.Blazor.Http;
 public sealed partial class RejectedRequests(RequestDelegate next, ILogger<RejectedRequests> logger)
 {
     private const string LoggedKey = "HelloWorld.RejectionLogged";
-    private static readonly string[] GuardedPaths = ["/incomingCall", "/callAnswered", "/callStatus", "/callPhone"];
+    private static readonly string[] GuardedPaths = [.. Webhooks.WebhookRoutes.All, "/callPhone"];
 
     public static bool IsGuarded(HttpContext context) =>
         GuardedPaths.Any(path => context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
@@ -31,11 +33,12 @@ public sealed partial class RejectedRequests(RequestDelegate next, ILogger<Rejec
         {
             if (status == StatusCodes.Status401Unauthorized && string.IsNullOrEmpty(context.Request.Headers.Authorization))
             {
-                Challenged(logger, context.Request.Path); // Bandwidth's first attempt always comes without credentials
+                Challenged(logger, LogText.Escape(context.Request.Path)); // Bandwidth's first attempt always comes without credentials
             }
             else
             {
-                Refused(logger, context.Request.Method, context.Request.Path, status, context.Request.ContentType ?? "none", context.Request.ContentLength);
+                Refused(logger, LogText.Escape(context.Request.Method, 16), LogText.Escape(context.Request.Path), status,
+                    LogText.Escape(context.Request.ContentType ?? "none", 100), context.Request.ContentLength);
             }
         }
     }

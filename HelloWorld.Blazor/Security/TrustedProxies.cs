@@ -7,13 +7,20 @@ namespace HelloWorld.Blazor.Security;
 
 /// <summary>
 /// The <c>ForwardedHeaders</c> section: the reverse proxies (a tunnel, a load balancer) whose <c>X-Forwarded-For</c> and
-/// <c>X-Forwarded-Proto</c> the app believes. Loopback is always trusted (a tunnel client on the same machine); anything
+/// <c>X-Forwarded-Proto</c> the app believes. Loopback is trusted unless <see cref="TrustLoopback"/> is off; anything
 /// else must be listed, because a header from an untrusted sender would let any client pick its own address and so
-/// its own rate-limit bucket.
+/// its own share of the per-client ceilings and limits.
 /// </summary>
 public sealed class TrustedProxyOptions
 {
     public const string SectionName = "ForwardedHeaders";
+
+    /// <summary>
+    /// Believe loopback (an HTTP tunnel client on this machine, such as ngrok or cloudflared, which sets
+    /// <c>X-Forwarded-For</c> itself). Turn it off behind a raw TCP tunnel (<c>ssh -R</c>, bore): it passes on whatever
+    /// header a client sends, so every client could claim a new address.
+    /// </summary>
+    public bool TrustLoopback { get; set; } = true;
 
     /// <summary>Proxy addresses, e.g. <c>10.0.0.5</c>.</summary>
     public List<string> KnownProxies { get; set; } = [];
@@ -54,7 +61,12 @@ public static class TrustedProxyExtensions
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((forwarded, trusted) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // The defaults (loopback) stay; the configured proxies are added to them.
+            if (!trusted.Value.TrustLoopback)
+            {
+                // The defaults are loopback (127.0.0.0/8 and ::1).
+                forwarded.KnownProxies.Clear();
+                forwarded.KnownIPNetworks.Clear();
+            }
             foreach (var proxy in trusted.Value.KnownProxies)
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
@@ -62,6 +74,11 @@ public static class TrustedProxyExtensions
             foreach (var network in trusted.Value.KnownNetworks)
             {
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+            if (forwarded.KnownProxies.Count == 0 && forwarded.KnownIPNetworks.Count == 0)
+            {
+                // Empty lists do not mean "trust nobody" to UseForwardedHeaders: it then believes every sender.
+                forwarded.ForwardedHeaders = ForwardedHeaders.None;
             }
         });
         return services;

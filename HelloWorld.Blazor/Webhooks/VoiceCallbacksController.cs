@@ -1,9 +1,8 @@
-using System.Text.RegularExpressions;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Bandwidth.Bxml;
 using HelloWorld.Blazor.Bandwidth.Voice;
 using HelloWorld.Blazor.Conference;
-using HelloWorld.Blazor.Http;
+using HelloWorld.Blazor.Logging;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -13,6 +12,7 @@ namespace HelloWorld.Blazor.Webhooks;
 /// <summary>
 /// Bandwidth's Voice webhooks, at the paths of the sample. The synchronous ones (initiate, answer) answer BXML within a
 /// budget that leaves room before Bandwidth's 15 s deadline: a caller never hears silence, only the conference or an apology.
+/// The Transfer they answer asks Bandwidth to report how it went (<see cref="TransferCallbacksController"/>).
 /// </summary>
 [ApiController]
 [Authorize(Policy = VoiceWebhookAuthenticationHandler.PolicyName)]
@@ -20,20 +20,20 @@ namespace HelloWorld.Blazor.Webhooks;
 [Consumes("application/json")]
 public sealed partial class VoiceCallbacksController(
     ICallLegs calls,
+    IBandwidthEnvironment environment,
     IOptions<BandwidthOptions> bandwidth,
     IOptions<VoiceWebhookOptions> webhookOptions,
-    ILogger<VoiceCallbacksController> logger) : ControllerBase
+    ILogger<VoiceCallbacksController> logger) : VoiceWebhookController(logger)
 {
-    public const int MaxBodyBytes = 64 * 1024;
     public const string ConnectingSentence = "Thank you. Connecting you to your conference now.";
     public const string ApologySentence = "We are sorry, the conference cannot take your call right now. Goodbye.";
     public const string UnknownCallSentence = "We are sorry, we could not find your conference. Goodbye.";
 
     /// <summary>initiate: someone dialed the app's number. The call joins the session as a new phone participant.</summary>
-    [HttpPost("/incomingCall")]
+    [HttpPost(WebhookRoutes.IncomingCall)]
     public async Task<IActionResult> IncomingCallAsync(InitiateCallback callback)
     {
-        if (Invalid(callback.CallId, callback.EventType, VoiceEventTypes.Initiate) is { } problem)
+        if (Invalid(callback, VoiceEventTypes.Initiate) is { } problem)
         {
             return problem;
         }
@@ -48,15 +48,15 @@ public sealed partial class VoiceCallbacksController(
                 Log.AlreadyEnded(logger, callId);
                 return BxmlResponse.Write(BxmlVerb.Hangup());
             }
-            return BxmlResponse.Write(BxmlVerb.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
+            return BxmlResponse.Write(TransferToWebRtc(participant, callId));
         });
     }
 
     /// <summary>answer: the phone the app called picked up. It hears a sentence and joins the session.</summary>
-    [HttpPost("/callAnswered")]
+    [HttpPost(WebhookRoutes.CallAnswered)]
     public async Task<IActionResult> CallAnsweredAsync(AnswerCallback callback)
     {
-        if (Invalid(callback.CallId, callback.EventType, VoiceEventTypes.Answer) is { } problem)
+        if (Invalid(callback, VoiceEventTypes.Answer) is { } problem)
         {
             return problem;
         }
@@ -72,7 +72,7 @@ public sealed partial class VoiceCallbacksController(
             }
             return BxmlResponse.Write(
                 BxmlVerb.SpeakSentence(ConnectingSentence),
-                BxmlVerb.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId));
+                TransferToWebRtc(participant, callId));
         });
     }
 
@@ -81,15 +81,15 @@ public sealed partial class VoiceCallbacksController(
     /// an event this app does not handle is acknowledged all the same. The participant of an ended call is deleted in
     /// the background: Bandwidth has nothing to wait for, and would not resend on an error anyway.
     /// </summary>
-    [HttpPost("/callStatus")]
+    [HttpPost(WebhookRoutes.CallStatus)]
     public IActionResult CallStatus(DisconnectCallback callback)
     {
-        if (Invalid(callback.CallId, callback.EventType, expectedEventType: null) is { } problem)
+        if (Invalid(callback, expectedEventType: null) is { } problem)
         {
             return problem;
         }
         var callId = callback.CallId!;
-        Log.Webhook(logger, callback.EventType ?? "(none)", callId);
+        Log.Webhook(logger, LogText.Escape(callback.EventType), callId);
         if (callback.EventType == VoiceEventTypes.Disconnect)
         {
             try
@@ -119,11 +119,15 @@ public sealed partial class VoiceCallbacksController(
         }
         catch (PhoneCallRejectedException rejected)
         {
-            Log.Refused(logger, callId, rejected.Message);
+            Log.Refused(logger, callId, LogText.Escape(rejected.Message));
+            if (rejected.SpokenToCaller is { } sentence)
+            {
+                return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(sentence), BxmlVerb.Hangup()));
+            }
         }
         catch (Exception exception) when (exception is BandwidthException or OperationCanceledException)
         {
-            Log.CannotServe(logger, callId, exception is OperationCanceledException ? "out of time" : exception.Message);
+            Log.CannotServe(logger, callId, exception is OperationCanceledException ? "out of time" : LogText.Escape(exception.Message));
         }
         catch (Exception exception)
         {
@@ -133,37 +137,10 @@ public sealed partial class VoiceCallbacksController(
         return Xml(BxmlResponse.Write(BxmlVerb.SpeakSentence(ApologySentence), BxmlVerb.Hangup()));
     }
 
-    private ContentResult Xml(string bxml) => Content(bxml, "application/xml; charset=utf-8");
-
-    private ObjectResult? Invalid(string? callId, string? eventType, string? expectedEventType)
-    {
-        if (string.IsNullOrWhiteSpace(callId))
-        {
-            return Reject("The webhook has no callId.");
-        }
-        if (!CallIdShape().IsMatch(callId))
-        {
-            return Reject("The callId is not a Bandwidth call id.");
-        }
-        if (expectedEventType is not null && eventType is not null && eventType != expectedEventType)
-        {
-            return Reject($"This URL takes '{expectedEventType}' events, not '{Truncate(eventType)}'.");
-        }
-        return null;
-    }
-
-    private ObjectResult Reject(string detail)
-    {
-        Log.Rejected(logger, Request.Path, detail);
-        RejectedRequests.MarkLogged(HttpContext);
-        return Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid webhook");
-    }
-
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    // Bandwidth's ids look like c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85; anything far from that is not Bandwidth.
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,127}$")]
-    private static partial Regex CallIdShape();
+    /// <summary>The Transfer into the session, asking Bandwidth to report how it went to this app's transfer routes.</summary>
+    private BxmlVerb TransferToWebRtc(JoinedParticipant participant, string callId) =>
+        BxmlVerb.TransferToWebRtc(bandwidth.Value.WebRtcTransferSipUri, participant.Token, callId,
+            WebhookRoutes.TransferCallbacksFor(environment, bandwidth.Value));
 
     private static partial class Log
     {
@@ -181,9 +158,6 @@ public sealed partial class VoiceCallbacksController(
 
         [LoggerMessage(EventId = 3107, Level = LogLevel.Error, Message = "Unexpected failure while answering a webhook for call {CallId}: apologising and hanging up")]
         public static partial void Unexpected(ILogger logger, string callId, Exception exception);
-
-        [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Rejected a Voice webhook to {Path}: {Reason}")]
-        public static partial void Rejected(ILogger logger, string path, string reason);
 
         [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Call {CallId} ended before it could join: hanging up")]
         public static partial void AlreadyEnded(ILogger logger, string callId);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -5,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using HelloWorld.Blazor.Bandwidth;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Webhooks;
@@ -12,18 +14,23 @@ namespace HelloWorld.Blazor.Webhooks;
 /// <summary>
 /// HTTP Basic for Bandwidth's Voice webhooks, the only scheme Bandwidth offers. Bandwidth sends each webhook first without
 /// credentials and resends it with them only after a 401 that carries <c>WWW-Authenticate: Basic</c>; a 401 without that
-/// header loses the webhook. With no callback credentials configured the webhooks are open (and the app warns at start).
+/// header loses the webhook. Wrong credentials are counted per client address (<see cref="FailedWebhookLogins"/>), and an
+/// address that keeps guessing gets 429. With no callback credentials configured (emulator mode, or
+/// <c>Bandwidth:AllowUnauthenticatedWebhooks</c>) the webhooks are open, and the app warns at start.
 /// </summary>
-public sealed partial class VoiceWebhookAuthenticationHandler(
+public sealed class VoiceWebhookAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<BandwidthOptions> bandwidth)
+    IOptions<BandwidthOptions> bandwidth,
+    FailedWebhookLogins failedLogins)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "BandwidthVoiceWebhook";
     public const string PolicyName = "BandwidthVoiceWebhook";
     public const string Realm = "HelloWorld Voice webhooks";
+
+    private const string ThrottledKey = "HelloWorld.WebhookLoginThrottled";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -32,25 +39,45 @@ public sealed partial class VoiceWebhookAuthenticationHandler(
         {
             return Task.FromResult(Success());
         }
+        var address = Context.Connection.RemoteIpAddress;
+        if (failedLogins.IsThrottled(address, out var retryAfter))
+        {
+            // Not even checked: an answer to a right guess would tell the guesser it was right.
+            Context.Items[ThrottledKey] = retryAfter;
+            return Task.FromResult(AuthenticateResult.Fail("Too many failed webhook authentications from this address."));
+        }
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header) ||
             !"Basic".Equals(header.Scheme, StringComparison.OrdinalIgnoreCase))
         {
-            // Bandwidth's first attempt always comes without credentials: expected, not worth a warning.
+            // Bandwidth's first attempt always comes without credentials: expected, neither a failure nor worth a warning.
             return Task.FromResult(AuthenticateResult.NoResult());
         }
         if (!Matches(header.Parameter, settings.CallbackUsername!, settings.CallbackPassword!))
         {
-            Log.WrongCredentials(Logger, Request.Path, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            failedLogins.RecordFailure(address, Request.Path);
+            Http.RejectedRequests.MarkLogged(Context); // counted and summarised there, not a line per attempt
             return Task.FromResult(AuthenticateResult.Fail("Wrong webhook credentials."));
         }
         return Task.FromResult(Success());
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[ThrottledKey] is TimeSpan retryAfter)
+        {
+            Http.RejectedRequests.MarkLogged(Context);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Response.WriteAsJsonAsync(new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many failed authentications",
+                Detail = "This address sent too many webhooks with wrong credentials; try again later.",
+            }, options: null, contentType: "application/problem+json");
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
-        return Task.CompletedTask;
     }
 
     /// <summary>Compares hashes of the whole <c>user:password</c> in constant time: neither length nor prefix leaks.</summary>
@@ -72,10 +99,4 @@ public sealed partial class VoiceWebhookAuthenticationHandler(
     private AuthenticateResult Success() =>
         AuthenticateResult.Success(new AuthenticationTicket(
             new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "bandwidth")], SchemeName)), SchemeName));
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Rejected a Voice webhook to {Path} from {RemoteAddress}: wrong credentials")]
-        public static partial void WrongCredentials(ILogger logger, string path, string remoteAddress);
-    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Webhooks;
@@ -13,6 +14,8 @@ public static class VoiceWebhookExtensions
     {
         services.AddOptions<VoiceWebhookOptions>().BindConfiguration(VoiceWebhookOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<VoiceWebhookOptions>, VoiceWebhookOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FailedWebhookLogins>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, VoiceWebhookAuthenticationHandler>(VoiceWebhookAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(VoiceWebhookAuthenticationHandler.PolicyName, policy => policy

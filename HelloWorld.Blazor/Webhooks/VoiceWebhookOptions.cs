@@ -11,4 +11,13 @@ public sealed class VoiceWebhookOptions
     /// under 15 s (checked at start).
     /// </summary>
     public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How many webhooks with wrong credentials one client address may send within <see cref="FailedLoginWindow"/> before
+    /// it gets 429 for the rest of the window. Bandwidth itself never fails: it sends the configured credentials.
+    /// </summary>
+    public int FailedLoginBurst { get; set; } = 10;
+
+    /// <summary>The window <see cref="FailedLoginBurst"/> counts in, and how often the failures are summarised in the log.</summary>
+    public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -15,6 +15,8 @@ public sealed class VoiceWebhookOptionsValidator(IOptions<BandwidthResilienceOpt
     public static readonly TimeSpan BandwidthDeadline = TimeSpan.FromSeconds(15);
 
     private const string Budget = VoiceWebhookOptions.SectionName + ":" + nameof(VoiceWebhookOptions.Budget);
+    private const string FailedLoginBurst = VoiceWebhookOptions.SectionName + ":" + nameof(VoiceWebhookOptions.FailedLoginBurst);
+    private const string FailedLoginWindow = VoiceWebhookOptions.SectionName + ":" + nameof(VoiceWebhookOptions.FailedLoginWindow);
     private const string TotalTimeout = BandwidthResilienceOptions.SectionName + ":" + nameof(BandwidthResilienceOptions.TotalTimeout);
 
     public ValidateOptionsResult Validate(string? name, VoiceWebhookOptions options)
@@ -24,6 +26,14 @@ public sealed class VoiceWebhookOptionsValidator(IOptions<BandwidthResilienceOpt
         {
             failures.Add($"{Budget} ({Seconds(options.Budget)}) must be shorter than Bandwidth's {Seconds(BandwidthDeadline)} webhook deadline, " +
                          "or callers hear silence when Bandwidth is slow. " + HowToSet(Budget, "00:00:10"));
+        }
+        if (options.FailedLoginBurst < 1)
+        {
+            failures.Add($"{FailedLoginBurst} ({options.FailedLoginBurst}) must be at least 1. " + HowToSet(FailedLoginBurst, "10"));
+        }
+        if (options.FailedLoginWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{FailedLoginWindow} ({options.FailedLoginWindow}) must be a positive duration. " + HowToSet(FailedLoginWindow, "00:01:00"));
         }
         TimeSpan total;
         try

@@ -11,7 +11,7 @@ public sealed class ApiTelemetryTests
     [Fact]
     public async Task ARequestWhoseHandlerThrows_IsLoggedAs500_AndTheExceptionStillReachesTheHost()
     {
-        var telemetry = new ApiTelemetry(_log, new FaultInjector(NullLogger<FaultInjector>.Instance), TimeProvider.System, NullLogger<ApiTelemetry>.Instance);
+        var telemetry = new ApiTelemetry(_log, new FaultInjector(), TimeProvider.System, NullLogger<ApiTelemetry>.Instance);
         var context = Invocation("GET", "/emulator/webrtc/v1/accounts/9900000/sessions/s/participants");
 
         await Assert.ThrowsAsync<KeyNotFoundException>(async () =>
@@ -25,7 +25,7 @@ public sealed class ApiTelemetryTests
     [Fact]
     public async Task ARequestThatAnswers_IsLoggedWithItsStatus()
     {
-        var telemetry = new ApiTelemetry(_log, new FaultInjector(NullLogger<FaultInjector>.Instance), TimeProvider.System, NullLogger<ApiTelemetry>.Instance);
+        var telemetry = new ApiTelemetry(_log, new FaultInjector(), TimeProvider.System, NullLogger<ApiTelemetry>.Instance);
 
         await telemetry.InvokeAsync(Invocation("DELETE", "/emulator/webrtc/v1/accounts/9900000/sessions/s"),
             _ => ValueTask.FromResult<object?>(Results.NoContent()));

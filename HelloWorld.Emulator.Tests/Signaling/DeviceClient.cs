@@ -18,6 +18,9 @@ internal sealed class DeviceClient : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
+    /// <summary>Whether the server went away without a close frame (what the browser reports as code 1006).</summary>
+    public bool ClosedWithoutHandshake { get; private set; }
+
     public static async Task<DeviceClient> ConnectAsync(string baseUrl, string token)
     {
         var client = new DeviceClient();
@@ -137,8 +140,12 @@ internal sealed class DeviceClient : IAsyncDisposable
                 }
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+        catch (OperationCanceledException)
         {
+        }
+        catch (WebSocketException)
+        {
+            ClosedWithoutHandshake = true;
         }
     }
 }

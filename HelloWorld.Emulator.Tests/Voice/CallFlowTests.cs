@@ -180,14 +180,16 @@ public sealed class CallFlowTests : IAsyncLifetime
     [Theory]
     [InlineData("garbage;encoding=jwt")]
     [InlineData("")]
-    public async Task Transfer_WithAnInvalidToken_FailsTheCall(string uui)
+    public async Task Transfer_WithAnInvalidToken_FailsItsLeg_AndTheCallHangsUpWhenItsBxmlRunsOut(string uui)
     {
         _emulator.AnswerBxml("/incomingCall", Transfer(uui));
 
         var call = Calls.DialIn(Phone);
 
-        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to fail");
-        Assert.Equal("error", call.Cause);
+        await Eventually.HoldsAsync(() => call, c => c.Phase == CallPhase.Completed, "the call to end");
+        Assert.Equal("error", call.Leg!.Cause);
+        Assert.Equal("hangup", call.Cause);
+        Assert.Null(call.ParticipantId);
     }
 
     [Fact]

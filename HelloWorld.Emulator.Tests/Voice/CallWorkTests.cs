@@ -39,6 +39,18 @@ public sealed class CallWorkTests
     }
 
     [Fact]
+    public async Task StopAsync_AfterDispose_ReturnsQuietly_AndDisposeHadEndedTheWaits()
+    {
+        var work = new CallWork(NullLogger<CallWork>.Instance);
+        var stopping = work.Stopping;
+
+        work.Dispose();
+
+        Assert.True(stopping.IsCancellationRequested);
+        await work.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task HostStop_EndsRingingAndBxmlPausesAtOnce_AndWaitsForTheDisconnectWebhookInFlight()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow); // never advanced: only the stop can end the waits

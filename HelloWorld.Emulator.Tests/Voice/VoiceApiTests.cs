@@ -129,7 +129,7 @@ public sealed class VoiceApiTests : IAsyncLifetime
     [Fact]
     public async Task CreateCall_WhenRateLimited_Answers429WithRetryAfterAndAVoiceApiError()
     {
-        var fault = """{"pathPattern": "/calls$", "method": "POST", "status": 429, "retryAfterSeconds": 3, "count": 1}""";
+        var fault = """{"pathPattern": "**/calls", "method": "POST", "status": 429, "retryAfterSeconds": 3, "count": 1}""";
         await _emulator.Api.PostAsync("/emulator/control/faults", new StringContent(fault, Encoding.UTF8, "application/json"));
 
         var limited = await CreateCall(CallBody());

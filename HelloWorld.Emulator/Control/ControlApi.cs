@@ -36,6 +36,7 @@ internal static partial class ControlApi
 
         control.MapGet("/sessions", Sessions);
         control.MapPost("/streams/{streamId}/forwarding", SetForwardingAsync);
+        control.MapPost("/devices/{participantId}/drop", DropDeviceAsync);
 
         control.MapGet("/requests", (RequestLog log, long? since) =>
             ApiResults.Ok(log.Entries.Where(entry => since is null || entry.Sequence > since)));
@@ -114,26 +115,27 @@ internal static partial class ControlApi
     private static async Task<IResult> AddFaultAsync(HttpRequest request, FaultInjector faults)
     {
         var (rule, error) = await ApiResults.ReadAsync<FaultRule>(request);
-        if (error is not null || rule is null || string.IsNullOrEmpty(rule.PathPattern))
+        if ((error ?? (rule is null ? "A fault needs at least a pathPattern, and a status or a delayMs." : rule.Problem())) is { } problem)
         {
-            return Problem(error ?? "A fault needs at least a pathPattern, and a status or a delayMs.");
+            return Problem(problem);
         }
-        if (rule.Status is null && rule.DelayMs is null)
+        return Results.Json(faults.Add(rule!), ApiResults.Json, statusCode: StatusCodes.Status201Created);
+    }
+
+    /// <summary>A close code the emulator may send: RFC 6455's defined codes that go on the wire, or an application's (3000-4999).</summary>
+    private static bool IsSendableCloseCode(int code) => code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
+
+    private static async Task<IResult> DropDeviceAsync(string participantId, HttpRequest request, IStreamDirectory devices)
+    {
+        var (body, error) = await ApiResults.ReadAsync(request, new DropBody(null));
+        if (error is not null || body is null || body.CloseCode is { } code && !IsSendableCloseCode(code))
         {
-            return Problem("A fault needs a status to answer, a delayMs, or both.");
+            return Problem(error ?? "closeCode is a WebSocket close code to send (1000-1003, 1007-1014, 3000-4999), or absent to drop without one.");
         }
-        if (rule.Probability is < 0 or > 1 || rule.Count is < 1 || rule.Status is < 100 or > 599)
-        {
-            return Problem("probability is 0..1, count at least 1, status a valid HTTP status.");
-        }
-        try
-        {
-            return Results.Json(faults.Add(rule), ApiResults.Json, statusCode: StatusCodes.Status201Created);
-        }
-        catch (ArgumentException invalid)
-        {
-            return Problem($"pathPattern is not a valid regular expression: {invalid.Message}");
-        }
+        return await devices.DropBrowserAsync(participantId, body.CloseCode)
+            ? ApiResults.Ok(new { participantId, closeCode = body.CloseCode, dropped = body.CloseCode is null ? "aborted" : "closed" })
+            : Results.Json(new { error = $"No browser is connected as participant {participantId}." }, ApiResults.Json,
+                statusCode: StatusCodes.Status404NotFound);
     }
 
     private static IResult Sessions(WebRtcStore store, IStreamDirectory streams)
@@ -188,15 +190,28 @@ internal static partial class ControlApi
     private sealed record DialInBody(string? From, string? To);
 
     private sealed record EnabledBody(bool? Enabled);
+
+    private sealed record DropBody(int? CloseCode);
 }
 
 /// <summary>A call as the control API shows it.</summary>
 internal sealed record CallView(
     string CallId, string From, string To, CallDirection Direction, string State, string? Cause, string? ErrorMessage,
     DateTimeOffset StartTime, DateTimeOffset? AnswerTime, DateTimeOffset? EndTime, string? ParticipantId, bool Echo,
-    IReadOnlyList<string> Heard, IReadOnlyList<WebhookRecord> Webhooks, VirtualDeviceStats? Phone)
+    IReadOnlyList<string> Heard, IReadOnlyList<WebhookRecord> Webhooks, VirtualDeviceStats? Phone, TransferView? Transfer)
 {
     public static CallView Of(EmulatedCall call) => new(
         call.CallId, call.From, call.To, call.Direction, JsonNamingPolicy.CamelCase.ConvertName(call.Phase.ToString()), call.Cause, call.ErrorMessage,
-        call.StartTime, call.AnswerTime, call.EndTime, call.ParticipantId, call.Echo, call.Heard, call.Webhooks, call.Device?.Stats);
+        call.StartTime, call.AnswerTime, call.EndTime, call.ParticipantId, call.Echo, call.Heard, call.Webhooks, call.Device?.Stats,
+        call.Leg is { } leg ? TransferView.Of(leg) : null);
+}
+
+/// <summary>The leg of a call's latest Transfer, as the control API shows it.</summary>
+internal sealed record TransferView(
+    string CallId, string TransferTo, string TransferCallerId, string State, string? Cause, string? ErrorMessage, DateTimeOffset StartTime,
+    DateTimeOffset? AnswerTime, DateTimeOffset? EndTime, string? ParticipantId)
+{
+    public static TransferView Of(TransferLeg leg) => new(
+        leg.CallId, leg.TransferTo, leg.TransferCallerId, leg.State, leg.Cause, leg.ErrorMessage, leg.StartTime, leg.AnswerTime, leg.EndTime,
+        leg.ParticipantId);
 }

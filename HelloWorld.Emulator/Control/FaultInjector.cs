@@ -1,17 +1,13 @@
-using System.Text.RegularExpressions;
-using Microsoft.Extensions.Logging;
-
 namespace HelloWorld.Emulator.Control;
 
 /// <summary>
-/// Makes the emulated APIs misbehave on purpose: the next N matching requests (or a share of them) answer an error
-/// status, optionally with <c>Retry-After</c>, or are delayed first. How the app's resilience is tested and measured.
-/// A rule with a count leaves the list as soon as its count is used up.
+/// Makes the emulated account misbehave on purpose. An <c>api</c> rule makes the next N matching requests to the emulated
+/// APIs (or a share of them) answer an error status, optionally with <c>Retry-After</c>, or be delayed first. A
+/// <c>transfer</c> rule makes the next N BXML transfers into WebRTC fail with a cause, or be answered late. How the app's
+/// resilience is tested and measured. A rule with a count leaves the list as soon as its count is used up.
 /// </summary>
-internal sealed partial class FaultInjector(ILogger<FaultInjector> logger)
+internal sealed class FaultInjector
 {
-    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
-
     private readonly Lock _gate = new();
     private readonly List<ActiveFault> _faults = [];
     private long _nextId;
@@ -27,12 +23,14 @@ internal sealed partial class FaultInjector(ILogger<FaultInjector> logger)
         }
     }
 
+    /// <summary>Keeps <paramref name="rule"/> (checked by <see cref="FaultRule.Problem"/>) with an id.</summary>
     public FaultRule Add(FaultRule rule)
     {
-        var pattern = new Regex(rule.PathPattern, RegexOptions.CultureInvariant, MatchTimeout);
+        var pattern = rule.IsTransfer ? null : PathPattern.Parse(rule.PathPattern).Pattern
+            ?? throw new ArgumentException($"Not a path pattern: {rule.PathPattern}", nameof(rule));
         lock (_gate)
         {
-            var added = rule with { Id = ++_nextId };
+            var added = rule with { Id = ++_nextId, Kind = rule.IsTransfer ? FaultRule.TransferKind : FaultRule.ApiKind };
             _faults.Add(new ActiveFault(added, pattern, rule.Count));
             return added;
         }
@@ -46,17 +44,23 @@ internal sealed partial class FaultInjector(ILogger<FaultInjector> logger)
         }
     }
 
-    /// <summary>The fault to apply to this request, if one matches and its count or chance says so.</summary>
-    public FaultRule? Match(string method, string path)
+    /// <summary>The <c>api</c> fault to apply to this request, if one matches and its count or chance says so.</summary>
+    public FaultRule? Match(string method, string path) => Take(fault =>
+        fault.Pattern is { } pattern &&
+        (fault.Rule.Method is null || fault.Rule.Method.Equals(method, StringComparison.OrdinalIgnoreCase)) &&
+        pattern.IsMatch(path));
+
+    /// <summary>The <c>transfer</c> fault to apply to a transfer into WebRTC, if one's count or chance says so.</summary>
+    public FaultRule? MatchTransfer() => Take(fault => fault.Rule.IsTransfer);
+
+    private FaultRule? Take(Func<ActiveFault, bool> applies)
     {
         lock (_gate)
         {
             for (var i = 0; i < _faults.Count; i++)
             {
                 var fault = _faults[i];
-                if ((fault.Rule.Method is not null && !fault.Rule.Method.Equals(method, StringComparison.OrdinalIgnoreCase)) ||
-                    !Matches(fault, path) ||
-                    (fault.Rule.Probability is { } chance && Random.Shared.NextDouble() >= chance))
+                if (!applies(fault) || (fault.Rule.Probability is { } chance && Random.Shared.NextDouble() >= chance))
                 {
                     continue;
                 }
@@ -74,50 +78,71 @@ internal sealed partial class FaultInjector(ILogger<FaultInjector> logger)
         }
     }
 
-    /// <summary>
-    /// A pattern that backtracks past its time limit does not match: the request it was tested on is a real API call,
-    /// which must not fail because of a test's rule.
-    /// </summary>
-    private bool Matches(ActiveFault fault, string path)
-    {
-        try
-        {
-            return fault.Pattern.IsMatch(path);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            Log.PatternTimedOut(logger, fault.Rule.Id, fault.Rule.PathPattern, MatchTimeout.TotalMilliseconds);
-            return false;
-        }
-    }
-
-    private sealed class ActiveFault(FaultRule rule, Regex pattern, int? remaining)
+    private sealed class ActiveFault(FaultRule rule, PathPattern? pattern, int? remaining)
     {
         public FaultRule Rule { get; } = rule;
-        public Regex Pattern { get; } = pattern;
+        public PathPattern? Pattern { get; } = pattern;
         public int? Remaining { get; set; } = remaining;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 9110, Level = LogLevel.Warning,
-            Message = "Fault rule {Id}: pathPattern {PathPattern} took longer than {TimeoutMs} ms to match a request path, so the rule was skipped for it")]
-        public static partial void PatternTimedOut(ILogger logger, long id, string pathPattern, double timeoutMs);
     }
 }
 
-/// <param name="PathPattern">A regular expression matched against the request path (e.g. <c>/participants$</c>).</param>
+/// <param name="Kind"><c>api</c> (the default): requests to the emulated APIs; <c>transfer</c>: BXML transfers into WebRTC.</param>
+/// <param name="PathPattern">An <c>api</c> rule's paths: a prefix or a glob (<see cref="Control.PathPattern"/>).</param>
 /// <param name="Method">Only this method; <c>null</c> matches any.</param>
 /// <param name="Status">The status to answer; <c>null</c> with a <paramref name="DelayMs"/> only delays the real answer.</param>
-/// <param name="Count">How many matching requests to affect; <c>null</c> means until cleared.</param>
-/// <param name="Probability">The share (0..1) of matching requests to affect; <c>null</c> means all.</param>
+/// <param name="DelayMs">Waits this long first: before the answer of a request, or before a transfer answers or fails.</param>
+/// <param name="Cause">A <c>transfer</c> rule's failure, as Bandwidth reports it in transferComplete (<c>error</c>, <c>account-limit</c>...).</param>
+/// <param name="Count">How many matching requests or transfers to affect; <c>null</c> means until cleared.</param>
+/// <param name="Probability">The share (0..1) of matching requests or transfers to affect; <c>null</c> means all.</param>
 internal sealed record FaultRule(
-    string PathPattern,
+    string? PathPattern = null,
     string? Method = null,
     int? Status = null,
     int? RetryAfterSeconds = null,
     int? DelayMs = null,
     int? Count = null,
     double? Probability = null,
+    string? Kind = null,
+    string? Cause = null,
+    string? ErrorMessage = null,
     long Id = 0,
-    int? Remaining = null);
+    int? Remaining = null)
+{
+    public const string ApiKind = "api";
+    public const string TransferKind = "transfer";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsTransfer => Kind == TransferKind;
+
+    /// <summary>Why the rule makes no sense, or <c>null</c>: a message for whoever wrote it.</summary>
+    public string? Problem()
+    {
+        if (Kind is not (null or ApiKind or TransferKind))
+        {
+            return $"kind is {ApiKind} (the default) or {TransferKind}, not '{Kind}'.";
+        }
+        if (Probability is < 0 or > 1 || Count is < 1 || DelayMs is < 0 or > 600_000)
+        {
+            return "probability is 0..1, count at least 1, delayMs 0..600000.";
+        }
+        if (IsTransfer)
+        {
+            return PathPattern is not null || Method is not null || Status is not null || RetryAfterSeconds is not null
+                ? "A transfer rule has no pathPattern, method, status or retryAfterSeconds: give a cause, a delayMs, or both."
+                : Cause is null && DelayMs is null ? "A transfer rule needs a cause to fail with (e.g. \"error\"), a delayMs, or both."
+                : Cause is { Length: 0 or > 64 } || ErrorMessage is { Length: > 1024 } ? "cause is 1..64 characters, errorMessage at most 1024."
+                : null;
+        }
+        if (Cause is not null || ErrorMessage is not null)
+        {
+            return "cause and errorMessage belong to transfer rules (\"kind\": \"transfer\").";
+        }
+        if (Control.PathPattern.Parse(PathPattern).Problem is { } pathProblem)
+        {
+            return pathProblem;
+        }
+        return Status is null && DelayMs is null ? "A fault needs a status to answer, a delayMs, or both."
+            : Status is < 100 or > 599 ? "status must be a valid HTTP status (100..599)."
+            : null;
+    }
+}

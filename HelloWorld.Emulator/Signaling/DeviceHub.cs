@@ -69,6 +69,16 @@ internal sealed partial class DeviceHub : IStreamDirectory, IDisposable
 
     public IDevice? Find(string participantId) => _devices.GetValueOrDefault(participantId);
 
+    public async Task<bool> DropBrowserAsync(string participantId, int? closeCode)
+    {
+        if (Find(participantId) is not Browser.BrowserDevice browser)
+        {
+            return false;
+        }
+        await browser.DropAsync(closeCode);
+        return true;
+    }
+
     public void Publish(PublishedStream stream)
     {
         _streams[stream.StreamId] = stream;

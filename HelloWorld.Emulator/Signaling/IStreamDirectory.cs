@@ -12,6 +12,12 @@ internal interface IStreamDirectory
     /// The negative control of the media tests. False when no such stream is published.
     /// </summary>
     bool SetForwarding(string streamId, bool enabled);
+
+    /// <summary>
+    /// Drops the signaling WebSocket of the browser connected as <paramref name="participantId"/> (see
+    /// <see cref="Browser.BrowserDevice.DropAsync"/>). False when no browser is connected as that participant.
+    /// </summary>
+    Task<bool> DropBrowserAsync(string participantId, int? closeCode);
 }
 
 /// <param name="Kind"><c>browser</c> for a WebSocket device, <c>phone</c> for a simulated phone transferred into WebRTC.</param>

@@ -47,6 +47,9 @@ internal sealed partial class CallEngine : IDisposable
 
     public EmulatedCall? Find(string callId) => _calls.GetValueOrDefault(callId);
 
+    /// <summary>Calls not ended yet, inbound and outbound: what Bandwidth's active-call limit counts.</summary>
+    public int ActiveCallCount => _calls.Values.Count(call => call.Phase != CallPhase.Completed);
+
     public bool IsSimulatedPhone(string number) => _options.PhoneNumbers.Contains(number, StringComparer.Ordinal);
 
     /// <summary>A simulated phone dials the app's number: the Voice application gets the <c>initiate</c> webhook.</summary>
@@ -178,7 +181,10 @@ internal sealed partial class CallEngine : IDisposable
         End(call, phase => phase == CallPhase.Ringing ? "timeout" : null);
     }
 
-    /// <summary>Bandwidth drops the leg of a participant the app deletes; the phone's call ends with it.</summary>
+    /// <summary>
+    /// Bandwidth drops the WebRTC leg of a participant the app deletes: the Transfer's leg ends (hangup), and the call goes
+    /// on as its BXML says (transferComplete, the verbs after the Transfer, or a hang-up when there are none).
+    /// </summary>
     private void OnStoreChanged(WebRtcChange change)
     {
         if (change.Kind != WebRtcChangeKind.ParticipantDeleted)
@@ -187,7 +193,10 @@ internal sealed partial class CallEngine : IDisposable
         }
         foreach (var call in _calls.Values.Where(call => call.Phase == CallPhase.Transferred && call.ParticipantId == change.ParticipantId))
         {
-            End(call, phase => phase == CallPhase.Transferred ? "hangup" : null); // not if a redirect took it out of WebRTC meanwhile
+            if (call.Leg is { } leg && leg.ParticipantId == change.ParticipantId)
+            {
+                leg.TryEnd("hangup", null, _clock.GetUtcNow());
+            }
         }
     }
 

@@ -1,6 +1,3 @@
-using HelloWorld.Emulator.Signaling;
-using HelloWorld.Emulator.Tokens;
-using HelloWorld.Emulator.WebRtc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,12 +5,12 @@ namespace HelloWorld.Emulator.Voice;
 
 /// <summary>
 /// The Voice application's side of each call: the webhook that asks the app what to do (initiate, answer, redirect),
-/// the BXML it answers, executed verb by verb up to a <c>Transfer</c> that brings the phone into WebRTC, and the end of
-/// the call with its disconnect webhook. <see cref="CallEngine"/> decides when each starts.
+/// the BXML it answers, executed verb by verb (a <c>Transfer</c> brings the phone into WebRTC: <see cref="TransferFlow"/>),
+/// and the end of the call with its disconnect webhook. <see cref="CallEngine"/> decides when each starts.
 /// </summary>
 internal sealed partial class CallFlows(
-    IOptions<EmulatorOptions> options, WebhookSender webhooks, DeviceTokens tokens, WebRtcStore store, IVirtualDevices devices,
-    HostAddress host, CallWork work, TimeProvider clock, ILogger<CallFlows> logger)
+    IOptions<EmulatorOptions> options, WebhookSender webhooks, TransferFlow transfers, HostAddress host, CallWork work, TimeProvider clock,
+    ILogger<CallFlows> logger)
 {
     private static readonly TimeSpan SpeakingTimePerCharacter = TimeSpan.FromMilliseconds(20);
     private readonly EmulatorOptions _options = options.Value;
@@ -94,7 +91,7 @@ internal sealed partial class CallFlows(
             var webhook = new DisconnectWebhook("disconnect", clock.GetUtcNow(), _options.AccountId, call.Callbacks.ApplicationId, call.From,
                 call.To, call.CallId, call.Direction, CallUrl(call), call.Direction == CallDirection.Outbound ? call.StartTime : null,
                 call.StartTime, call.AnswerTime, call.EndTime!.Value, call.Cause!, call.ErrorMessage,
-                call.ErrorMessage is null ? null : Guid.NewGuid().ToString(), call.Tag);
+                call.ErrorId, call.Tag);
             // Asynchronous for Bandwidth: the answer is ignored, and a connection error is retried once. Not cut short
             // when the emulator stops: the call did end, and the host waits for this within its shutdown timeout.
             var sent = await webhooks.SendAsync(call, target, webhook, "disconnect", CancellationToken.None);
@@ -149,58 +146,23 @@ internal sealed partial class CallFlows(
                     await EndAsync(call, "hangup", null);
                     return;
                 case Transfer transfer:
-                    await TransferAsync(call, transfer, document);
-                    return;
+                    var outcome = await transfers.RunAsync(call, transfer, answer.Url, document, changed => Changed?.Invoke(changed));
+                    if (outcome.Stopped)
+                    {
+                        return;
+                    }
+                    if (outcome.Complete is { } complete)
+                    {
+                        await ExecuteAsync(call, complete, document); // transferComplete's BXML replaces the verbs after the Transfer
+                        return;
+                    }
+                    break;
             }
         }
         if (!document.IsCancellationRequested)
         {
             await EndAsync(call, "hangup", null); // Bandwidth hangs up when the BXML runs out
         }
-    }
-
-    /// <summary>A <c>Transfer</c> to the WebRTC SIP URI: the token names the participant the phone joins as.</summary>
-    private async Task TransferAsync(EmulatedCall call, Transfer transfer, CancellationToken document)
-    {
-        if (transfer.SipUris.FirstOrDefault() is not { } sip || !sip.Uri.Equals(_options.WebRtcTransferSipUri, StringComparison.OrdinalIgnoreCase))
-        {
-            await EndAsync(call, "error", $"The emulator only transfers into WebRTC ({_options.WebRtcTransferSipUri}).");
-            return;
-        }
-        var (token, callIdPart) = sip.ReadUui();
-        if (callIdPart is not null && callIdPart != call.CallId[1..].Replace("-", "", StringComparison.Ordinal))
-        {
-            await EndAsync(call, "error", "The uui names another call.");
-            return;
-        }
-        var participantId = await tokens.ValidateAsync(token);
-        if (participantId is null || store.FindParticipant(participantId) is null)
-        {
-            await EndAsync(call, "error", "The transfer's device token is invalid, expired, or its participant is gone.");
-            return;
-        }
-        if (!call.TryTransfer(participantId, clock.GetUtcNow()))
-        {
-            return;
-        }
-        // Read again now that the call names its participant: a deletion from here on finds the call (the engine ends
-        // it), and one that came in between is seen here.
-        if (store.FindParticipant(participantId) is not { } participant)
-        {
-            await EndAsync(call, "hangup", null);
-            return;
-        }
-        var phoneNumber = call.Direction == CallDirection.Inbound ? call.From : call.To;
-        var device = devices.ConnectPhone(participant, phoneNumber);
-        device.Echo = call.Echo;
-        call.Joined(device);
-        if ((call.Ended.IsCancellationRequested || document.IsCancellationRequested) && call.TakeDevice() is { } late)
-        {
-            await late.DisposeAsync(); // hung up, redirected, or its participant deleted, while joining
-            return;
-        }
-        Log.Transferred(logger, call.CallId, participantId);
-        Changed?.Invoke(call);
     }
 
     private async Task WaitAsync(TimeSpan duration, CancellationToken document)
@@ -218,9 +180,6 @@ internal sealed partial class CallFlows(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 9903, Level = LogLevel.Information, Message = "Call {CallId} joined WebRTC as participant {ParticipantId}")]
-        public static partial void Transferred(ILogger logger, string callId, string participantId);
-
         [LoggerMessage(EventId = 9904, Level = LogLevel.Information, Message = "Call {CallId} ended ({Cause}) {ErrorMessage}")]
         public static partial void Ended(ILogger logger, string callId, string cause, string errorMessage);
 

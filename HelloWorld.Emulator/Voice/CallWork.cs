@@ -14,6 +14,7 @@ internal sealed partial class CallWork : IHostedService, IDisposable
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILogger<CallWork> _logger;
+    private int _disposed;
 
     public CallWork(ILogger<CallWork> logger)
     {
@@ -46,6 +47,11 @@ internal sealed partial class CallWork : IHostedService, IDisposable
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // WebApplicationFactory over Kestrel can stop a host whose container it has already disposed: nothing runs then.
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync();
         try
         {
@@ -61,7 +67,14 @@ internal sealed partial class CallWork : IHostedService, IDisposable
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel(); // flows still waiting on the clock end now, not against a disposed host
+            _stopping.Dispose();
+        }
+    }
 
     private static partial class Log
     {

@@ -13,6 +13,7 @@ internal sealed class EmulatedCall
     private CancellationTokenSource? _document;
     private bool _retagged;
     private string? _tag;
+    private TransferLeg? _leg;
 
     public EmulatedCall(CallDirection direction, string from, string to, DateTimeOffset now)
     {
@@ -44,10 +45,25 @@ internal sealed class EmulatedCall
 
     public string? ErrorMessage { get; private set; }
 
+    /// <summary>Bandwidth's id of the error event, when the call ended with an error: the same in every answer about it.</summary>
+    public string? ErrorId { get; private set; }
+
     /// <summary>Where the call's webhooks go and how (createCall's settings, or the Voice application's for a dial-in).</summary>
     public required CallCallbacks Callbacks { get; init; }
 
     public string? ParticipantId { get; private set; }
+
+    /// <summary>The leg of the call's latest Transfer, if it ran one.</summary>
+    public TransferLeg? Leg
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leg;
+            }
+        }
+    }
 
     public bool Echo { get; set; }
 
@@ -127,6 +143,7 @@ internal sealed class EmulatedCall
             Phase = CallPhase.Completed;
             Cause = cause;
             ErrorMessage = errorMessage;
+            ErrorId = errorMessage is null ? null : Guid.NewGuid().ToString();
             EndTime = now;
             document = _document;
             _document = null;
@@ -210,6 +227,14 @@ internal sealed class EmulatedCall
             device = Device;
             Device = null;
             return true;
+        }
+    }
+
+    public void Transfers(TransferLeg leg)
+    {
+        lock (_gate)
+        {
+            _leg = leg;
         }
     }
 

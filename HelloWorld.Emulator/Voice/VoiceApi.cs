@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace HelloWorld.Emulator.Voice;
 
 /// <summary>
-/// The two Voice API operations the app uses, validated as <c>voice.yml</c> says: <c>createCall</c> and <c>updateCall</c>
-/// (<c>completed</c> ends the call; <c>active</c> redirects it to new BXML).
+/// The Voice API operations the app uses, validated as <c>voice.yml</c> says: <c>createCall</c>, <c>getCallState</c> and
+/// <c>updateCall</c> (<c>completed</c> ends the call; <c>active</c> redirects it to new BXML).
 /// </summary>
 internal static partial class VoiceApi
 {
@@ -19,10 +19,21 @@ internal static partial class VoiceApi
     {
         var calls = api.MapGroup("/accounts/{accountId}/calls");
         calls.MapPost("", CreateCallAsync);
+        calls.MapGet("/{callId}", GetCallState);
         calls.MapPost("/{callId}", UpdateCallAsync);
     }
 
-    private static async Task<IResult> CreateCallAsync(HttpRequest request, CallEngine engine, IOptions<EmulatorOptions> options)
+    /// <summary>
+    /// voice.yml's getCallState: the call's state (<c>initiated</c>, <c>answered</c>, <c>disconnected</c>), ended calls included
+    /// while the emulator keeps them (the last <see cref="CallEngine.EndedCallsKept"/>; Bandwidth keeps 7 days), 404 for
+    /// any other id. At once, where Bandwidth warns it "may take a few minutes for your call to be accessible".
+    /// </summary>
+    private static IResult GetCallState(string callId, CallEngine engine, IOptions<EmulatorOptions> options) =>
+        engine.Find(callId) is { } call
+            ? Results.Json(CallState.Of(call, options.Value.AccountId), WithNulls)
+            : ApiResults.VoiceError(StatusCodes.Status404NotFound, "not-found", $"Call {callId} was not found.");
+
+    private static async Task<IResult> CreateCallAsync(HttpRequest request, CallEngine engine, CallAdmission admission, IOptions<EmulatorOptions> options)
     {
         if (!request.HasJsonContentType())
         {
@@ -42,7 +53,15 @@ internal static partial class VoiceApi
         var callbacks = new CallCallbacks(body.AnswerUrl!, body.DisconnectUrl, body.Username, body.Password, body.Tag, callbackTimeout, body.ApplicationId!,
             body.AnswerMethod ?? "POST", body.DisconnectMethod ?? "POST",
             body.AnswerFallbackUrl, body.AnswerFallbackMethod ?? "POST", body.FallbackUsername, body.FallbackPassword);
-        var call = engine.PlaceCall(body.From!, body.To!, callbacks, TimeSpan.FromSeconds(body.CallTimeout ?? 30));
+        var (placed, refusal) = admission.Admit(() => engine.ActiveCallCount,
+            () => engine.PlaceCall(body.From!, body.To!, callbacks, TimeSpan.FromSeconds(body.CallTimeout ?? 30)));
+        if (refusal is not null)
+        {
+            // Bandwidth's rate-limits page shows the body: {"type": "error", "description": "Account call creation rate limit exceeded", "id": ...}.
+            request.HttpContext.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiResults.VoiceError(StatusCodes.Status429TooManyRequests, "error", refusal.Description);
+        }
+        var call = placed!;
         var callUrl = $"{request.Scheme}://{request.Host}/emulator/voice/api/v2/accounts/{emulator.AccountId}/calls/{call.CallId}";
         request.HttpContext.Response.Headers.Location = callUrl;
         return ApiResults.Created(new CreateCallResponse(
@@ -229,6 +248,22 @@ internal static partial class VoiceApi
         double CallTimeout, double CallbackTimeout, string? Tag, string AnswerMethod, string AnswerUrl, string AnswerFallbackMethod,
         string? AnswerFallbackUrl, string DisconnectMethod, string? DisconnectUrl, string? Username, string? Password, string? FallbackUsername,
         string? FallbackPassword, int Priority);
+
+    /// <summary>voice.yml's nullable fields of callState are written as null, as Bandwidth writes them, not left out.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions WithNulls = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>voice.yml's <c>callState</c>; <c>stirShaken</c> and <c>identity</c> are inbound SIP details the emulator has not.</summary>
+    private sealed record CallState(
+        string ApplicationId, string AccountId, string CallId, string? ParentCallId, string To, string From, CallDirection Direction,
+        string State, object? StirShaken, string? Identity, DateTimeOffset? EnqueuedTime, DateTimeOffset StartTime, DateTimeOffset? AnswerTime, DateTimeOffset? EndTime,
+        string? DisconnectCause, string? ErrorMessage, string? ErrorId, DateTimeOffset LastUpdate)
+    {
+        public static CallState Of(EmulatedCall call, string accountId) => new(
+            call.Callbacks.ApplicationId, accountId, call.CallId, null, call.To, call.From, call.Direction,
+            call.Phase switch { CallPhase.Ringing => "initiated", CallPhase.Completed => "disconnected", _ => "answered" }, null, null,
+            call.Direction == CallDirection.Outbound ? call.StartTime : null, call.StartTime, call.AnswerTime, call.EndTime,
+            call.Cause, call.ErrorMessage, call.ErrorId, call.EndTime ?? call.AnswerTime ?? call.StartTime);
+    }
 
     private sealed record UpdateCallBody(
         string? State, string? RedirectUrl, string? RedirectMethod, string? Username, string? Password, string? RedirectFallbackUrl,

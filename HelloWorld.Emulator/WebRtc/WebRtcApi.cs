@@ -3,6 +3,7 @@ using HelloWorld.Emulator.Tokens;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Emulator.WebRtc;
 
@@ -29,12 +30,16 @@ internal static class WebRtcApi
         account.MapPut("/sessions/{sessionId}/participants/{participantId}/subscriptions", UpdateSubscriptionsAsync);
     }
 
-    private static async Task<IResult> CreateParticipantAsync(HttpRequest request, WebRtcStore store, DeviceTokens tokens)
+    private static async Task<IResult> CreateParticipantAsync(HttpRequest request, WebRtcStore store, DeviceTokens tokens, IOptions<EmulatorOptions> options)
     {
         var (body, error) = await ApiResults.ReadAsync(request, new CreateParticipantBody(null, null, null, null));
         if (error is not null || body is null)
         {
             return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, error ?? "Missing body.");
+        }
+        if (TagProblem(body.Tag, "participant", options) is { } tagProblem)
+        {
+            return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, tagProblem);
         }
         var permissions = body.PublishPermissions ?? [];
         if (permissions.FirstOrDefault(p => !PublishPermission.All.Contains(p)) is { } badPermission)
@@ -50,6 +55,12 @@ internal static class WebRtcApi
         return ApiResults.Ok(new CreateParticipantResult(ParticipantBody.From(participant), tokens.Issue(participant.Id)));
     }
 
+    /// <summary>WebRTC overview: "A Participant tag is limited to 50 characters", and a Session tag too.</summary>
+    private static string? TagProblem(string? tag, string owner, IOptions<EmulatorOptions> options) =>
+        tag?.Length > options.Value.Limits.TagLength
+            ? $"A {owner} tag is limited to {options.Value.Limits.TagLength} characters (this one has {tag.Length})."
+            : null;
+
     private static IResult GetParticipant(string participantId, WebRtcStore store) =>
         store.FindParticipant(participantId) is { } participant
             ? ApiResults.Ok(ParticipantBody.From(participant))
@@ -58,12 +69,16 @@ internal static class WebRtcApi
     private static IResult DeleteParticipant(string participantId, WebRtcStore store) =>
         store.DeleteParticipant(participantId) ? Results.NoContent() : ParticipantNotFound(participantId);
 
-    private static async Task<IResult> CreateSessionAsync(HttpRequest request, WebRtcStore store)
+    private static async Task<IResult> CreateSessionAsync(HttpRequest request, WebRtcStore store, IOptions<EmulatorOptions> options)
     {
         var (body, error) = await ApiResults.ReadAsync(request, new SessionBody(null, null));
         if (error is not null || body is null)
         {
             return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, error ?? "Missing body.");
+        }
+        if (TagProblem(body.Tag, "session", options) is { } tagProblem)
+        {
+            return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, tagProblem);
         }
         var session = store.CreateSession(body.Tag);
         return ApiResults.Ok(new SessionBody(session.Id, session.Tag));
@@ -90,7 +105,14 @@ internal static class WebRtcApi
         {
             return ApiResults.WebRtcError(StatusCodes.Status400BadRequest, problem);
         }
-        return Membership(store.AddToSession(sessionId, participantId, SubscriptionsBody.ToModel(body)), sessionId, participantId);
+        var result = store.AddToSession(sessionId, participantId, SubscriptionsBody.ToModel(body));
+        // Inferred: webrtc.yml documents 409 (requestError) for addParticipantToSession without saying when, and Bandwidth's
+        // overview states the limit ("There is a limit of 20 participants in a session") but not the status that enforces
+        // it. A full session is the conflict this emulator answers 409 for, beside a participant in another session.
+        return result == MembershipResult.SessionFull
+            ? ApiResults.WebRtcError(StatusCodes.Status409Conflict,
+                $"Session {sessionId} is full: there is a limit of {store.MaxParticipantsPerSession} participants in a session.")
+            : Membership(result, sessionId, participantId);
     }
 
     private static IResult RemoveParticipantFromSession(string sessionId, string participantId, WebRtcStore store) =>
@@ -121,6 +143,7 @@ internal static class WebRtcApi
             $"Participant {participantId} not found in session {sessionId}."),
         MembershipResult.InAnotherSession => ApiResults.WebRtcError(StatusCodes.Status409Conflict,
             $"Participant {participantId} already belongs to another session; a participant can be in one session only."),
+
         _ => throw new ArgumentOutOfRangeException(nameof(result)),
     };
 

@@ -5,11 +5,14 @@ namespace HelloWorld.Emulator.WebRtc;
 /// One lock guards everything: the emulator favours obvious correctness over throughput, and every operation is tiny.
 /// <see cref="Changed"/> is raised after the lock is released, so handlers may call back into the store.
 /// </summary>
-internal sealed class WebRtcStore(TimeProvider timeProvider)
+/// <param name="maxParticipantsPerSession">Bandwidth's limit (see <see cref="EmulatorLimits.ParticipantsPerSession"/>).</param>
+internal sealed class WebRtcStore(TimeProvider timeProvider, int maxParticipantsPerSession = EmulatorLimits.DefaultParticipantsPerSession)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ParticipantRecord> _participants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+
+    public int MaxParticipantsPerSession => maxParticipantsPerSession;
 
     /// <summary>Raised after any change that can alter who receives whose streams.</summary>
     public event Action<WebRtcChange>? Changed;
@@ -128,7 +131,8 @@ internal sealed class WebRtcStore(TimeProvider timeProvider)
 
     /// <summary>
     /// Adds the participant to the session (a participant belongs to one session at most) and replaces its subscriptions.
-    /// Adding it again to the session it is in only replaces the subscriptions.
+    /// Adding it again to the session it is in only replaces the subscriptions. A session already holding
+    /// <c>maxParticipantsPerSession</c> takes no one new.
     /// </summary>
     public MembershipResult AddToSession(string sessionId, string participantId, EmulatedSubscriptions subscriptions)
     {
@@ -145,6 +149,10 @@ internal sealed class WebRtcStore(TimeProvider timeProvider)
             if (participant.SessionId is not null && participant.SessionId != sessionId)
             {
                 return MembershipResult.InAnotherSession;
+            }
+            if (participant.SessionId is null && session.Members.Count >= maxParticipantsPerSession)
+            {
+                return MembershipResult.SessionFull;
             }
             if (participant.SessionId is null)
             {
@@ -312,6 +320,7 @@ internal enum MembershipResult
     SessionNotFound,
     ParticipantNotFound,
     InAnotherSession,
+    SessionFull,
 }
 
 internal enum WebRtcChangeKind

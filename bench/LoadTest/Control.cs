@@ -37,12 +37,16 @@ internal sealed class Control(HttpClient http)
 
     public async Task ClearFaultsAsync() => (await http.DeleteAsync("/emulator/control/faults")).EnsureSuccessStatusCode();
 
-    /// <summary>Phone participants (tagged by the app) in any session.</summary>
-    public async Task<int> PhoneParticipantsAsync() => PhoneParticipants(await SessionsAsync());
+    /// <summary>Participants with this tag in any session.</summary>
+    public async Task<int> ParticipantsAsync(string tag) => Participants(await SessionsAsync(), tag);
 
-    public static int PhoneParticipants(JsonObject sessions) => sessions["sessions"]!.AsArray()
+    public static int Participants(JsonObject sessions, string tag) => sessions["sessions"]!.AsArray()
         .SelectMany(session => session!["participants"]!.AsArray())
-        .Count(participant => (string?)participant!["tag"] == "hello-world-phone");
+        .Count(participant => (string?)participant!["tag"] == tag);
+
+    /// <summary>Sessions holding at least one participant with this tag.</summary>
+    public static int SessionsHolding(JsonObject sessions, string tag) => sessions["sessions"]!.AsArray()
+        .Count(session => session!["participants"]!.AsArray().Any(participant => (string?)participant!["tag"] == tag));
 
     public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan timeout)
     {
@@ -50,7 +54,7 @@ internal sealed class Control(HttpClient http)
         var value = await read();
         while (!done(value) && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(250);
+            await Task.Delay(100);
             value = await read();
         }
         return value;

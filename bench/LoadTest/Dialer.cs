@@ -4,75 +4,52 @@ using System.Text.Json.Nodes;
 namespace LoadTest;
 
 /// <summary>
-/// Dials phones into the app through the emulator from <c>concurrency</c> workers, each waiting for its call to settle
-/// (joined the session, or ended) before dialing the next, so that up to that many calls are being set up at once.
+/// Dials phones in through the emulator from <c>concurrency</c> workers, each waiting for its call's initiate webhook to
+/// be answered before dialing the next, so that up to that many webhooks are being answered at once.
 /// </summary>
-internal sealed class Dialer(Control control)
+internal sealed class Dialer(Control control, WebhookRoutes routes)
 {
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>The calls, as the emulator saw them once settled, by call id.</summary>
-    public async Task<IReadOnlyDictionary<string, JsonObject>> DialAsync(IReadOnlyList<string> numbers, int concurrency)
+    /// <summary>
+    /// The calls, as the emulator saw them once settled (joined the session, or ended), and how long the dialing took.
+    /// </summary>
+    public async Task<(List<JsonObject> Calls, TimeSpan Elapsed)> DialAsync(IReadOnlyList<string> numbers, int concurrency)
     {
-        await using var watcher = new SettledCalls(control);
-        var settled = new ConcurrentDictionary<string, JsonObject>();
+        var callIds = new ConcurrentBag<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await Parallel.ForEachAsync(numbers, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (number, cancellation) =>
         {
             var callId = await control.DialInAsync(number);
-            settled[callId] = await watcher.WaitAsync(callId).WaitAsync(SettleTimeout, cancellation);
+            callIds.Add(callId);
+            await routes.InitiateAnsweredAsync(callId).WaitAsync(SettleTimeout, cancellation);
+            routes.Forget(callId);
         });
-        return settled;
+        var elapsed = clock.Elapsed;
+        // The emulator carries out the answered BXML (the Transfer) after the webhook: wait for every call to get there.
+        var wanted = callIds.ToHashSet(StringComparer.Ordinal);
+        var calls = await Control.WaitForAsync(
+            async () => (await control.CallsAsync()).Where(call => wanted.Contains((string)call["callId"]!)).ToList(),
+            calls => calls.Count == wanted.Count && calls.All(IsSettled),
+            SettleTimeout);
+        return (calls, elapsed);
     }
 
     public static bool IsSettled(JsonObject call) => (string?)call["state"] is "transferred" or "completed";
 
     /// <summary>
-    /// One poller for every worker: the calls are read once per tick for all of them, so the tool's own load on the app
-    /// (which hosts the emulator) does not grow with the concurrency.
+    /// Hangs the calls up from the phones' side and waits until their server has deleted their participants and every
+    /// disconnect webhook has been answered; returns the ended calls.
     /// </summary>
-    private sealed class SettledCalls : IAsyncDisposable
+    public async Task<List<JsonObject>> HangUpAsync(IEnumerable<string> callIds, string participantTag, int concurrency)
     {
-        private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
-
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonObject>> _waiting = new(StringComparer.Ordinal);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _polling;
-
-        public SettledCalls(Control control) => _polling = PollAsync(control);
-
-        public Task<JsonObject> WaitAsync(string callId) =>
-            _waiting.GetOrAdd(callId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-        private async Task PollAsync(Control control)
-        {
-            using var timer = new PeriodicTimer(Tick);
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                if (_waiting.IsEmpty)
-                {
-                    continue;
-                }
-                foreach (var call in (await control.CallsAsync()).Where(IsSettled))
-                {
-                    if (_waiting.TryRemove((string)call["callId"]!, out var waiter))
-                    {
-                        waiter.TrySetResult(call);
-                    }
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            try
-            {
-                await _polling;
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            _stop.Dispose();
-        }
+        var ids = callIds.ToHashSet(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (callId, _) => await control.HangUpAsync(callId));
+        await Control.WaitForAsync(() => control.ParticipantsAsync(participantTag), count => count == 0, SettleTimeout);
+        return await Control.WaitForAsync(
+            async () => (await control.CallsAsync()).Where(call => ids.Contains((string)call["callId"]!)).ToList(),
+            calls => calls.All(call => (string?)call["state"] == "completed" &&
+                                       call["webhooks"]!.AsArray().Any(webhook => (string?)webhook!["eventType"] == "disconnect")),
+            SettleTimeout);
     }
 }

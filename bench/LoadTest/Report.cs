@@ -19,6 +19,16 @@ internal sealed record Stats(double P50, double P95, double P99, double Max)
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50} · p95 {P95} · p99 {P99} · max {Max}");
 }
 
+internal sealed record Ratio(double P50, double P99)
+{
+    public static Ratio Of(Stats numerator, Stats denominator) =>
+        new(Math.Round(numerator.P50 / denominator.P50, 2), Math.Round(numerator.P99 / denominator.P99, 2));
+
+    public bool Within(double factor) => P50 <= factor && P99 <= factor;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"p50 {P50}× · p99 {P99}×");
+}
+
 /// <summary>The app's WebRTC API requests, sorted by operation; those that failed (injected faults included) were retried.</summary>
 internal sealed record ApiRequests(int CreateParticipant, int AddParticipantToSession, int CreateSession, int Other, int Failed)
 {
@@ -54,41 +64,85 @@ internal sealed record ApiRequests(int CreateParticipant, int AddParticipantToSe
         }
         return new(createParticipant, add, createSession, other, failed);
     }
+
+    public override string ToString() =>
+        $"{CreateParticipant} createParticipant, {AddParticipantToSession} addParticipantToSession, {CreateSession} createSession, {Other} other";
 }
 
+internal sealed record ServerRun(int Dialed, int Joined, double? CallsPerSecond, Stats InitiateWebhookMs);
+
+internal sealed record LevelResult(
+    int Concurrency, ServerRun App, ServerRun FloorServer, Stats DirectFloorMs,
+    Ratio AppToFloorServer, Ratio AppToDirectFloor, Ratio FloorServerToDirectFloor,
+    ApiRequests Api, double RoundTripsPerParticipant, int Sessions, int PhoneParticipantsInSession, int Webhooks5xx,
+    int PhoneParticipantsAfterHangUp, double AppMemoryWithPhonesInMiB, double AppMemoryAfterHangUpMiB,
+    bool FloorServerAnswersAppBxml, IReadOnlyList<string> Lost);
+
+/// <summary>Resident memory (VmRSS, MiB): idle before the first webhook, the high-water mark, and at the end with everyone hung up.</summary>
+internal sealed record MemoryFigures(double IdleMiB, double PeakMiB, double EndMiB);
+
 internal sealed record LoadResult(
-    string Machine, int Calls, int Concurrency, bool Faults, int Joined, int Lost, double DialSeconds, double CallsPerSecond,
-    double? ColdWebhookMs, Stats InitiateWebhookMs, Stats FloorMs, double RatioP50, double RatioP99, ApiRequests Api, double RoundTripsPerParticipant,
-    int Sessions, int PhoneParticipantsInSession, int Webhooks5xx, int PhoneParticipantsAfterHangUp);
+    string Machine, IReadOnlyList<double> LoadAverage, DateTimeOffset Date, int Calls, IReadOnlyList<int> Concurrency, int Blocks, bool Faults, int WarmUpCalls,
+    double AppColdWebhookMs, double FloorServerColdWebhookMs, MemoryFigures AppMemory, MemoryFigures FloorServerMemory,
+    IReadOnlyList<LevelResult> Levels);
 
 internal sealed record Check(string Name, bool Passed, string Detail);
 
 internal static class Report
 {
-    public static void Print(LoadResult result, IReadOnlyList<Check> checks)
+    public static void Print(LoadResult result, IReadOnlyList<Check> checks, IReadOnlyList<Check> goals)
     {
+        var levels = result.Levels;
         Console.WriteLine();
-        Console.WriteLine($"Load: {result.Calls} dial-ins, {result.Concurrency} at a time, faults {(result.Faults ? "on (10% refused, 10% delayed)" : "off")}; {result.Machine}");
+        Console.WriteLine($"Load: {result.Calls} dial-ins per server at each concurrency ({string.Join(", ", result.Concurrency)}), in {result.Blocks} alternating blocks, " +
+                          $"faults {(result.Faults ? "on for the app (10% refused, 10% delayed)" : "off")}; {result.Machine}; " +
+                          $"load average {F(result.LoadAverage[0])} at the start, {F(result.LoadAverage[1])} at the end");
         Console.WriteLine();
-        Console.WriteLine("| Measure | Value |");
-        Console.WriteLine("|---|---|");
-        Row("Phones joined", $"{result.Joined} of {result.Calls} in {result.DialSeconds} s ({result.CallsPerSecond} calls/s)");
-        Row("initiate webhook answered in (ms, timed by the emulator)", result.InitiateWebhookMs.ToString());
-        Row("First webhook after start, cold (ms, warm-up)", result.ColdWebhookMs?.ToString(CultureInfo.InvariantCulture) ?? "no warm-up");
-        Row("Floor: createParticipant + addParticipantToSession direct (ms)", result.FloorMs.ToString());
-        Row("App ÷ floor", string.Create(CultureInfo.InvariantCulture, $"p50 {result.RatioP50}× · p99 {result.RatioP99}×"));
-        Row("WebRTC API requests", $"{result.Api.CreateParticipant} createParticipant, {result.Api.AddParticipantToSession} addParticipantToSession, {result.Api.CreateSession} createSession{(result.ColdWebhookMs is null ? "" : " (made in the warm-up)")}, {result.Api.Other} other");
-        Row("Round trips per participant (retries apart)", result.RoundTripsPerParticipant.ToString(CultureInfo.InvariantCulture));
-        Row("Requests refused or failed, then retried", result.Api.Failed.ToString(CultureInfo.InvariantCulture));
-        Row("Sessions / phone participants in them", $"{result.Sessions} / {result.PhoneParticipantsInSession}");
-        Row("Webhooks answered 5xx", result.Webhooks5xx.ToString(CultureInfo.InvariantCulture));
-        Row("Phone participants left after hang-up", result.PhoneParticipantsAfterHangUp.ToString(CultureInfo.InvariantCulture));
+        Console.WriteLine($"| Measure | {string.Join(" | ", levels.Select(level => $"C={level.Concurrency}"))} |");
+        Console.WriteLine($"|---|{string.Concat(levels.Select(_ => "---|"))}");
+        Row("App: phones joined", level => $"{level.App.Joined} of {level.App.Dialed} ({F(level.App.CallsPerSecond ?? 0)} calls/s)");
+        Row("App: initiate webhook answered in (ms, timed by the emulator)", level => level.App.InitiateWebhookMs.ToString());
+        Row("Floor server: initiate webhook answered in (ms)", level => level.FloorServer.InitiateWebhookMs.ToString());
+        Row("Direct API floor: createParticipant + addParticipantToSession (ms)", level => level.DirectFloorMs.ToString());
+        Row("**App ÷ floor server**", level => level.AppToFloorServer.ToString());
+        Row("App ÷ direct API floor", level => level.AppToDirectFloor.ToString());
+        Row("Floor server ÷ direct API floor", level => level.FloorServerToDirectFloor.ToString());
+        Row("App's WebRTC API requests", level => level.Api.ToString());
+        Row("Round trips per participant (retries apart)", level => F(level.RoundTripsPerParticipant));
+        Row("Requests refused or failed, then retried", level => F(level.Api.Failed));
+        Row("Sessions holding the app's phones / phones in them", level => $"{level.Sessions} / {level.PhoneParticipantsInSession}");
+        Row("App's webhooks answered 5xx", level => F(level.Webhooks5xx));
+        Row("App's phone participants left after hang-up", level => F(level.PhoneParticipantsAfterHangUp));
+        Row("App resident memory with the phones in / after hang-up (MiB)", level => $"{F(level.AppMemoryWithPhonesInMiB)} / {F(level.AppMemoryAfterHangUpMiB)}");
         Console.WriteLine();
+        Console.WriteLine("| Start and memory | App | Floor server |");
+        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"| First webhook after start, cold (ms; {Program.IdleBeforeFirstWebhook.TotalSeconds:0} s after the server listened) | {F(result.AppColdWebhookMs)} | {F(result.FloorServerColdWebhookMs)} |");
+        Console.WriteLine($"| Resident memory idle, before the first webhook (MiB) | {F(result.AppMemory.IdleMiB)} | {F(result.FloorServerMemory.IdleMiB)} |");
+        Console.WriteLine($"| Resident memory at peak (MiB, VmHWM) | {F(result.AppMemory.PeakMiB)} | {F(result.FloorServerMemory.PeakMiB)} |");
+        Console.WriteLine($"| Resident memory at the end, everyone hung up (MiB) | {F(result.AppMemory.EndMiB)} | {F(result.FloorServerMemory.EndMiB)} |");
+        Console.WriteLine();
+        Console.WriteLine("Checks (any FAIL makes the exit code 1):");
         foreach (var check in checks)
         {
             Console.WriteLine($"{(check.Passed ? "PASS" : "FAIL")}  {check.Name}: {check.Detail}");
         }
+        Console.WriteLine();
+        Console.WriteLine(result.Faults
+            ? "Goals of issue 16: judged on runs without --faults."
+            : "Goals of issue 16 (printed only, never in the exit code):");
+        foreach (var goal in goals)
+        {
+            Console.WriteLine($"{(goal.Passed ? "PASS" : "FAIL")}  {goal.Name}: {goal.Detail}");
+        }
+        foreach (var lost in levels.SelectMany(level => level.Lost))
+        {
+            Console.WriteLine(lost);
+        }
+
+        void Row(string measure, Func<LevelResult, string> value) =>
+            Console.WriteLine($"| {measure} | {string.Join(" | ", levels.Select(value))} |");
     }
 
-    private static void Row(string measure, string value) => Console.WriteLine($"| {measure} | {value} |");
+    public static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

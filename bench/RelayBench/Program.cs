@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using HelloWorld.Emulator;
 using HelloWorld.Emulator.Media;
@@ -17,41 +15,54 @@ using RelayBench;
 // The relay's hop is measured on its own thread, from the moment ReceiveFrom returned the publisher's datagram (so
 // demultiplexing and SRTP unprotect count) to the moment each copy has been rewritten, encrypted and handed back by
 // sendto. The end-to-end column is the publisher's send to the subscriber's receive as the fake browsers see it: it also
-// holds both fake browsers' own SRTP work and the wake-up of the receiving task, and a plain UDP forwarder measured the
-// same way is its floor. CPU is the relay thread's own (its CPU clock, read at the first packet the relay received and
-// once the thread is idle after the last), per received packet. A least-squares line through the runs (no subscriber,
-// then each fan-out) splits it into a fixed part (the intercept) and a part per copy (the slope): one noisy run then
-// moves the split less than subtracting one run from another would.
+// holds both fake browsers' own SRTP work and the wake-up of the receiving task. CPU is the relay thread's own (its CPU
+// clock, read at the first packet the relay received and once the thread is idle after the last), per received packet.
+// A least-squares line through the runs (no subscriber, then each fan-out) splits it into a fixed part (the intercept)
+// and a part per copy (the slope): one noisy run then moves the split less than subtracting one run from another would.
+// Every figure has a floor measured the same way, in runs alternating with the relay's: a plain UDP forwarder
+// (FloorForwarder) whose thread only receives and sends. The kernel's share (the wake-up, recvmsg, and sendto, which on
+// loopback also delivers to the subscriber's socket) is in both; the difference is the relay's own work.
 
 const int PacketsPerRun = 2000;
 const int WarmUpPackets = 500;
 const int PacketInterval = 5; // ms: faster than real audio (20 ms) to gather samples quickly; the per-packet work is the same
 const int AudioPacketsPerSecond = 50;
-int[] fanOuts = args.Length > 0 ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [1, 10, 50];
+var srtpOnly = args is ["--srtp"];
+int[] fanOuts = args.Length > 0 && !srtpOnly ? [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))] : [1, 10, 50];
 
 Console.WriteLine($"Relay benchmark: {PacketsPerRun} packets of 160 bytes (PCMU, 20 ms) per run, one every {PacketInterval} ms, over loopback UDP");
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+SrtpParts.Print();
+if (srtpOnly)
+{
+    return 0;
+}
 // JIT, tiered compilation and fresh socket buffers make a first run slower: it is run and thrown away.
 await MeasureRelayAsync(subscriberCount: 10, WarmUpPackets);
-var baseline = await MeasureBaselineAsync();
-var runs = new List<(int Subscribers, RelayRun Run)> { (0, await MeasureRelayAsync(subscriberCount: 0, PacketsPerRun)) };
-foreach (var subscribers in fanOuts)
+await FloorForwarder.MeasureAsync(subscriberCount: 10, WarmUpPackets, PacketInterval);
+var runs = new List<(int Subscribers, RelayRun Relay, RelayRun Floor)>();
+foreach (var subscribers in fanOuts.Prepend(0))
 {
-    runs.Add((subscribers, await MeasureRelayAsync(subscribers, PacketsPerRun)));
+    var floor = await FloorForwarder.MeasureAsync(subscribers, PacketsPerRun, PacketInterval);
+    runs.Add((subscribers, await MeasureRelayAsync(subscribers, PacketsPerRun), floor));
 }
-var (fixedCpu, cpuPerCopy) = LeastSquares(runs.Select(r => ((double)r.Subscribers, r.Run.CpuPerPacket)).ToList());
+var (fixedCpu, cpuPerCopy) = LeastSquares(runs.Select(r => ((double)r.Subscribers, r.Relay.CpuPerPacket)).ToList());
+var (floorFixed, floorPerCopy) = LeastSquares(runs.Select(r => ((double)r.Subscribers, r.Floor.CpuPerPacket)).ToList());
 
-Console.WriteLine($"Floor: a plain UDP forwarder on loopback (no crypto, one copy), end to end p50 {baseline.P50:0} µs, p99 {baseline.P99:0} µs");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Relay CPU per received packet ≈ {fixedCpu:0.0} µs fixed (receive, demultiplex, SRTP unprotect, relay lookup) + {cpuPerCopy:0.00} µs per copy (rewrite, SRTP protect, sendto); a line through the runs with 0, {string.Join(", ", fanOuts)} subscribers"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Floor (a plain UDP forwarder's thread, the same way) ≈ {floorFixed:0.0} µs fixed (wake-up, recvmsg) + {floorPerCopy:0.00} µs per copy (sendto, loopback delivery)"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Relay's own work above the floor ≈ {fixedCpu - floorFixed:0.0} µs fixed + {cpuPerCopy - floorPerCopy:0.00} µs per copy"));
 Console.WriteLine();
-Console.WriteLine("| Subscribers | Copies received | Relay hop (ReceiveFrom → sendto) p50 | p99 | End to end (publisher send → subscriber receive) p50 | p99 | Relay CPU per received packet | Relay CPU per forwarded stream at 50 pkt/s |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var (subscribers, run) in runs.Skip(1))
+Console.WriteLine("| Subscribers | Copies received | Relay hop (ReceiveFrom → sendto) p50 | p99 | End to end (publisher send → subscriber receive) p50 | p99 | Floor end to end p50 | p99 | Relay CPU per received packet | Floor CPU per received packet | Relay CPU per forwarded stream at 50 pkt/s |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var (subscribers, run, floor) in runs.Skip(1))
 {
     var perStream = run.CpuPerPacket / subscribers * AudioPacketsPerSecond / 1_000_000 * 100; // % of one core
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {subscribers} | {run.CopiesReceived}/{PacketsPerRun * subscribers} | {run.Hop.P50:0.0} µs | {run.Hop.P99:0.0} µs | {run.EndToEnd.P50:0} µs | {run.EndToEnd.P99:0} µs | {run.CpuPerPacket:0.0} µs | {perStream:0.000} % of a core |"));
+        $"| {subscribers} | {run.CopiesReceived}/{PacketsPerRun * subscribers} | {run.Hop.P50:0.0} µs | {run.Hop.P99:0.0} µs | {run.EndToEnd.P50:0} µs | {run.EndToEnd.P99:0} µs | {floor.EndToEnd.P50:0} µs | {floor.EndToEnd.P99:0} µs | {run.CpuPerPacket:0.0} µs | {floor.CpuPerPacket:0.0} µs | {perStream:0.000} % of a core |"));
 }
 return 0;
 
@@ -154,39 +165,6 @@ static async Task ConnectedAsync(IMediaConnection connection)
         }
         await Task.Delay(5);
     }
-}
-
-static async Task<Percentiles> MeasureBaselineAsync()
-{
-    // Its first 200 packets are not counted: the first sends on fresh sockets are slower.
-    using var forwarder = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-    using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-    using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-    var target = (IPEndPoint)receiver.Client.LocalEndPoint!;
-    var forwarding = new Thread(() =>
-    {
-        var from = new IPEndPoint(IPAddress.Any, 0);
-        for (var i = 0; i < PacketsPerRun; i++)
-        {
-            forwarder.Send(forwarder.Receive(ref from), target);
-        }
-    }) { IsBackground = true };
-    forwarding.Start();
-    var latencies = new List<double>();
-    var packet = new byte[RtpPacket.HeaderLength + 160];
-    for (var i = -200; i < PacketsPerRun - 200; i++)
-    {
-        BinaryPrimitives.WriteInt64BigEndian(packet.AsSpan(RtpPacket.HeaderLength), Stopwatch.GetTimestamp());
-        sender.Send(packet, (IPEndPoint)forwarder.Client.LocalEndPoint!);
-        var received = await receiver.ReceiveAsync();
-        var at = Stopwatch.GetTimestamp();
-        if (i >= 0)
-        {
-            latencies.Add(Stopwatch.GetElapsedTime(BinaryPrimitives.ReadInt64BigEndian(received.Buffer.AsSpan(RtpPacket.HeaderLength)), at).TotalMicroseconds);
-        }
-        await Task.Delay(PacketInterval);
-    }
-    return Percentiles.Of(latencies);
 }
 
 internal sealed record RelayRun(int CopiesReceived, Percentiles Hop, Percentiles EndToEnd, double CpuPerPacket);

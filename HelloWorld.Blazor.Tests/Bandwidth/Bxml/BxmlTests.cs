@@ -30,6 +30,41 @@ public sealed class BxmlTests
     }
 
     [Fact]
+    public void Transfer_WithCallbacks_AsksForTransferCompleteOnTheTransfer_AndTransferAnswerAndDisconnectOnTheSipUri_AllByPostWithCredentials()
+    {
+        var callbacks = new TransferCallbacks("https://app.example.com/transferAnswer", "https://app.example.com/transferComplete",
+            "https://app.example.com/transferDisconnect", "hook-user", "hook-password");
+
+        var transfer = XDocument.Parse(BxmlResponse.Write(BxmlVerb.TransferToWebRtc(SipUri, Token, CallId, callbacks))).Root!.Element("Transfer")!;
+
+        Assert.Equal(
+            ["transferCompleteUrl=https://app.example.com/transferComplete", "transferCompleteMethod=POST", "username=hook-user", "password=hook-password"],
+            transfer.Attributes().Select(a => $"{a.Name}={a.Value}"));
+        var sipUri = transfer.Element("SipUri")!;
+        Assert.Equal(
+            ["uui", "transferAnswerUrl=https://app.example.com/transferAnswer", "transferAnswerMethod=POST",
+             "transferDisconnectUrl=https://app.example.com/transferDisconnect", "transferDisconnectMethod=POST", "username=hook-user", "password=hook-password"],
+            sipUri.Attributes().Select(a => a.Name == "uui" ? "uui" : $"{a.Name}={a.Value}"));
+        Assert.Equal(SipUri, sipUri.Value);
+    }
+
+    [Fact]
+    public void Transfer_WithCallbacksButNoCredentials_NamesNone()
+    {
+        var callbacks = new TransferCallbacks("http://127.0.0.1:5000/transferAnswer", "http://127.0.0.1:5000/transferComplete", "http://127.0.0.1:5000/transferDisconnect");
+
+        var bxml = BxmlResponse.Write(BxmlVerb.TransferToWebRtc(SipUri, Token, CallId, callbacks));
+
+        Assert.DoesNotContain("username", bxml);
+        Assert.DoesNotContain("password", bxml);
+        Assert.Contains("transferCompleteUrl=\"http://127.0.0.1:5000/transferComplete\"", bxml);
+    }
+
+    [Fact]
+    public void TransferCallbacks_AsText_HideThePassword() =>
+        Assert.DoesNotContain("hook-password", new TransferCallbacks("a", "b", "c", "hook-user", "hook-password").ToString());
+
+    [Fact]
     public void AnsweredCall_HearsTheSentenceThenTransfers()
     {
         var bxml = BxmlResponse.Write(

@@ -110,6 +110,35 @@ public sealed class VoiceApiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateCall_AnsweredWithOnlyTheCallId_IsAPlacedCall()
+    {
+        _host.Server.Given(Request.Create().WithPath(Calls).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody($$"""{"callId": "{{CallId}}"}"""));
+
+        var call = await Api.CreateCallAsync(Call());
+
+        Assert.Equal(CallId, call.CallId);
+        Assert.Single(_host.Server.LogEntries); // nothing hung up
+    }
+
+    [Theory]
+    [InlineData($$"""{"callId": "{{CallId}}", "enqueuedTime": "yesterday"}""")]
+    [InlineData($$"""{"callId": "{{CallId}}", "callTimeout": "thirty"}""")]
+    [InlineData($$"""{"callId": "{{CallId}}", "to": "+19195550123", """)]
+    public async Task CreateCall_AnswerTheAppRefuses_ThatNamesTheCall_HangsItUp_ThenFails(string body)
+    {
+        _host.Server.Given(Request.Create().WithPath(Calls).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(body));
+        _host.Server.Given(Request.Create().WithPath($"{Calls}/{CallId}").UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.CreateCallAsync(Call()));
+
+        Assert.Equal("createCall", error.Operation);
+        var hangUp = Assert.Single(_host.Server.LogEntries, e => e.RequestMessage.Path == $"{Calls}/{CallId}").RequestMessage;
+        JsonAssert.Equal("""{"state": "completed"}""", hangUp.Body);
+    }
+
+    [Fact]
     public async Task CreateCall_WhenBandwidthCannotBeReached_BecomesBandwidthUnavailable()
     {
         using var refusing = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,

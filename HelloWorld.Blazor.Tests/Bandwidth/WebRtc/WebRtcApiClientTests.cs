@@ -245,7 +245,6 @@ public sealed class WebRtcApiClientTests : IAsyncLifetime
     [InlineData("""{"participant": {"id": null}, "token": "t"}""", "createParticipant")]
     [InlineData("""{"participant": {"id": ""}, "token": "t"}""", "createParticipant")]
     [InlineData("""{"token": "t"}""", "createParticipant")]
-    [InlineData("""{"participant": {"id": "p-1", "publishPermissions": ["SCREEN"]}, "token": "t"}""", "createParticipant")]
     [InlineData("""{"tag": "hello-world"}""", "createSession")]
     [InlineData("""[1, 2]""", "createSession")]
     public async Task SuccessWithAnAnswerTheAppCannotRead_BecomesBandwidthApiException_KeepingTheStatus(string body, string operation)
@@ -263,13 +262,88 @@ public sealed class WebRtcApiClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Participant_WithADeviceApiVersionTheAppDoesNotKnow_BecomesBandwidthApiException()
+    public async Task Participant_WithEnumValuesTheAppDoesNotKnow_IsRead_KeepingThemAsTheyCame()
     {
-        Respond("GET", $"{Base}/participants/p-1", 200, """{"id": "p-1", "deviceApiVersion": "V2"}""");
+        Respond("GET", $"{Base}/participants/p-1", 200, """{"id": "p-1", "deviceApiVersion": "V4", "publishPermissions": ["AUDIO", "SCREEN"]}""");
 
-        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.GetParticipantAsync("p-1"));
+        var participant = await Api.GetParticipantAsync("p-1");
 
-        Assert.Equal("getParticipant", error.Operation);
+        Assert.Equal("V4", participant.DeviceApiVersion?.Value);
+        Assert.Equal([PublishPermission.AUDIO, PublishPermission.Create("SCREEN")], participant.PublishPermissions);
+    }
+
+    [Fact]
+    public async Task CreateParticipant_AnsweredWithADeviceApiVersionTheAppDoesNotKnow_IsAParticipantTheAppUses()
+    {
+        Respond("POST", $"{Base}/participants", 200, """{"participant": {"id": "p-1", "deviceApiVersion": "V4"}, "token": "eyJ.token"}""");
+
+        var created = await Api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO]));
+
+        Assert.Equal(("p-1", "eyJ.token"), (created.Participant.Id, created.Token));
+        Assert.Equal(0, _host.RequestCount("DELETE", $"{Base}/participants/p-1"));
+    }
+
+    [Theory]
+    [InlineData("""{"participant": {"id": "p-9"}}""")]
+    [InlineData("""{"participant": {"id": "p-9"}, "token": ""}""")]
+    [InlineData("""{"participant": {"id": "p-9"}, "token": 42}""")]
+    [InlineData("""{"participant": {"id": "p-9", "sessions": "none"}, "token": "t"}""")]
+    [InlineData("""{"participant": {"id": "p-9"}, "token": "t", "broken""")]
+    public async Task CreateParticipant_AnswerTheAppRefuses_ThatNamesTheParticipant_DeletesIt_ThenFails(string body)
+    {
+        Respond("POST", $"{Base}/participants", 201, body);
+        Respond("DELETE", $"{Base}/participants/p-9", 204);
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => Api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO])));
+
+        Assert.Equal("createParticipant", error.Operation);
+        Assert.Equal(1, _host.RequestCount("DELETE", $"{Base}/participants/p-9"));
+        Assert.Contains(_host.Logs.GetSnapshot(), log => log.Message.Contains("participant p-9", StringComparison.Ordinal) && log.Message.Contains("deleted"));
+    }
+
+    [Theory]
+    [InlineData("""{"token": "t"}""")]
+    [InlineData("""{"participant": {"id": 9}, "token": "t"}""")]
+    [InlineData("""{"participants": [{"id": "p-9"}], "token": "t"}""")]
+    public async Task CreateParticipant_AnswerTheAppRefuses_WithoutAParticipantId_DeletesNothing(string body)
+    {
+        Respond("POST", $"{Base}/participants", 201, body);
+
+        await Assert.ThrowsAsync<BandwidthApiException>(() => Api.CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO])));
+
+        Assert.DoesNotContain(_host.Server.LogEntries, e => e.RequestMessage.Method == "DELETE");
+    }
+
+    [Fact]
+    public async Task CreateParticipant_AnsweredWith50Megabytes_ReadsAtMostOneMegabyte_ReportsBandwidthsError_AndDeletesTheParticipant()
+    {
+        await using var bandwidth = await HugeAnswerServer.StartAsync("{\"participant\": {\"id\": \"p-huge\"}, \"token\": \"t\", \"padding\": \"");
+        await using var host = new BandwidthApiTestHost(new Dictionary<string, string?> { ["Bandwidth:WebRtcApiBaseUrl"] = bandwidth.BaseUrl + "/v1" });
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(
+            () => host.Get<IWebRtcApi>().CreateParticipantAsync(new CreateParticipantRequest([PublishPermission.AUDIO])));
+
+        Assert.Equal(HttpStatusCode.Created, error.StatusCode);
+        Assert.Contains("larger than 1 MB", error.Message);
+        // What the client never read it cannot hold: the server got no further than the socket buffers allow.
+        Assert.True(bandwidth.BytesSent < HugeAnswerServer.BodyBytes / 2, $"the client read {bandwidth.BytesSent} bytes of the 50 MB answer");
+        Assert.Equal(["DELETE /v1/accounts/9900000/participants/p-huge"], bandwidth.OtherRequests);
+    }
+
+    [Theory]
+    [MemberData(nameof(OperationNames))]
+    public async Task EveryOperation_On403_SaysTheAccountHasNoWebRtcAccess_AndLogsIt(string operation)
+    {
+        var (method, path, _, _, call) = Operations[operation];
+        Respond(method, path, 403, """{"message": "Forbidden"}""");
+
+        var error = await Assert.ThrowsAsync<BandwidthApiException>(() => call(Api));
+
+        Assert.Equal(
+            "This Bandwidth account has no access to the WebRTC API (Bandwidth no longer sells it to new accounts); ask Bandwidth support.",
+            error.Message);
+        Assert.Equal("Forbidden", error.ErrorMessage);
+        Assert.Contains(_host.Logs.GetSnapshot(), log => log.Message.Contains("no access to the WebRTC API", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -85,22 +85,63 @@ public sealed class BxmlVerb
     /// <summary>
     /// Moves the call into the WebRTC session as the participant whose device token this is, as Bandwidth's own SDK
     /// writes it: <c>uui="CALLID;encoding=base64,TOKEN;encoding=jwt"</c>, where CALLID is the Voice call id without its
-    /// first character and its dashes; only <c>uui="TOKEN;encoding=jwt"</c> when there is no call id.
+    /// first character and its dashes; only <c>uui="TOKEN;encoding=jwt"</c> when there is no call id. With
+    /// <paramref name="callbacks"/>, Bandwidth reports how the transfer went (see <see cref="TransferCallbacks"/>).
     /// </summary>
-    public static BxmlVerb TransferToWebRtc(string sipUri, string deviceToken, string? callId = null) => new(writer =>
+    public static BxmlVerb TransferToWebRtc(string sipUri, string deviceToken, string? callId = null, TransferCallbacks? callbacks = null) => new(writer =>
     {
         var token = $"{deviceToken};encoding=jwt";
         var uui = string.IsNullOrEmpty(callId) ? token : $"{UuiCallId(callId)};encoding=base64,{token}";
         writer.WriteStartElement("Transfer");
+        if (callbacks is not null)
+        {
+            Attribute(writer, "transferCompleteUrl", callbacks.CompleteUrl);
+            Attribute(writer, "transferCompleteMethod", "POST");
+            Credentials(writer, callbacks);
+        }
         writer.WriteStartElement("SipUri");
         writer.WriteAttributeString("uui", BxmlResponse.Clean(uui));
+        if (callbacks is not null)
+        {
+            Attribute(writer, "transferAnswerUrl", callbacks.AnswerUrl);
+            Attribute(writer, "transferAnswerMethod", "POST");
+            Attribute(writer, "transferDisconnectUrl", callbacks.DisconnectUrl);
+            Attribute(writer, "transferDisconnectMethod", "POST");
+            Credentials(writer, callbacks);
+        }
         writer.WriteString(BxmlResponse.Clean(sipUri));
         writer.WriteEndElement();
         writer.WriteEndElement();
     });
 
+    private static void Credentials(XmlWriter writer, TransferCallbacks callbacks)
+    {
+        if (callbacks.Username is not null && callbacks.Password is not null)
+        {
+            Attribute(writer, "username", callbacks.Username);
+            Attribute(writer, "password", callbacks.Password);
+        }
+    }
+
+    private static void Attribute(XmlWriter writer, string name, string value) => writer.WriteAttributeString(name, BxmlResponse.Clean(value));
+
     /// <summary><c>c-15ac29a2-1331029c-...</c> → <c>15ac29a21331029c...</c></summary>
     public static string UuiCallId(string callId) => callId[1..].Replace("-", "", StringComparison.Ordinal);
 
     internal void WriteTo(XmlWriter writer) => _write(writer);
+}
+
+/// <summary>
+/// Where Bandwidth reports how a <c>&lt;Transfer&gt;</c> into the WebRTC session went, all by POST. The attributes sit where
+/// Bandwidth's BXML reference puts them: <c>transferCompleteUrl</c> (and its method and credentials) on
+/// <c>&lt;Transfer&gt;</c>; <c>transferAnswerUrl</c> and <c>transferDisconnectUrl</c> (and theirs) on <c>&lt;SipUri&gt;</c>.
+/// </summary>
+/// <param name="AnswerUrl">transferAnswer: the leg into the session answered, so the phone is in the call.</param>
+/// <param name="CompleteUrl">transferComplete: that leg ended; the answer is the BXML the phone's call runs next.</param>
+/// <param name="DisconnectUrl">transferDisconnect: that leg ended, with its cause.</param>
+/// <param name="Username">The webhook credentials, when configured; Bandwidth presents them after a 401 challenge.</param>
+public sealed record TransferCallbacks(string AnswerUrl, string CompleteUrl, string DisconnectUrl, string? Username = null, string? Password = null)
+{
+    /// <summary>Without the password: a record's generated text would print it wherever this is logged.</summary>
+    public override string ToString() => $"TransferCallbacks {{ AnswerUrl = {AnswerUrl}, CompleteUrl = {CompleteUrl}, DisconnectUrl = {DisconnectUrl}, Username = {Username} }}";
 }

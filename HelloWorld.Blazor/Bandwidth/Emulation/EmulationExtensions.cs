@@ -1,5 +1,7 @@
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Emulator;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace HelloWorld.Blazor.Bandwidth.Emulation;
@@ -95,20 +97,31 @@ public static partial class EmulationExtensions
 
         public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "Shutting down: the app's background work still ran when the emulator stopped")]
+        [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Shutting down: the app's background work still ran when the emulator stopped")]
         private static partial void StillBusy(ILogger logger);
     }
 
     /// <summary>
-    /// Says at start that no real Bandwidth is involved, and names every setting a real account needs. Where to open the
-    /// pages is the call page's own start-up line.
+    /// Says at start that no real Bandwidth is involved, and names every setting a real account needs (where to open the
+    /// pages is the call page's own start-up line); and, once the app listens beyond this machine, that the emulator is
+    /// reachable from other machines too.
     /// </summary>
-    private sealed partial class EmulatorAnnouncer(IOptions<BandwidthOptions> settings, ILogger<EmulatorAnnouncer> logger) : IHostedService
+    private sealed partial class EmulatorAnnouncer(
+        IHostApplicationLifetime lifetime, IServer server, IOptions<BandwidthOptions> settings, ILogger<EmulatorAnnouncer> logger)
+        : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             var bandwidth = settings.Value;
             EmulatorMode(logger, bandwidth.PhoneNumber ?? "", bandwidth.OutboundPhoneNumber ?? "");
+            lifetime.ApplicationStarted.Register(() =>
+            {
+                var reachable = ListeningAddresses.Reachable(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
+                if (reachable.Count > 0)
+                {
+                    ReachableFromOtherMachines(logger, string.Join(", ", reachable));
+                }
+            });
             return Task.CompletedTask;
         }
 
@@ -117,5 +130,9 @@ public static partial class EmulationExtensions
         [LoggerMessage(EventId = 1020, Level = LogLevel.Information,
             Message = "No Bandwidth account is configured, so the app runs against its built-in Bandwidth emulator (the app's number is {PhoneNumber}, the CALL button rings {OutboundNumber}). To use a real account, set Bandwidth:AccountId, Bandwidth:Username, Bandwidth:Password, Bandwidth:VoiceApplicationId, Bandwidth:PhoneNumber and Bandwidth:BaseCallbackUrl (see the README).")]
         private static partial void EmulatorMode(ILogger logger, string phoneNumber, string outboundNumber);
+
+        [LoggerMessage(EventId = 1021, Level = LogLevel.Warning,
+            Message = "The app listens on {Addresses}, which other machines can reach, and so is the Bandwidth emulator in it: its emulated APIs (with the emulated account's well-known credentials), its device endpoint and its phone simulator page. Its control API still refuses other machines unless Emulator:AllowRemoteControl is true. Listen on loopback (--urls http://127.0.0.1:5270) unless other machines are meant to join.")]
+        private static partial void ReachableFromOtherMachines(ILogger logger, string addresses);
     }
 }

@@ -3,10 +3,16 @@ namespace HelloWorld.Blazor.Bandwidth.WebRtc;
 /// <summary>
 /// Bandwidth's WebRTC HTTP API (<c>webrtc.yml</c>) for the configured account.
 /// Every method throws <see cref="BandwidthApiException"/> when Bandwidth answers with an error status or with an answer
-/// the app cannot read (an id missing, say), and <see cref="BandwidthUnavailableException"/> when it does not answer.
+/// the app cannot read (an id missing, say, or over 1 MB), and <see cref="BandwidthUnavailableException"/> when it does
+/// not answer. A 403 means the account has no WebRTC access: the exception's message says so, fit to show a user.
 /// </summary>
 public interface IWebRtcApi
 {
+    /// <summary>
+    /// An answer the app refuses that still names the participant gets it deleted before the exception is thrown. One
+    /// whose answer never arrives (a timeout, a reset) stays unknown to the app: nothing in webrtc.yml lists an account's
+    /// participants outside a session.
+    /// </summary>
     Task<CreateParticipantResponse> CreateParticipantAsync(CreateParticipantRequest request, CancellationToken cancellationToken = default);
 
     Task<Participant> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default);

@@ -16,12 +16,24 @@ public sealed class WebRtcApiClient(
     private const string SessionParticipant = "accounts/{accountId}/sessions/{sessionId}/participants/{participantId}";
     private const string Subscriptions = "accounts/{accountId}/sessions/{sessionId}/participants/{participantId}/subscriptions";
 
-    private readonly BandwidthRestClient _rest = new(httpClient, () => environment.WebRtcApiBaseUrl, options.Value, logger);
+    /// <summary>
+    /// Bandwidth stopped selling the WebRTC API on 2023-05-05: accounts opened since get 403 on every operation, which
+    /// nothing in the app can fix.
+    /// </summary>
+    public const string NoWebRtcAccess =
+        "This Bandwidth account has no access to the WebRTC API (Bandwidth no longer sells it to new accounts); ask Bandwidth support.";
 
+    private readonly BandwidthRestClient _rest = new(httpClient, () => environment.WebRtcApiBaseUrl, options.Value, logger, forbiddenMeans: NoWebRtcAccess);
+
+    /// <remarks>
+    /// An answer the app refuses (no token, not JSON, over 1 MB) that still names the participant gets that participant
+    /// deleted before the error is thrown: it exists at Bandwidth, and nobody else would ever learn its id.
+    /// </remarks>
     public Task<CreateParticipantResponse> CreateParticipantAsync(CreateParticipantRequest request, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<CreateParticipantResponse>(
             _rest.Request(Participants, Method.Post).AddJsonBody(request), "createParticipant", cancellationToken,
-            created => string.IsNullOrEmpty(created.Participant.Id) ? "participant.id" : string.IsNullOrEmpty(created.Token) ? "token" : null);
+            created => string.IsNullOrEmpty(created.Participant.Id) ? "participant.id" : string.IsNullOrEmpty(created.Token) ? "token" : null,
+            new CreatedResource("participant", ["participant", "id"], id => DeleteParticipantAsync(id, CancellationToken.None)));
 
     public Task<Participant> GetParticipantAsync(string participantId, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<Participant>(

@@ -23,7 +23,7 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
         {
             var previous = _sources.GetValueOrDefault(streamId);
             RemoveSourceLocked(streamId);
-            var source = new Source(connection, ssrc) { Sinks = previous?.Sinks ?? [], Forwarding = previous?.Forwarding ?? true };
+            var source = new Source(connection, ssrc, clock) { Sinks = previous?.Sinks ?? [], Forwarding = previous?.Forwarding ?? true };
             _sources[streamId] = source;
             if (!_taps.TryGetValue(connection, out var tap))
             {
@@ -39,7 +39,7 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
         lock (_gate)
         {
             RemoveSourceLocked(streamId);
-            var source = new Source(null, 0);
+            var source = new Source(null, 0, clock);
             _sources[streamId] = source;
             return source;
         }
@@ -60,7 +60,7 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
             if (_sources.TryGetValue(streamId, out var source))
             {
                 source.Sinks = source.Sinks.RemoveAll(sink => sink.Subscriber == subscriber)
-                    .Add(new Sink(subscriber, null, new RtpRewriter(outSsrc, clockRate, clock), payloadTypes));
+                    .Add(new Sink(subscriber, null, new RtpRewriter(outSsrc, clockRate, clock), Sink.MapPayloadTypes(payloadTypes)));
             }
             else
             {
@@ -195,7 +195,7 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
         }
     }
 
-    private sealed class Source(IMediaConnection? connection, uint ssrc) : IRtpSink
+    private sealed class Source(IMediaConnection? connection, uint ssrc, TimeProvider clock) : IRtpSink
     {
         private readonly byte[] _scratch = new byte[2048];
         public long PacketsReceived;
@@ -216,14 +216,19 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
             {
                 return;
             }
+            // What every copy shares is worked out once per packet: with fifty subscribers the per-copy work is the bill.
+            var payloadLength = RtpPacket.Payload(packet).Length;
+            var now = clock.GetTimestamp();
+            var forwarded = 0;
             // One producer at a time per source (its connection's receive thread, or its phone's timer), so one scratch buffer.
             foreach (var sink in Sinks)
             {
-                if (sink.Forward(packet, _scratch))
+                if (sink.Forward(packet, payloadLength, now, _scratch))
                 {
-                    Interlocked.Increment(ref PacketsForwarded);
+                    forwarded++;
                 }
             }
+            Interlocked.Add(ref PacketsForwarded, forwarded);
         }
 
         public void ForwardSenderReport(ReadOnlySpan<byte> report)
@@ -246,23 +251,42 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
         }
     }
 
-    private sealed record Sink(IMediaConnection? Subscriber, IRtpSink? Receiver, RtpRewriter? Rewriter, IReadOnlyDictionary<byte, byte>? PayloadTypes)
+    /// <param name="PayloadTypes">The subscriber's payload type for each of the source's (indexed by it), or <see cref="Sink.NotForwarded"/>.</param>
+    private sealed record Sink(IMediaConnection? Subscriber, IRtpSink? Receiver, RtpRewriter? Rewriter, byte[]? PayloadTypes)
     {
-        public bool Forward(ReadOnlySpan<byte> packet, byte[] scratch)
+        public const byte NotForwarded = 0xFF;
+
+        /// <summary>A table rather than a dictionary: one small array to look in per copy, not three objects.</summary>
+        public static byte[] MapPayloadTypes(IReadOnlyDictionary<byte, byte> payloadTypes)
+        {
+            var map = new byte[128];
+            Array.Fill(map, NotForwarded);
+            foreach (var (from, to) in payloadTypes)
+            {
+                if (from < map.Length && to < map.Length)
+                {
+                    map[from] = to;
+                }
+            }
+            return map;
+        }
+
+        public bool Forward(ReadOnlySpan<byte> packet, int payloadLength, long now, byte[] scratch)
         {
             if (Receiver is not null)
             {
                 Receiver.Write(packet);
                 return true;
             }
-            if (!PayloadTypes!.TryGetValue(RtpPacket.PayloadType(packet), out var payloadType))
+            var payloadType = PayloadTypes![RtpPacket.PayloadType(packet)];
+            if (payloadType == NotForwarded)
             {
                 return false;
             }
             var copy = scratch.AsSpan(0, packet.Length);
             packet.CopyTo(copy);
             RtpPacket.SetPayloadType(copy, payloadType);
-            Rewriter!.Rewrite(copy, RtpPacket.Payload(copy).Length);
+            Rewriter!.Rewrite(copy, payloadLength, now);
             return Subscriber!.TrySendRtp(copy);
         }
     }

@@ -27,13 +27,12 @@ internal sealed class RtpRewriter(uint outSsrc, int clockRate, TimeProvider cloc
 
     public long OctetsSent { get; private set; }
 
-    /// <summary>Rewrites the RTP header of <paramref name="packet"/> in place.</summary>
-    public void Rewrite(Span<byte> packet, int payloadLength)
+    /// <summary>Rewrites the RTP header of <paramref name="packet"/> in place; <paramref name="now"/> is the clock's timestamp.</summary>
+    public void Rewrite(Span<byte> packet, int payloadLength, long now)
     {
         var inSsrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
         var inSequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
         var inTimestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
-        var now = clock.GetTimestamp();
         if (!_started || inSsrc != _inSsrc)
         {
             ushort nextSequence;

@@ -1,38 +1,27 @@
 using System.Net;
 using System.Security.Cryptography;
 using HelloWorld.Emulator.Media.Dtls;
-using HelloWorld.Emulator.Media.Srtp;
 using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace HelloWorld.Emulator.Media.Transport;
 
 /// <summary>
-/// One browser peer connection on the shared UDP socket: ICE-lite consent, the DTLS handshake that yields the SRTP keys,
-/// and SRTP both ways. Everything happens on the socket's receive thread except the handshake, which runs on a thread of
-/// its own only while it lasts (as DTLS server, a few seconds more to answer a retransmitted final flight); an idle
-/// connection costs no thread.
+/// One browser peer connection on the shared UDP socket: ICE-lite consent and the browser's address, when to run the
+/// DTLS handshake (<see cref="DtlsHandshake"/>) that yields the SRTP keys, and SRTP both ways (<see cref="SrtpChannel"/>).
+/// Everything happens on the socket's receive thread except the handshake, which runs on a thread of its own only while
+/// it lasts (as DTLS server, a few seconds more to answer a retransmitted final flight); an idle connection costs no thread.
 /// </summary>
 internal sealed partial class MediaConnection : IMediaConnection
 {
     private const string IceCharacters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    /// <summary>
-    /// How long the DTLS server keeps answering after its handshake: if its final flight (ChangeCipherSpec, Finished) is
-    /// lost, the browser retransmits its own flight (Chromium from 50 ms on, doubling) and needs ours again to finish.
-    /// The browser's first application data (SCTP for its data channels) proves it has our flight and ends the wait.
-    /// </summary>
-    internal static readonly TimeSpan FinalFlightRetransmitWindow = TimeSpan.FromSeconds(8);
-
     private readonly MediaServer _server;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly byte[] _sendBuffer = new byte[2048];
+    private readonly SrtpChannel _srtp;
     private volatile SocketAddress? _remote;
     private DatagramQueue? _dtls;
-    private volatile SrtpContext? _inbound;
-    private SrtpContext? _outbound;
     private long _lastConsent;
 
     /// <param name="createdAt">Consent is counted from here until the first check, so a connection never checked is reaped.</param>
@@ -41,6 +30,7 @@ internal sealed partial class MediaConnection : IMediaConnection
     {
         _server = server;
         _logger = logger;
+        _srtp = new SrtpChannel(server);
         Role = role;
         RemoteIceUfrag = remoteIceUfrag;
         RemoteFingerprint = remoteFingerprint;
@@ -64,7 +54,7 @@ internal sealed partial class MediaConnection : IMediaConnection
     public IPEndPoint? RemoteEndPoint { get; private set; }
 
     /// <summary>Packets that arrived before the keys did, or failed to authenticate: a measure of trouble.</summary>
-    public long DroppedPackets;
+    public long DroppedPackets => Interlocked.Read(ref _srtp.DroppedPackets);
 
     public event Action<IMediaConnection, MediaConnectionState>? StateChanged;
 
@@ -113,9 +103,9 @@ internal sealed partial class MediaConnection : IMediaConnection
         }
     }
 
-    public bool TrySendRtp(ReadOnlySpan<byte> rtpPacket) => Send(rtpPacket, rtcp: false);
+    public bool TrySendRtp(ReadOnlySpan<byte> rtpPacket) => _srtp.TrySend(rtpPacket, rtcp: false, _remote);
 
-    public bool TrySendRtcp(ReadOnlySpan<byte> rtcpPacket) => Send(rtcpPacket, rtcp: true);
+    public bool TrySendRtcp(ReadOnlySpan<byte> rtcpPacket) => _srtp.TrySend(rtcpPacket, rtcp: true, _remote);
 
     public ValueTask DisposeAsync()
     {
@@ -145,7 +135,7 @@ internal sealed partial class MediaConnection : IMediaConnection
             if (State is MediaConnectionState.New or MediaConnectionState.Disconnected)
             {
                 // Revived with its keys, a connection needs no handshake: the browser kept its side of the association.
-                SetState(_outbound is null ? MediaConnectionState.Connecting : MediaConnectionState.Connected);
+                SetState(_srtp.HasKeys ? MediaConnectionState.Connected : MediaConnectionState.Connecting);
             }
             StartClientHandshakeWhenReady();
         }
@@ -159,7 +149,7 @@ internal sealed partial class MediaConnection : IMediaConnection
     // Called with _gate held.
     private void StartClientHandshakeWhenReady()
     {
-        if (Role == MediaConnectionRole.Subscribe && _remote is not null && RemoteFingerprint is not null && _dtls is null && _outbound is null &&
+        if (Role == MediaConnectionRole.Subscribe && _remote is not null && RemoteFingerprint is not null && _dtls is null && !_srtp.HasKeys &&
             State is MediaConnectionState.Connecting)
         {
             StartHandshake();
@@ -170,7 +160,7 @@ internal sealed partial class MediaConnection : IMediaConnection
     {
         lock (_gate)
         {
-            if (_dtls is null && _outbound is null && Role == MediaConnectionRole.Publish && _remote is not null &&
+            if (_dtls is null && !_srtp.HasKeys && Role == MediaConnectionRole.Publish && _remote is not null &&
                 State is MediaConnectionState.Connecting)
             {
                 StartHandshake();
@@ -184,31 +174,11 @@ internal sealed partial class MediaConnection : IMediaConnection
     /// <summary>Decrypts in place and hands the plain packet on; <paramref name="packet"/> is the socket's receive buffer.</summary>
     internal void OnSrtp(Span<byte> packet)
     {
-        var inbound = _inbound;
-        if (inbound is null)
+        var rtcp = IsRtcp(packet);
+        var length = _srtp.Unprotect(packet, rtcp);
+        if (length >= 0)
         {
-            Interlocked.Increment(ref DroppedPackets);
-            return;
-        }
-        if (IsRtcp(packet))
-        {
-            var length = inbound.UnprotectRtcp(packet, packet.Length);
-            if (length < 0)
-            {
-                Interlocked.Increment(ref DroppedPackets);
-                return;
-            }
-            RtcpReceived?.Invoke(this, packet[..length]);
-        }
-        else
-        {
-            var length = inbound.UnprotectRtp(packet, packet.Length);
-            if (length < 0)
-            {
-                Interlocked.Increment(ref DroppedPackets);
-                return;
-            }
-            RtpReceived?.Invoke(this, packet[..length]);
+            (rtcp ? RtcpReceived : RtpReceived)?.Invoke(this, packet[..length]);
         }
     }
 
@@ -236,7 +206,7 @@ internal sealed partial class MediaConnection : IMediaConnection
                 // A handshake under way cannot finish without an address; a revived connection starts another.
                 _dtls?.Close();
                 _dtls = null;
-                Log.ConsentLost(_logger, LocalIceUfrag, _outbound is not null);
+                Log.ConsentLost(_logger, LocalIceUfrag, _srtp.HasKeys);
                 SetState(MediaConnectionState.Disconnected);
             }
         }
@@ -261,22 +231,6 @@ internal sealed partial class MediaConnection : IMediaConnection
     /// <summary>RFC 5761: an RTCP packet type (200–207 and the rest of 192–223) shows as 64–95 in the RTP payload-type bits.</summary>
     public static bool IsRtcp(ReadOnlySpan<byte> packet) => packet.Length >= 2 && (packet[1] & 0x7F) is >= 64 and <= 95;
 
-    private bool Send(ReadOnlySpan<byte> packet, bool rtcp)
-    {
-        lock (_sendBuffer)
-        {
-            var outbound = _outbound;
-            var remote = _remote;
-            if (outbound is null || remote is null || packet.Length + 24 > _sendBuffer.Length)
-            {
-                return false;
-            }
-            packet.CopyTo(_sendBuffer);
-            var length = rtcp ? outbound.ProtectRtcp(_sendBuffer, packet.Length) : outbound.ProtectRtp(_sendBuffer, packet.Length);
-            return length > 0 && _server.SendTo(_sendBuffer.AsSpan(0, length), remote);
-        }
-    }
-
     // Called with _gate held.
     private void StartHandshake()
     {
@@ -298,44 +252,22 @@ internal sealed partial class MediaConnection : IMediaConnection
 
     private void RunHandshake(DatagramQueue queue, string? fingerprint)
     {
-        var crypto = new BcTlsCrypto(_server.Random);
         try
         {
-            SrtpKeyingMaterial? keys;
-            DtlsTransport? serverTransport = null;
-            if (Role == MediaConnectionRole.Publish)
-            {
-                var server = new DtlsSrtpServer(crypto, _server.Certificate, fingerprint);
-                serverTransport = new DtlsServerProtocol().Accept(server, queue);
-                keys = server.Keys;
-            }
-            else
-            {
-                var client = new DtlsSrtpClient(crypto, _server.Certificate, fingerprint);
-                new DtlsClientProtocol().Connect(client, queue);
-                keys = client.Keys;
-            }
+            var (keys, serverTransport) = DtlsHandshake.Run(Role == MediaConnectionRole.Publish, _server.Certificate, _server.Random, fingerprint, queue);
             lock (_gate)
             {
                 if (_dtls != queue || keys is null)
                 {
                     return; // closed or restarted meanwhile
                 }
-                // The DTLS client sends with the client half of the keying material.
-                var (send, receive) = Role == MediaConnectionRole.Subscribe
-                    ? ((keys.ClientKey, keys.ClientSalt), (keys.ServerKey, keys.ServerSalt))
-                    : ((keys.ServerKey, keys.ServerSalt), (keys.ClientKey, keys.ClientSalt));
-                lock (_sendBuffer)
-                {
-                    _outbound = new SrtpContext(send.Item1, send.Item2);
-                }
-                _inbound = new SrtpContext(receive.Item1, receive.Item2);
+                _srtp.Start(keys, asDtlsClient: Role == MediaConnectionRole.Subscribe);
                 Log.Connected(_logger, LocalIceUfrag, Role);
                 SetState(MediaConnectionState.Connected);
             }
             if (serverTransport is not null)
             {
-                AnswerRetransmittedFinalFlight(serverTransport, queue);
+                DtlsHandshake.AnswerRetransmittedFinalFlight(serverTransport, queue);
             }
         }
         catch (Exception exception) when (exception is TlsException or IOException or ObjectDisposedException or InvalidOperationException)
@@ -359,42 +291,10 @@ internal sealed partial class MediaConnection : IMediaConnection
         }
     }
 
-    /// <summary>
-    /// Reads on the finished server transport for a while: BouncyCastle answers a retransmitted client flight by
-    /// retransmitting its final flight, but only from inside a receive. The transport is abandoned afterwards, never
-    /// closed: closing would send close_notify and end the browser's association.
-    /// </summary>
-    private static void AnswerRetransmittedFinalFlight(DtlsTransport transport, DatagramQueue queue)
-    {
-        var buffer = new byte[Math.Max(1, transport.GetReceiveLimit())];
-        var deadline = Environment.TickCount64 + (long)FinalFlightRetransmitWindow.TotalMilliseconds;
-        try
-        {
-            for (var remaining = deadline - Environment.TickCount64; remaining > 0 && !queue.IsClosed; remaining = deadline - Environment.TickCount64)
-            {
-                if (transport.Receive(buffer, 0, buffer.Length, (int)remaining) >= 0)
-                {
-                    return; // application data: the browser has our final flight
-                }
-            }
-        }
-        catch (Exception exception) when (exception is TlsException or IOException or ObjectDisposedException)
-        {
-            // The connection closed or lost consent meanwhile, or the browser sent an alert: its keys are already in use.
-        }
-    }
-
     // Called with _gate held.
     private void ResetKeys()
     {
-        lock (_sendBuffer)
-        {
-            _outbound?.Dispose();
-            _outbound = null;
-        }
-        // The receive thread may be unprotecting with it right now: SrtpContext makes a disposed context refuse packets.
-        _inbound?.Dispose();
-        _inbound = null;
+        _srtp.Stop();
         if (_dtls is not null)
         {
             _dtls.Close();

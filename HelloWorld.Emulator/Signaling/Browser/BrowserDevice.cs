@@ -72,6 +72,23 @@ internal sealed class BrowserDevice : IDevice
         return _rpc.CloseAsync(reason);
     }
 
+    /// <summary>
+    /// Drops the signaling connection as the control API asks: without a close frame when <paramref name="closeCode"/> is
+    /// <c>null</c> (what a network failure looks like), else with that code. The SDK reconnects after anything but 1000.
+    /// </summary>
+    public async Task DropAsync(int? closeCode)
+    {
+        BrowserDeviceLog.Dropped(_logger, ParticipantId, closeCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none (aborted)");
+        if (closeCode is { } code)
+        {
+            await _rpc.CloseAsync((WebSocketCloseStatus)code, "dropped by the emulator's control API");
+        }
+        else
+        {
+            _rpc.Abort();
+        }
+    }
+
     public ConnectedDeviceInfo Describe() => new(
         ParticipantId, "browser", ConnectedAt, _publishing.OfferCount, _publishing.ConnectionState, _subscribing.ConnectionState);
 

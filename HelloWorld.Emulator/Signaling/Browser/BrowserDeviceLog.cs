@@ -37,4 +37,7 @@ internal static partial class BrowserDeviceLog
 
     [LoggerMessage(EventId = 9611, Level = LogLevel.Error, Message = "Participant {ParticipantId}: could not update what it receives")]
     public static partial void SyncFailed(ILogger logger, string participantId, Exception exception);
+
+    [LoggerMessage(EventId = 9612, Level = LogLevel.Information, Message = "Participant {ParticipantId}: signaling dropped by the control API (close code {CloseCode})")]
+    public static partial void Dropped(ILogger logger, string participantId, string closeCode);
 }

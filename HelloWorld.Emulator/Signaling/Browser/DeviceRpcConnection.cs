@@ -55,14 +55,17 @@ internal sealed class DeviceRpcConnection(WebSocket socket)
         SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["method"] = method, ["params"] = parameters });
 
     /// <summary>Closes with 1000, the one code after which the SDK does not reconnect.</summary>
-    public async Task CloseAsync(string reason)
+    public Task CloseAsync(string reason) => CloseAsync(WebSocketCloseStatus.NormalClosure, reason);
+
+    /// <summary>Closes with <paramref name="status"/>: the SDK reconnects, with the same token, after any code but 1000.</summary>
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
         if (socket.State == WebSocketState.Open)
         {
             try
             {
                 using var timeout = new CancellationTokenSource(CloseGrace);
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, reason, timeout.Token);
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
                 // Reading ends when the browser acknowledges; cancelling it now would abort the socket and could reset
                 // the connection before the browser reads the close frame.
                 _closed.CancelAfter(CloseGrace);
@@ -73,6 +76,16 @@ internal sealed class DeviceRpcConnection(WebSocket socket)
             }
         }
         await _closed.CancelAsync();
+    }
+
+    /// <summary>
+    /// Drops the connection without a close frame, as a network that goes away does: the browser sees code 1006, and the
+    /// SDK reconnects.
+    /// </summary>
+    public void Abort()
+    {
+        socket.Abort();
+        _closed.Cancel();
     }
 
     /// <summary>The device is going away: stops reading and sending at once.</summary>

@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Bench;
+
+namespace LoadTest;
+
+/// <summary>A server the emulator's webhooks can be routed to, and how its phones are told apart.</summary>
+internal sealed record ServerUnderTest(string Name, ServerProcess Process, string ParticipantTag, char NumberDigit)
+{
+    public static string Number(char digit, int level, int index) => $"+1919{digit}{level}{index:D5}";
+
+    public IReadOnlyList<string> Numbers(int level, int first, int count) => [.. Enumerable.Range(first, count).Select(i => Number(NumberDigit, level, i))];
+}
+
+/// <summary>
+/// One concurrency level: the app, the floor server and the direct API floor each take N calls, C at a time, in
+/// alternating blocks (app, floor server, direct; then direct, floor server, app; ...) so that whatever else the machine
+/// does meanwhile falls on all three alike. Then the app's outcome is checked and everyone hangs up.
+/// </summary>
+internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, Control control, Dialer dialer, DirectFloor direct,
+    ServerUnderTest app, ServerUnderTest floorServer)
+{
+    // 10% of WebRTC API requests refused (503, or 429 with Retry-After), another 10% delayed; only while the app is dialed.
+    private static readonly object[] FaultMix =
+    [
+        new { pathPattern = "/emulator/webrtc/v1/", status = 503, probability = 0.05 },
+        new { pathPattern = "/emulator/webrtc/v1/", status = 429, retryAfterSeconds = 1, probability = 0.05 },
+        new { pathPattern = "/emulator/webrtc/v1/", delayMs = 250, probability = 0.10 },
+    ];
+
+    // Warm-up calls dial from numbers of their own, apart from the measured ones.
+    private const int WarmUpNumbers = LoadOptions.WarmUpLimit;
+
+    public async Task<LevelResult> RunAsync(int level, int concurrency)
+    {
+        var appCalls = new List<JsonObject>();
+        var floorCalls = new List<JsonObject>();
+        var directTimes = new List<double>();
+        var appRequests = new List<JsonObject>();
+        var appDialing = TimeSpan.Zero;
+        var quietWait = TimeSpan.Zero;
+        await WarmUpAsync(level, concurrency);
+        var first = 0;
+        foreach (var (size, block) in options.BlockSizes.Select((size, block) => (size, block)))
+        {
+            async Task AppAsync()
+            {
+                if (options.Faults)
+                {
+                    foreach (var fault in FaultMix)
+                    {
+                        await control.AddFaultAsync(fault);
+                    }
+                }
+                await control.ClearRequestsAsync();
+                emulator.Routes.Target = app.Process.BaseUri;
+                var (calls, elapsed) = await dialer.DialAsync(app.Numbers(level, first, size), concurrency);
+                appRequests.AddRange(await control.RequestsAsync());
+                await control.ClearFaultsAsync();
+                appCalls.AddRange(calls);
+                appDialing += elapsed;
+            }
+            async Task FloorServerAsync()
+            {
+                emulator.Routes.Target = floorServer.Process.BaseUri;
+                floorCalls.AddRange((await dialer.DialAsync(floorServer.Numbers(level, first, size), concurrency)).Calls);
+            }
+            async Task DirectAsync() => directTimes.AddRange(await direct.MeasureAsync(size, concurrency));
+
+            Func<Task>[] order = block % 2 == 0 ? [AppAsync, FloorServerAsync, DirectAsync] : [DirectAsync, FloorServerAsync, AppAsync];
+            foreach (var step in order)
+            {
+                quietWait += await Quiet.WaitAsync([Environment.ProcessId, app.Process.Id, floorServer.Process.Id], TimeSpan.FromSeconds(10));
+                await step();
+            }
+            first += size;
+        }
+
+        Console.WriteLine($"  C={concurrency}: {quietWait.TotalSeconds:0.0} s spent waiting for the emulator and both servers to go quiet between blocks");
+        var sessions = await control.SessionsAsync();
+        var memoryWithPhonesIn = app.Process.Memory.RssMiB;
+        Console.WriteLine($"  C={concurrency}: hanging everyone up…");
+        emulator.Routes.Target = app.Process.BaseUri;
+        var appEnded = await dialer.HangUpAsync(appCalls.Select(CallId), app.ParticipantTag, concurrency);
+        emulator.Routes.Target = floorServer.Process.BaseUri;
+        await dialer.HangUpAsync(floorCalls.Select(CallId), floorServer.ParticipantTag, concurrency);
+        emulator.Routes.Target = null;
+        await direct.CleanUpAsync(concurrency);
+        var remaining = await control.ParticipantsAsync(app.ParticipantTag);
+
+        var joined = appCalls.Count(Joined);
+        var api = ApiRequests.Count(appRequests);
+        var appWebhook = Stats.Of(InitiateTimes(appCalls));
+        var floorWebhook = Stats.Of(InitiateTimes(floorCalls));
+        var directFloor = Stats.Of(directTimes);
+        var lost = appCalls.Concat(floorCalls).Where(call => !Joined(call))
+            .Select(call => $"lost: {call["callId"]} from {call["from"]} ended ({call["cause"]}) {call["errorMessage"]}; webhooks: {call["webhooks"]?.ToJsonString()}");
+        return new LevelResult(
+            Concurrency: concurrency,
+            App: new ServerRun(appCalls.Count, joined, Math.Round(joined / appDialing.TotalSeconds, 1), appWebhook),
+            FloorServer: new ServerRun(floorCalls.Count, floorCalls.Count(Joined), null, floorWebhook),
+            DirectFloorMs: directFloor,
+            AppToFloorServer: Ratio.Of(appWebhook, floorWebhook),
+            AppToDirectFloor: Ratio.Of(appWebhook, directFloor),
+            FloorServerToDirectFloor: Ratio.Of(floorWebhook, directFloor),
+            Api: api,
+            RoundTripsPerParticipant: joined == 0 ? 0 : Math.Round((api.CreateParticipant + api.AddParticipantToSession) / (double)joined, 2),
+            Sessions: Control.SessionsHolding(sessions, app.ParticipantTag),
+            PhoneParticipantsInSession: Control.Participants(sessions, app.ParticipantTag),
+            Webhooks5xx: appEnded.SelectMany(call => call["webhooks"]!.AsArray()).Count(webhook => (int)webhook!["status"]! >= 500),
+            PhoneParticipantsAfterHangUp: remaining,
+            AppMemoryWithPhonesInMiB: memoryWithPhonesIn,
+            AppMemoryAfterHangUpMiB: app.Process.Memory.RssMiB,
+            FloorServerAnswersAppBxml: SameBxml(appCalls, floorCalls),
+            Lost: [.. lost]);
+    }
+
+    /// <summary>
+    /// Unmeasured calls to each server at this concurrency, then a wait for quiet: code paths that only run under
+    /// concurrency (connection pools growing, contention) are compiled and tiered up here, not in the measured blocks.
+    /// </summary>
+    private async Task WarmUpAsync(int level, int concurrency)
+    {
+        foreach (var server in new[] { app, floorServer })
+        {
+            emulator.Routes.Target = server.Process.BaseUri;
+            var (calls, _) = await dialer.DialAsync(server.Numbers(level, WarmUpNumbers, options.WarmUpCalls), concurrency);
+            await dialer.HangUpAsync(calls.Select(CallId), server.ParticipantTag, concurrency);
+        }
+        emulator.Routes.Target = null;
+        await direct.MeasureAsync(options.WarmUpCalls, concurrency);
+        await direct.CleanUpAsync(concurrency);
+        var settling = await Quiet.WaitAsync([Environment.ProcessId, app.Process.Id, floorServer.Process.Id], TimeSpan.FromSeconds(60));
+        Console.WriteLine($"  C={concurrency}: warmed up with {options.WarmUpCalls} calls to each; quiet {settling.TotalSeconds:0} s later");
+    }
+
+    private static string CallId(JsonObject call) => (string)call["callId"]!;
+
+    private static bool Joined(JsonObject call) => (string?)call["state"] == "transferred";
+
+    private static JsonNode? Initiate(JsonObject call) =>
+        call["webhooks"]!.AsArray().FirstOrDefault(webhook => (string?)webhook!["eventType"] == "initiate");
+
+    public static List<double> InitiateTimes(IEnumerable<JsonObject> calls) =>
+        [.. calls.Select(Initiate).OfType<JsonNode>().Select(webhook => (double)webhook["durationMs"]!)];
+
+    /// <summary>
+    /// Whether every phone got one and the same BXML from both servers once the call id and token in <c>uui</c> are set
+    /// aside (their shape is kept): the floor server must do the app's work, not less.
+    /// </summary>
+    private static bool SameBxml(IEnumerable<JsonObject> appCalls, IEnumerable<JsonObject> floorCalls)
+    {
+        static HashSet<string> Shapes(IEnumerable<JsonObject> calls) =>
+            [.. calls.Select(Initiate).Select(webhook => Uui().Replace((string?)webhook?["bxml"] ?? "(none)", "uui=\"CALLID;encoding=base64,TOKEN;encoding=jwt\""))];
+        var app = Shapes(appCalls);
+        return app.Count == 1 && app.SetEquals(Shapes(floorCalls));
+    }
+
+    [GeneratedRegex(@"uui=""[0-9A-Za-z]+;encoding=base64,[0-9A-Za-z_\-]+\.[0-9A-Za-z_\-]+\.[0-9A-Za-z_\-]+;encoding=jwt""")]
+    private static partial Regex Uui();
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Bench;
+using Microsoft.Playwright;
+using PageTiming;
+
+// Page to published: loads the call page in a fresh headless Chromium profile N times (after one warm-up load) against
+// the published app in emulator mode, and prints the median and p90 of each moment from navigation start to the
+// published microphone, with issue 16's goal (published ≤ 0.8 s at p50) as a PASS/FAIL line that never sets the exit code.
+
+const double GoalMs = 800;
+var loads = 10;
+if (args is ["--loads", var count] && int.TryParse(count, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1)
+{
+    loads = parsed;
+}
+else if (args.Length > 0)
+{
+    Console.Error.WriteLine("usage: bench/run.sh --page [--loads N]   (see bench/README.md)");
+    return 2;
+}
+
+var chromium = Environment.GetEnvironmentVariable("HELLOWORLD_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+if (!File.Exists(chromium))
+{
+    Console.Error.WriteLine($"No Chromium at {chromium}: install Debian's (apt-get install -y chromium) or set HELLOWORLD_CHROMIUM.");
+    return 2;
+}
+
+var loadAtStart = Machine.LoadAverage;
+var repository = Repository.Root();
+Console.WriteLine($"Publishing the app (Release) from {repository}…");
+var appDirectory = await Published.PublishAsync(repository, "HelloWorld.Blazor/HelloWorld.Blazor.csproj", "app");
+// Emulator mode, as `dotnet run` starts it; a closed tab's circuit (and its participant) is let go after 2 s, not 3 minutes.
+await using var app = await ServerProcess.StartAsync("app", appDirectory, "HelloWorld.Blazor.dll",
+    [new("CallPage__DisconnectedCircuitRetention", "00:00:02")]);
+await Task.Delay(TimeSpan.FromSeconds(3));
+var idle = app.Memory;
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+{
+    ExecutablePath = chromium,
+    Headless = true,
+    // DEVELOPERS.md's launch flags: a fake microphone that needs no prompt, nothing fetched from the network.
+    Args =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
+    ],
+});
+using var http = new HttpClient { BaseAddress = app.BaseUri };
+
+Console.WriteLine($"Loading {app.BaseUrl}/ once to warm up, then {loads} times…");
+var runs = new List<Dictionary<string, double>>();
+for (var load = 0; load <= loads; load++)
+{
+    var moments = await LoadAsync(browser, app.BaseUrl);
+    if (load == 0)
+    {
+        Console.WriteLine($"Warm-up load (the first after start): published at {moments["published"].ToString(CultureInfo.InvariantCulture)} ms");
+    }
+    else
+    {
+        runs.Add(moments);
+    }
+    // Each load starts alone in the session, as the first visitor would.
+    await BrowsersGoneAsync(http);
+}
+
+Console.WriteLine();
+Console.WriteLine($"Page to published: {loads} loads of the call page, each in a fresh profile, headless Chromium ({chromium}), app in emulator mode (Release, published); {Machine.Description}; load average {F(loadAtStart)} at the start, {F(Machine.LoadAverage)} at the end");
+Console.WriteLine();
+Console.WriteLine("| Moment (ms from navigation start) | median | p90 |");
+Console.WriteLine("|---|---|---|");
+foreach (var (name, meaning) in PageMoments.All)
+{
+    var values = runs.Where(run => run.ContainsKey(name)).Select(run => run[name]).ToList();
+    Console.WriteLine(values.Count == 0 ? $"| {meaning} | not seen | |" : $"| {meaning} | {F(Median(values))} | {F(P90(values))} |");
+}
+var end = app.Memory;
+Console.WriteLine($"| App resident memory, emulator in-process (MiB): idle · after the loads · peak | {F(idle.RssMiB)} · {F(end.RssMiB)} · {F(end.PeakMiB)} | |");
+Console.WriteLine();
+var published = Median([.. runs.Select(run => run["published"])]);
+Console.WriteLine("Goal of issue 16 (printed only, never in the exit code):");
+Console.WriteLine($"{(published <= GoalMs ? "PASS" : "FAIL")}  page to published ≤ {F(GoalMs)} ms at p50: {F(published)} ms (p90 {F(P90([.. runs.Select(run => run["published"])]))} ms)");
+return 0;
+
+static async Task<Dictionary<string, double>> LoadAsync(IBrowser browser, string baseUrl)
+{
+    await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
+    await context.AddInitScriptAsync(PageMoments.Recorder);
+    var page = await context.NewPageAsync();
+    await page.GotoAsync($"{baseUrl}/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+    try
+    {
+        await page.WaitForFunctionAsync(PageMoments.Published, null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 50 });
+    }
+    catch (TimeoutException)
+    {
+        var status = await page.Locator(".call-status").InnerTextAsync();
+        throw new InvalidOperationException($"The page did not publish within 30 s; it says: {status}");
+    }
+    return PageMoments.Parse(await page.EvaluateAsync<string>(PageMoments.Read));
+}
+
+static async Task BrowsersGoneAsync(HttpClient http)
+{
+    var deadline = DateTime.UtcNow.AddSeconds(30);
+    while (DateTime.UtcNow < deadline)
+    {
+        var sessions = await http.GetFromJsonAsync<JsonObject>("/emulator/control/sessions");
+        var browsers = sessions!["sessions"]!.AsArray().SelectMany(session => session!["participants"]!.AsArray())
+            .Concat(sessions["participantsWithoutSession"]!.AsArray())
+            .Count(participant => (string?)participant!["tag"] == "hello-world-browser");
+        if (browsers == 0)
+        {
+            return;
+        }
+        await Task.Delay(200);
+    }
+    throw new TimeoutException("The closed pages' participants were still there after 30 s.");
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return Math.Round(sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2, 1);
+}
+
+// Nearest rank: the smallest value at or above which 90% of the loads lie.
+static double P90(List<double> values) => values.Order().ElementAt((int)Math.Ceiling(0.9 * values.Count) - 1);
+
+static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
