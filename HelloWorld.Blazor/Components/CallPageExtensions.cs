@@ -70,15 +70,32 @@ public sealed class CallPageOptions
 
     /// <summary>The time between two reconnection attempts. Unset: the framework's default, growing with each attempt.</summary>
     public TimeSpan? ReconnectInterval { get; set; }
+
+    /// <summary>
+    /// How long the page says "Reconnecting…" while the browser SDK has lost Bandwidth (the SDK retries by itself) before it
+    /// gives up on that participant and rejoins with a fresh one (issue 12.6). Long enough for a network blip; short
+    /// enough that a person is not left in a call that is gone.
+    /// </summary>
+    public TimeSpan SignalingRecoveryTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class CallPageOptionsValidator : IValidateOptions<CallPageOptions>
 {
     private const string Setting = CallPageOptions.SectionName + ":" + nameof(CallPageOptions.DisconnectedCircuitRetention);
+    private const string RecoverySetting = CallPageOptions.SectionName + ":" + nameof(CallPageOptions.SignalingRecoveryTimeout);
 
-    public ValidateOptionsResult Validate(string? name, CallPageOptions options) =>
-        options.DisconnectedCircuitRetention > TimeSpan.Zero && options.DisconnectedCircuitRetention <= TimeSpan.FromMinutes(10)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
+    public ValidateOptionsResult Validate(string? name, CallPageOptions options)
+    {
+        if (options.DisconnectedCircuitRetention <= TimeSpan.Zero || options.DisconnectedCircuitRetention > TimeSpan.FromMinutes(10))
+        {
+            return ValidateOptionsResult.Fail(
                 $"{Setting} must be above 0 and at most 10 minutes (it is {options.DisconnectedCircuitRetention}). " + HowToSet(Setting, "00:01:00"));
+        }
+        if (options.SignalingRecoveryTimeout <= TimeSpan.Zero || options.SignalingRecoveryTimeout > TimeSpan.FromMinutes(10))
+        {
+            return ValidateOptionsResult.Fail(
+                $"{RecoverySetting} must be above 0 and at most 10 minutes (it is {options.SignalingRecoveryTimeout}). " + HowToSet(RecoverySetting, "00:00:15"));
+        }
+        return ValidateOptionsResult.Success;
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.JSInterop;
 using Moq;
@@ -21,8 +22,8 @@ public sealed class BrowserCallTests
 
     public BrowserCallTests()
     {
-        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).ReturnsAsync(Me);
-        _call = new BrowserCall(_sdk, _participants.Object, DeviceUrl, NullLogger<BrowserCall>.Instance,
+        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).ReturnsAsync(Me);
+        _call = new BrowserCall(_sdk, _participants.Object, ClientAddress.Unknown, DeviceUrl, NullLogger<BrowserCall>.Instance,
             () => _rendered.Add(_call!.State.Status));
     }
 
@@ -40,26 +41,26 @@ public sealed class BrowserCallTests
     }
 
     [Fact]
-    public async Task Join_WhenTheSdkCannotStart_SaysWhy_AndAsksBandwidthForNothing()
+    public async Task Join_WhenTheSdkCannotStart_SaysWhy_AndDeletesTheParticipantMadeMeanwhile()
     {
         _sdk.Start = () => throw new JSException("RTCPeerConnection is not defined\n    at createClient");
 
         await _call.JoinAsync();
 
         Assert.Equal(new CallPageState(CallPageStatus.SdkUnavailable, "RTCPeerConnection is not defined"), _call.State);
-        _participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        _participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
     public async Task Join_WhenBandwidthDoesNotAnswer_SaysSo_AndNeverConnects()
     {
-        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new BandwidthUnavailableException("createParticipant", "timeout"));
 
         await _call.JoinAsync();
 
         Assert.Equal(new CallPageState(CallPageStatus.BandwidthUnavailable, "Bandwidth createParticipant got no answer: timeout"), _call.State);
-        Assert.Equal(["start"], _sdk.Calls);
+        Assert.Equal(["start", "release"], _sdk.Calls); // the SDK started meanwhile, and is let go of
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class BrowserCallTests
     [Fact]
     public async Task Retry_AfterBandwidthRefused_LetsGoOfTheClient_AndJoinsFromTheStart()
     {
-        _participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+        _participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new BandwidthApiException(HttpStatusCode.Unauthorized, "createParticipant", "Unauthorized"))
             .ReturnsAsync(Me);
         await _call.JoinAsync();
@@ -90,7 +91,22 @@ public sealed class BrowserCallTests
     }
 
     [Fact]
-    public async Task TabClosedWhileTheSdkStarts_JoinsNothing()
+    public async Task Join_AsksBandwidthForTheParticipant_WhileTheSdkStillLoads()
+    {
+        var starting = new TaskCompletionSource<bool>();
+        _sdk.Start = () => starting.Task;
+
+        var joining = _call.JoinAsync();
+
+        _participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, ClientAddress.Unknown, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(_sdk.Connections);
+        starting.SetResult(true);
+        await joining;
+        Assert.Equal(CallPageStatus.Connected, _call.State.Status);
+    }
+
+    [Fact]
+    public async Task TabClosedWhileTheSdkStarts_KeepsNoParticipant()
     {
         var starting = new TaskCompletionSource<bool>();
         _sdk.Start = () => starting.Task;
@@ -101,14 +117,14 @@ public sealed class BrowserCallTests
         await joining;
 
         Assert.Equal(["start", "dispose"], _sdk.Calls);
-        _participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        _participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once); // made while the SDK started
     }
 
     [Fact]
     public async Task TabClosedWhileBandwidthCreatesTheParticipant_DeletesItOnArrival_AndNeverConnects()
     {
         var joined = new TaskCompletionSource<JoinedParticipant>();
-        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).Returns(joined.Task);
+        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).Returns(joined.Task);
         var joining = _call.JoinAsync();
 
         await _call.DisposeAsync();

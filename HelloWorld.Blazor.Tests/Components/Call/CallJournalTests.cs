@@ -81,8 +81,8 @@ public sealed class CallJournalTests
     public void TheSameCallSeenAgainUnchanged_IsNotLoggedTwice()
     {
         _calls.Register("c-1", CallDirection.Inbound, Number, "+19195550100", "p-1");
-        _journal.CallsChanged(_calls.Calls);
-        _journal.CallsChanged(_calls.Calls);
+        _journal.CallsChanged(CallPageContext.Own(_calls.Calls));
+        _journal.CallsChanged(CallPageContext.Own(_calls.Calls));
 
         Assert.Equal([$"{Number} is dialing in…"], Lines);
     }
@@ -91,9 +91,9 @@ public sealed class CallJournalTests
     public void CallsFromBeforeThePageOpened_AreNotLogged()
     {
         _calls.Register("c-old", CallDirection.Inbound, Number, "+19195550100", "p-1");
-        _journal.Start(_calls.Calls);
+        _journal.Start(CallPageContext.Own(_calls.Calls));
 
-        _journal.CallsChanged(_calls.Calls);
+        _journal.CallsChanged(CallPageContext.Own(_calls.Calls));
 
         Assert.Empty(_journal.Entries);
     }
@@ -133,9 +133,9 @@ public sealed class CallJournalTests
         Assert.Equal($"failure {CallJournal.EntriesKept + 4}", _journal.Entries[^1].Text);
     }
 
-    private IReadOnlyList<PhoneCall> Changed(Action change)
+    private IReadOnlyList<TabCall> Changed(Action change)
     {
         change();
-        return _calls.Calls;
+        return CallPageContext.Own(_calls.Calls);
     }
 }

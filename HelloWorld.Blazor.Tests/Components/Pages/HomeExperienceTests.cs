@@ -4,6 +4,7 @@ using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Components.Hosting;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,6 +16,7 @@ namespace HelloWorld.Blazor.Tests.Components.Pages;
 public sealed class HomeExperienceTests : CallPageContext
 {
     private const string Number = "+19195550123";
+    private const string Masked = "+1•••••0123"; // a phone this tab did not call
     private const string Focus = "Blazor._internal.domWrapper.focus";
     private static readonly RemoteStream PhoneStream = new("stream-p", "p-phone", null, ["AUDIO"]);
 
@@ -22,7 +24,7 @@ public sealed class HomeExperienceTests : CallPageContext
     [Fact]
     public void CallButton_OncePlaced_MovesFocus_AndPlaysRingbackUntilAnswered()
     {
-        PhoneCalls.Setup(p => p.CallAsync(Number, It.IsAny<CancellationToken>()))
+        PhoneCalls.Setup(p => p.CallAsync(Number, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => Calls.Register("c-out", CallDirection.Outbound, "+19195550100", Number, "p-phone"));
         var page = Render<Home>();
 
@@ -31,31 +33,33 @@ public sealed class HomeExperienceTests : CallPageContext
         Eventually(() => Assert.Single(JSInterop.Invocations[Focus]));
         Assert.Equal(true, Module.VerifyInvoke("setRingback").Arguments[1]);
         page.InvokeAsync(() => Calls.MarkAnswered("c-out"));
-        page.WaitForAssertion(() => Assert.Equal("Answered", page.Find("[data-call-id='c-out'] td:nth-child(3)").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("Answered", page.Find("[data-call-key='c-out'] td:nth-child(3)").TextContent));
         page.WaitForAssertion(() => Assert.Equal([true, false], Module.Invocations["setRingback"].Select(i => i.Arguments[1])));
     }
 
     [Fact]
-    public void ACallPlacedByAnotherTab_RingsWithoutRingbackHere()
+    public void ACallPlacedByAnotherTab_ShowsOnceAnswered_AndNeverPlaysRingbackHere()
     {
         var page = Render<Home>();
 
         page.InvokeAsync(() => Calls.Register("c-other", CallDirection.Outbound, "+19195550100", Number, "p-phone"));
+        page.InvokeAsync(() => Calls.MarkAnswered("c-other"));
 
-        page.WaitForAssertion(() => page.Find(".ringing-indicator"));
+        page.WaitForAssertion(() => Assert.Equal("+1•••••0123", page.Find(".phone-calls .number").TextContent));
+        Assert.Empty(page.FindAll(".ringing-indicator"));
         Assert.Empty(Module.Invocations["setRingback"]);
     }
 
     [Fact]
-    public void HangUp_MovesFocusOnlyOnceTheCallHasEnded()
+    public async Task HangUp_MovesFocusOnlyOnceTheCallHasEnded()
     {
-        Calls.Register("c-1", CallDirection.Inbound, Number, "+19195550100", "p-phone");
+        await PlaceOwnCallAsync("c-1", Number);
         PhoneCalls.Setup(p => p.HangUpAsync("c-1", It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
         var page = Render<Home>();
 
         page.Find($"button[aria-label='Hang up {Number}']").Click();
         Assert.Empty(JSInterop.Invocations[Focus]); // the button is still there until the call has ended
-        page.InvokeAsync(() => Calls.MarkEnded("c-1", "hangup"));
+        await page.InvokeAsync(() => Calls.MarkEnded("c-1", "hangup"));
 
         Eventually(() => Assert.Single(JSInterop.Invocations[Focus]));
     }
@@ -64,6 +68,7 @@ public sealed class HomeExperienceTests : CallPageContext
     public void CallButton_IsDisabled_ForANumberThatDialedIn()
     {
         Calls.Register("c-in", CallDirection.Inbound, Number, "+19195550100", "p-phone");
+        Calls.MarkAnswered("c-in"); // another tab's call: seen (masked) once the phone is on its way in
 
         var page = Render<Home>();
 
@@ -74,7 +79,7 @@ public sealed class HomeExperienceTests : CallPageContext
     [Fact]
     public void CallThatBandwidthCannotPlace_IsExplainedBesideTheButton_WithTheStatusOnlyInTheDetails_AndARetry()
     {
-        PhoneCalls.SetupSequence(p => p.CallAsync(Number, It.IsAny<CancellationToken>()))
+        PhoneCalls.SetupSequence(p => p.CallAsync(Number, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new BandwidthApiException(System.Net.HttpStatusCode.ServiceUnavailable, "createCall", "try later"))
             .ReturnsAsync(() => Calls.Register("c-out", CallDirection.Outbound, "+19195550100", Number, "p-phone"));
         var page = Render<Home>();
@@ -86,7 +91,7 @@ public sealed class HomeExperienceTests : CallPageContext
         Assert.Equal("Details: Bandwidth createCall failed with 503 ServiceUnavailable: try later", problem.QuerySelector(".problem-details")!.TextContent);
         Assert.Contains($"The call to {Number} could not be placed.", page.Find(".live-announcer").TextContent);
         page.Find(".call-problem .retry").Click();
-        PhoneCalls.Verify(p => p.CallAsync(Number, It.IsAny<CancellationToken>()), Times.Exactly(2));
+        PhoneCalls.Verify(p => p.CallAsync(Number, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
         Assert.Empty(page.FindAll(".call-problem"));
     }
 
@@ -98,13 +103,13 @@ public sealed class HomeExperienceTests : CallPageContext
 
         await page.InvokeAsync(() => Calls.Register("c-1", CallDirection.Inbound, Number, "+19195550100", "p-phone"));
         await page.InvokeAsync(() => Calls.MarkTransferred("c-1"));
-        page.WaitForAssertion(() => Assert.Equal($"Phone {Number} joined the call.", AnnouncedLines(page)[^1])); // the registry tells its subscribers on its own time
+        page.WaitForAssertion(() => Assert.Equal($"Phone {Masked} joined the call.", AnnouncedLines(page)[^1])); // the registry tells its subscribers on its own time
         await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(PhoneStream));
         await page.InvokeAsync(() => SdkCallbacks.OnStreamUnavailable(PhoneStream.EndpointId));
         await page.InvokeAsync(() => Calls.MarkEnded("c-1", "hangup"));
 
         page.WaitForAssertion(() => Assert.Equal(
-            [$"Phone {Number} joined the call.", "You are alone in the call.", $"The call with {Number} ended."], AnnouncedLines(page)));
+            [$"Phone {Masked} joined the call.", "You are alone in the call.", $"The call with {Masked} ended."], AnnouncedLines(page)));
         Assert.Equal("Waiting for someone to join…", page.Find(".waiting").TextContent);
     }
 

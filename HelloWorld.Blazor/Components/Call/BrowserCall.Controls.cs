@@ -1,3 +1,4 @@
+using HelloWorld.Blazor.Logging;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -60,13 +61,48 @@ public sealed partial class BrowserCall
         }
     }
 
+    /// <summary>
+    /// The SDK's connection to Bandwidth dropped. In the call, the page says "Reconnecting…" (the SDK retries by itself).
+    /// True when retrying is pointless: Bandwidth no longer has this tab's participant, so its token is refused.
+    /// </summary>
+    internal bool SignalingLost()
+    {
+        if (State.IsInCall && State.Status != CallPageStatus.Reconnecting)
+        {
+            _beforeReconnecting = State;
+            CallPageLog.SignalingLost(_logger, _participant?.Id ?? "");
+            SetState(CallPageState.Reconnecting);
+        }
+        return State.Status == CallPageStatus.Reconnecting && _participant is { } participant && !_participants.IsHeld(participant.Id);
+    }
+
+    /// <summary>The SDK is connected again: the call goes on where it was.</summary>
+    internal void SignalingRestored()
+    {
+        if (State.Status == CallPageStatus.Reconnecting)
+        {
+            SetState(_beforeReconnecting ?? CallPageState.Published(new PublishResult(null, null)));
+        }
+    }
+
+    /// <summary>The SDK did not get back in time (or its token is refused): a fresh participant, from the start.</summary>
+    public Task RejoinAsync()
+    {
+        if (State.Status != CallPageStatus.Reconnecting)
+        {
+            return Task.CompletedTask;
+        }
+        CallPageLog.Rejoining(_logger, _participant?.Id ?? "");
+        return RetryAsync();
+    }
+
     public Task SendDtmfAsync(string digit) => TrySdkAsync(() => _sdk.SendDtmfAsync(digit), ProblemPlace.Keypad, "The tone could not be sent.");
 
     /// <summary>A queued tone failed in the browser, after the click that queued it had returned.</summary>
     internal void ToneFailed(string reason)
     {
         _problems[ProblemPlace.Keypad] = new CallProblem("A tone could not be sent; the keys pressed after it were dropped.", reason);
-        CallPageLog.SdkCallFailed(_logger, "sendDtmf", reason);
+        CallPageLog.SdkCallFailed(_logger, "sendDtmf", LogText.Escape(reason));
     }
 
     /// <summary>Nobody is told when it fails: the ringback is a courtesy, and the call goes on without it.</summary>
@@ -82,7 +118,7 @@ public sealed partial class BrowserCall
         }
         catch (JSException exception)
         {
-            CallPageLog.SdkCallFailed(_logger, "setRingback", BandwidthSdk.FirstLine(exception.Message));
+            CallPageLog.SdkCallFailed(_logger, "setRingback", LogText.Escape(BandwidthSdk.FirstLine(exception.Message)));
         }
     }
 
@@ -114,7 +150,7 @@ public sealed partial class BrowserCall
         }
         catch (JSException exception) when (!_ended)
         {
-            CallPageLog.SdkCallFailed(_logger, what, BandwidthSdk.FirstLine(exception.Message));
+            CallPageLog.SdkCallFailed(_logger, what, LogText.Escape(BandwidthSdk.FirstLine(exception.Message)));
             return [];
         }
     }
@@ -138,7 +174,7 @@ public sealed partial class BrowserCall
         catch (JSException exception)
         {
             var reason = BandwidthSdk.FirstLine(exception.Message);
-            CallPageLog.SdkCallFailed(_logger, failure, reason);
+            CallPageLog.SdkCallFailed(_logger, failure, LogText.Escape(reason));
             _problems[place] = new CallProblem(failure, reason);
             _changed();
             return false;

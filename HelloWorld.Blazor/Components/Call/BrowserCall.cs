@@ -1,12 +1,15 @@
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Logging;
+using HelloWorld.Blazor.Security;
 using Microsoft.JSInterop;
 
 namespace HelloWorld.Blazor.Components.Call;
 
 /// <summary>
-/// This tab in the call: joins the session as a browser participant and brings the SDK up (load, join Bandwidth,
-/// connect, publish), leaves, tries again, and carries out what the person asks (<c>BrowserCall.Controls.cs</c>). The tab
+/// This tab in the call: joins the session as a browser participant of its client (<see cref="TabIdentity.Client"/>) and
+/// brings the SDK up (load the SDK while Bandwidth makes the participant, connect, publish), leaves, tries again, waits
+/// for a place when the call is full, and carries out what the person asks (<c>BrowserCall.Controls.cs</c>). The tab
 /// may close during any await; <see cref="DisposeAsync"/> then runs at once, and every step lets go of what arrives
 /// after it. The app stopping ends the call the same way (<see cref="LeaveBecauseTheAppStopsAsync"/>).
 /// </summary>
@@ -14,11 +17,13 @@ public sealed partial class BrowserCall : IAsyncDisposable
 {
     private readonly IBandwidthSdk _sdk;
     private readonly IParticipantService _participants;
+    private readonly ClientAddress _client;
     private readonly string? _deviceWebSocketUrl;
     private readonly ILogger<BrowserCall> _logger;
     private readonly Action _changed;
     private readonly CancellationTokenSource _disposing = new();
     private JoinedParticipant? _participant;
+    private CallPageState? _beforeReconnecting;
     private bool _disposed;
 
     // No step may start once the call has ended: the tab closed (disposed) or the app is stopping.
@@ -27,9 +32,11 @@ public sealed partial class BrowserCall : IAsyncDisposable
     /// <param name="sdk">Owned from here on: disposed with the call.</param>
     /// <param name="deviceWebSocketUrl">Where the SDK connects; null for Bandwidth's own device endpoint.</param>
     /// <param name="changed">Called after the state changes, for the page to render it.</param>
-    internal BrowserCall(IBandwidthSdk sdk, IParticipantService participants, string? deviceWebSocketUrl, ILogger<BrowserCall> logger, Action changed)
+    /// <param name="client">Whom the participant counts against (<see cref="ParticipantOptions.MaxPerClient"/>).</param>
+    internal BrowserCall(IBandwidthSdk sdk, IParticipantService participants, ClientAddress client, string? deviceWebSocketUrl,
+        ILogger<BrowserCall> logger, Action changed)
     {
-        (_sdk, _participants, _deviceWebSocketUrl, _logger, _changed) = (sdk, participants, deviceWebSocketUrl, logger, changed);
+        (_sdk, _participants, _client, _deviceWebSocketUrl, _logger, _changed) = (sdk, participants, client, deviceWebSocketUrl, logger, changed);
     }
 
     public CallPageState State { get; private set; } = CallPageState.Joining;
@@ -42,7 +49,10 @@ public sealed partial class BrowserCall : IAsyncDisposable
     /// <summary>After a failed join: lets go of the client and the participant, and joins from the start.</summary>
     public async Task RetryAsync()
     {
-        await _sdk.ReleaseClientAsync();
+        if (_sdk.HasClient)
+        {
+            await _sdk.ReleaseClientAsync();
+        }
         await LeaveAsync();
         await UnlessGoneAsync(JoinStepsAsync);
     }
@@ -111,49 +121,75 @@ public sealed partial class BrowserCall : IAsyncDisposable
             return;
         }
         SetState(CallPageState.Joining);
-        if (await StartSdkAsync() && await JoinSessionAsync() && await ConnectAsync())
+        // The SDK loads while Bandwidth makes the participant: neither waits for the other (two round trips to Bandwidth
+        // and a module of some hundred kilobytes). Both are awaited before anything fails, so nothing made is left behind.
+        var starting = StartSdkAsync();
+        var joining = JoinSessionAsync();
+        await Task.WhenAll(starting, joining);
+        var (sdkFailure, joinFailure) = (starting.Result, joining.Result);
+        if (sdkFailure is null && joinFailure is null)
         {
-            await PublishAsync();
+            if (await ConnectAsync())
+            {
+                await PublishAsync();
+            }
+            return;
         }
+        if (_ended)
+        {
+            return; // the end of the call let go of the client and the participant
+        }
+        // Said first: a page waiting for a place must be seen waiting by the next free place's push, whatever follows.
+        SetState(sdkFailure ?? joinFailure!);
+        // A page that cannot run the SDK must not hold a participant; one without a participant has no use for its client.
+        if (_sdk.HasClient)
+        {
+            await _sdk.ReleaseClientAsync();
+        }
+        await LeaveAsync();
     }
 
-    /// <summary>The SDK comes first: a page that cannot run it must not hold a participant.</summary>
-    private async Task<bool> StartSdkAsync()
+    /// <summary>Null once the SDK has a client; otherwise the state that says why not (or Joining, when the call ended).</summary>
+    private async Task<CallPageState?> StartSdkAsync()
     {
         try
         {
             if (!await _sdk.StartAsync())
             {
-                return false;
+                return CallPageState.Joining;
             }
             TimeZone = FindTimeZone(await _sdk.TimeZoneAsync());
-            return true;
+            return null;
         }
         catch (Exception exception) when (!_ended && exception is JSException or TaskCanceledException)
         {
-            SetState(CallPageState.SdkUnavailable(exception));
-            CallPageLog.SdkUnavailable(_logger, State.Detail!);
-            return false;
+            var failure = CallPageState.SdkUnavailable(exception);
+            CallPageLog.SdkUnavailable(_logger, LogText.Escape(failure.Detail));
+            return failure;
         }
     }
 
-    private async Task<bool> JoinSessionAsync()
+    /// <summary>Null once this tab holds a participant; otherwise the state that says why not.</summary>
+    private async Task<CallPageState?> JoinSessionAsync()
     {
         try
         {
-            _participant = await _participants.JoinAsync(ParticipantKind.Browser);
+            _participant = await _participants.JoinAsync(ParticipantKind.Browser, _client);
+        }
+        catch (ParticipantRefusedException refused)
+        {
+            return CallPageState.WaitingForPlace(refused);
         }
         catch (BandwidthException exception)
         {
-            SetState(CallPageState.BandwidthUnavailable(exception));
-            return false;
+            return CallPageState.BandwidthUnavailable(exception);
         }
         if (_ended)
         {
             await LeaveAsync(); // the call ended while Bandwidth answered, and found no participant to delete
-            return false;
+            return CallPageState.Joining;
         }
-        return true;
+        return null;
     }
 
     private async Task<bool> ConnectAsync()
@@ -172,7 +208,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
             }
             // A timeout here is the browser not answering the interop call; the module's own connect timeout is shorter.
             var reason = exception is JSException ? BandwidthSdk.FirstLine(exception.Message) : "The browser did not answer in time.";
-            CallPageLog.ConnectFailed(_logger, participant.Id, reason);
+            CallPageLog.ConnectFailed(_logger, participant.Id, LogText.Escape(reason));
             SetState(CallPageState.ConnectFailed(reason));
             await _sdk.ReleaseClientAsync();
             await LeaveAsync();
@@ -202,7 +238,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         SetState(CallPageState.Published(result));
         if (result.Error is not null)
         {
-            CallPageLog.PublishFailed(_logger, _participant?.Id ?? "", result.Error, result.Message ?? "");
+            CallPageLog.PublishFailed(_logger, _participant?.Id ?? "", LogText.Escape(result.Error), LogText.Escape(result.Message ?? ""));
             return;
         }
         await AfterPublishAsync();
@@ -228,7 +264,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         }
         catch (BandwidthException exception)
         {
-            CallPageLog.LeaveFailed(_logger, participant.Id, exception.Message);
+            CallPageLog.LeaveFailed(_logger, participant.Id, LogText.Escape(exception.Message));
         }
     }
 

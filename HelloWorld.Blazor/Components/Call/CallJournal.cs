@@ -18,7 +18,7 @@ public sealed class CallJournal(TimeProvider clock)
     public const int EntriesKept = 100;
 
     private readonly List<CallJournalEntry> _entries = [];
-    private readonly Dictionary<string, PhoneCall> _calls = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TabCall> _calls = new(StringComparer.Ordinal);
     private CallPageStatus? _status;
     private bool _joined;
     private bool _microphoneFailed;
@@ -30,11 +30,11 @@ public sealed class CallJournal(TimeProvider clock)
     public CallJournalEntry? Announcement { get; private set; }
 
     /// <summary>The calls already known when the page opened: they are the past, and not logged.</summary>
-    public void Start(IEnumerable<PhoneCall> calls)
+    public void Start(IEnumerable<TabCall> calls)
     {
         foreach (var call in calls)
         {
-            _calls[call.CallId] = call;
+            _calls[call.Key] = call;
         }
     }
 
@@ -65,6 +65,15 @@ public sealed class CallJournal(TimeProvider clock)
             case var _ when state.IsJoinFailure:
                 Record("You could not join the call.", announce: true);
                 break;
+            case CallPageStatus.NoWebRtcAccess:
+                Record("You could not join the call: this Bandwidth account has no access to the WebRTC API.", announce: true);
+                break;
+            case CallPageStatus.WaitingForPlace:
+                Record($"{state.Detail} You join as soon as a place frees up.", announce: true);
+                break;
+            case CallPageStatus.Reconnecting:
+                Record("Your connection to the call dropped. Reconnecting…", announce: true);
+                break;
             case CallPageStatus.AppStopped:
                 Record("The app stopped, so you left the call.", announce: true);
                 break;
@@ -87,16 +96,25 @@ public sealed class CallJournal(TimeProvider clock)
         }
     }
 
-    /// <summary>Compares the registry's calls with the ones seen before, and logs each step a call took since.</summary>
-    public void CallsChanged(IEnumerable<PhoneCall> calls)
+    /// <summary>
+    /// Compares the calls this tab sees with the ones seen before, and logs each step a call took since. Another tab's
+    /// call leaves the view when it ends (only this tab's calls stay in its history): that is its end here.
+    /// </summary>
+    public void CallsChanged(IEnumerable<TabCall> calls)
     {
-        foreach (var call in calls.OrderBy(call => call.StartedAt))
+        var seen = calls.ToList();
+        foreach (var gone in _calls.Values.Where(known => known.IsActive && !seen.Exists(call => call.Key == known.Key)).ToList())
         {
-            var known = _calls.GetValueOrDefault(call.CallId);
-            _calls[call.CallId] = call;
+            _calls.Remove(gone.Key);
+            Record($"The call with {gone.Number} ended.", announce: true);
+        }
+        foreach (var call in seen.OrderBy(call => call.StartedAt))
+        {
+            var known = _calls.GetValueOrDefault(call.Key);
+            _calls[call.Key] = call;
             if (known is null && call.State != CallState.Ended)
             {
-                Record(call.Direction == CallDirection.Outbound ? $"Calling {call.RemoteNumber}…" : $"{call.RemoteNumber} is dialing in…",
+                Record(call.Direction == CallDirection.Outbound ? $"Calling {call.Number}…" : $"{call.Number} is dialing in…",
                     announce: false, call.StartedAt);
             }
             if (known?.State == call.State)
@@ -105,11 +123,11 @@ public sealed class CallJournal(TimeProvider clock)
             }
             if (call.AnsweredAt is { } answered && known?.AnsweredAt is null && call.Direction == CallDirection.Outbound)
             {
-                Record($"{call.RemoteNumber} answered.", announce: false, answered);
+                Record($"{call.Number} answered.", announce: false, answered);
             }
             if (call.State == CallState.Transferred)
             {
-                Record($"Phone {call.RemoteNumber} joined the call.", announce: true);
+                Record($"Phone {call.Number} joined the call.", announce: true);
             }
             else if (call.State == CallState.Ended)
             {
@@ -125,20 +143,20 @@ public sealed class CallJournal(TimeProvider clock)
     public static string TimeOf(CallJournalEntry entry, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(entry.At, zone).ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Ended(PhoneCall call)
+    private static string Ended(TabCall call)
     {
         if (call.AnsweredAt is null && call.Direction == CallDirection.Outbound)
         {
             return call.EndCause switch
             {
-                "timeout" => $"The call to {call.RemoteNumber} failed: nobody answered.",
-                "rejected" => $"The call to {call.RemoteNumber} failed: it was declined.",
-                "busy" => $"The call to {call.RemoteNumber} failed: the line was busy.",
-                "cancel" or "hangup" => $"The call to {call.RemoteNumber} was cancelled.",
-                _ => $"The call to {call.RemoteNumber} failed.",
+                "timeout" => $"The call to {call.Number} failed: nobody answered.",
+                "rejected" => $"The call to {call.Number} failed: it was declined.",
+                "busy" => $"The call to {call.Number} failed: the line was busy.",
+                "cancel" or "hangup" => $"The call to {call.Number} was cancelled.",
+                _ => $"The call to {call.Number} failed.",
             };
         }
-        return $"The call with {call.RemoteNumber} ended.";
+        return $"The call with {call.Number} ended.";
     }
 
     private void Record(string text, bool announce, DateTimeOffset? at = null)

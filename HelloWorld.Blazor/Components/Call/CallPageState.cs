@@ -1,4 +1,7 @@
+using System.Net;
 using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Bandwidth.WebRtc;
+using HelloWorld.Blazor.Conference;
 using Microsoft.JSInterop;
 
 namespace HelloWorld.Blazor.Components.Call;
@@ -21,8 +24,18 @@ public sealed record CallPageState(CallPageStatus Status, string? Detail = null)
 
     public static CallPageState AppStopped { get; } = new(CallPageStatus.AppStopped);
 
+    /// <summary>Why the page waits for a place (<see cref="CallPageStatus.WaitingForPlace"/>); null otherwise.</summary>
+    public ParticipantRefusal? Refusal { get; init; }
+
+    /// <summary>The call is full, or this client holds its share of it: the page joins once a place frees up.</summary>
+    public static CallPageState WaitingForPlace(ParticipantRefusedException refused) =>
+        new(CallPageStatus.WaitingForPlace, refused.Message) { Refusal = refused.Reason };
+
+    /// <summary>The SDK lost its connection to Bandwidth while in the call; the media may still flow.</summary>
+    public static CallPageState Reconnecting { get; } = new(CallPageStatus.Reconnecting);
+
     /// <summary>Connected to Bandwidth, whether or not the microphone works: the page can still listen and dial.</summary>
-    public bool IsInCall => Status is CallPageStatus.Publishing or CallPageStatus.Connected || IsMicrophoneProblem;
+    public bool IsInCall => Status is CallPageStatus.Publishing or CallPageStatus.Connected or CallPageStatus.Reconnecting || IsMicrophoneProblem;
 
     /// <summary>The microphone is published: muting it and sending tones make sense.</summary>
     public bool IsPublishing => Status == CallPageStatus.Connected;
@@ -41,7 +54,11 @@ public sealed record CallPageState(CallPageStatus Status, string? Detail = null)
     public static CallPageState SdkUnavailable(Exception failure) => new(CallPageStatus.SdkUnavailable,
         failure is JSException ? BandwidthSdk.FirstLine(failure.Message) : "The browser did not answer in time.");
 
-    public static CallPageState BandwidthUnavailable(BandwidthException failure) => new(CallPageStatus.BandwidthUnavailable, failure.Message);
+    /// <summary>A 403 from the WebRTC API has a sentence of its own: the account cannot use WebRTC, and trying again will not help.</summary>
+    public static CallPageState BandwidthUnavailable(BandwidthException failure) =>
+        failure is BandwidthApiException { StatusCode: HttpStatusCode.Forbidden } && failure.Message == WebRtcApiClient.NoWebRtcAccess
+            ? new(CallPageStatus.NoWebRtcAccess, failure.Message)
+            : new(CallPageStatus.BandwidthUnavailable, failure.Message);
 
     public static CallPageState ConnectFailed(string reason) => new(CallPageStatus.ConnectFailed, reason);
 

@@ -64,4 +64,7 @@ internal interface IBandwidthSdkListener
 
     /// <summary>A queued keypad tone could not be sent; the tones after it were dropped.</summary>
     Task ToneFailedAsync(string reason);
+
+    /// <summary>The SDK's signaling connection to Bandwidth dropped (false) or came back (true).</summary>
+    Task SignalingChangedAsync(bool connected);
 }

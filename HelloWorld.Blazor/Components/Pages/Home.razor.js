@@ -4,6 +4,10 @@ import BandwidthRtc from "../../lib/bandwidth-webrtc/bandwidth-webrtc.js";
 import { createToneQueue } from "../Call/DtmfKeypad.razor.js";
 import { createHearing } from "../Call/LevelMeter.razor.js";
 import { createRingback } from "../Call/CallPhoneButton.razor.js";
+import { stopReconnecting, watchSignaling } from "../Call/CallStatusBanner.razor.js";
+
+// Moments of the join for the page timing (bench/PageTiming) and the browser's performance panel.
+performance.mark("helloworld:sdk-loaded");
 
 // The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever (see stopReconnecting).
 // A page needs an answer.
@@ -57,6 +61,8 @@ export async function connect(client, deviceToken, websocketUrl) {
   });
   try {
     await Promise.race([client.rtc.connect({ deviceToken }, options), timedOut]);
+    performance.mark("helloworld:joined");
+    watchSignaling(client.rtc, (connected) => notify(client, "OnSignalingChanged", connected));
   } catch (error) {
     stop(client);
     throw error;
@@ -98,6 +104,7 @@ export async function publish(client, constraints) {
   if (client.suspended) {
     client.rtc.setMicEnabled(false);
   }
+  performance.mark("helloworld:published");
   return { error: null, message: null };
 }
 
@@ -255,31 +262,6 @@ function liveElements(client) {
     }
   }
   return client.elements;
-}
-
-// The SDK opens its socket with rpc-websockets' max_reconnects 0, which means "retry every second, forever" whenever the
-// socket closes with any code but 1000 (v3/signaling.js; rpc-websockets lib/client.cjs). The SDK's disconnect() does not
-// end that loop: between two attempts the client has no socket, its close() throws, and the timer goes on connecting
-// with the token of a participant the server has already deleted; every "Try again" would start one more such loop.
-// The path is BandwidthRtc.delegate (the V3 BandwidthRtc) → .signaling (Signaling) → .ws (the rpc-websockets Client).
-function stopReconnecting(rtc) {
-  const signaling = rtc.delegate.signaling;
-  const socket = signaling?.ws;
-  if (!socket) {
-    return;
-  }
-  socket.setAutoReconnect(false);
-  clearTimeout(socket.reconnect_timer_id); // an attempt already scheduled would otherwise still run once
-  if (!socket.ready) {
-    // Not open, so there is nobody to say "leave" to. Close a socket still in its handshake ourselves and detach the
-    // client, so that the SDK's disconnect() skips the socket instead of throwing on it, and goes on to stop the
-    // microphone and close the peer connections.
-    socket.removeAllListeners();
-    if (socket.socket) {
-      socket.close(1000);
-    }
-    signaling.ws = null;
-  }
 }
 
 function notify(client, method, argument) {
