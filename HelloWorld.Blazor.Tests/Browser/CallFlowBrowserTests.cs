@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static HelloWorld.Blazor.Conference.PhoneNumberMask;
 using static Microsoft.Playwright.Assertions;
 
 namespace HelloWorld.Blazor.Tests.Browser;
@@ -44,7 +45,7 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : AppInBrowse
         await page.WaitUntilPublishingAsync();
 
         var callId = (string)(await App.Control.DialInAsync(Phone))["callId"]!;
-        await page.WaitForStreamAsync($"Phone {Phone}");
+        await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         await Expect(page.Page.Locator(".connected")).ToHaveTextAsync("Hooray! You're connected!");
         await Expect(page.Page.Locator(".phone-calls")).ToContainTextAsync("In the call");
         var phoneParticipant = (string?)(await App.Control.CallAsync(callId))!["participantId"];
@@ -80,11 +81,11 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : AppInBrowse
         Assert.Equal("transferred", (string?)answered!["state"]);
         Assert.Equal(["Thank you. Connecting you to your conference now."], answered["heard"]!.AsArray().Select(s => (string?)s));
 
-        await page.Page.ClickAsync($".phone-calls [data-call-id='{callId}'] button");
+        await page.Page.ClickAsync($".phone-calls [data-call-key='{callId}'] button");
 
         await EmulatorControl.EventuallyAsync(() => App.Control.CallAsync(callId), c => (string?)c!["state"] == "completed", "the call to end");
         await Expect(page.RemoteStreams).ToHaveCountAsync(0, new() { Timeout = 20_000 });
-        await Expect(page.Page.Locator($".phone-calls [data-call-id='{callId}']")).ToContainTextAsync("Ended");
+        await Expect(page.Page.Locator($".phone-calls [data-call-key='{callId}']")).ToContainTextAsync("Ended");
         await Expect(page.Page.Locator(".call-button")).ToBeEnabledAsync();
     }
 
@@ -121,7 +122,7 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : AppInBrowse
         await Expect(phone.Log.First).ToContainTextAsync("ended (rejected)");
         var call = Assert.Single(await App.Control.CallsAsync())!;
         Assert.Equal(("completed", "rejected"), ((string?)call["state"], (string?)call["cause"]));
-        await Expect(page.Page.Locator($".phone-calls [data-call-id='{call["callId"]}']")).ToContainTextAsync("Ended (rejected)", new() { Timeout = 30_000 });
+        await Expect(page.Page.Locator($".phone-calls [data-call-key='{call["callId"]}']")).ToContainTextAsync("Ended (rejected)", new() { Timeout = 30_000 });
         await Expect(page.Page.Locator(".call-button")).ToBeEnabledAsync();
         await Expect(page.RemoteStreams).ToHaveCountAsync(0);
     }
@@ -151,7 +152,7 @@ public sealed class CallFlowBrowserTests(ChromiumFixture chromium) : AppInBrowse
         var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         var callId = (string)(await App.Control.DialInAsync(Phone))["callId"]!;
-        await page.WaitForStreamAsync($"Phone {Phone}");
+        await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         const string digits = "123456789*0#";
 
         // Pressed in the page itself, 30 ms apart, faster than a tone and its gap take: a round trip from the test per key

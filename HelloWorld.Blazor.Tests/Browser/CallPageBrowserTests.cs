@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static HelloWorld.Blazor.Conference.PhoneNumberMask;
 using static Microsoft.Playwright.Assertions;
 
 namespace HelloWorld.Blazor.Tests.Browser;
@@ -76,7 +77,7 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : AppInBrowse
         await page.WaitUntilPublishingAsync();
         await Expect(page.Page.Locator(".dtmf-keypad")).ToHaveCountAsync(0); // no phone in the call, nobody to hear tones
         await App.Control.DialInAsync(Phone);
-        await page.WaitForStreamAsync($"Phone {Phone}");
+        await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         await Expect(page.Page.Locator(".dtmf-label")).ToHaveTextAsync("Keypad: the tones go to the phone in the call.");
 
         foreach (var width in new[] { 1200, 390 })

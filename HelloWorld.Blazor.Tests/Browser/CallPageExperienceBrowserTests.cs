@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static HelloWorld.Blazor.Conference.PhoneNumberMask;
 using static Microsoft.Playwright.Assertions;
 
 namespace HelloWorld.Blazor.Tests.Browser;
@@ -94,7 +95,7 @@ public sealed class CallPageExperienceBrowserTests(ChromiumFixture chromium) : A
         var call = new CallPage(page);
         await call.WaitUntilPublishingAsync();
         await App.Control.DialInAsync(Phone);
-        await call.WaitForStreamAsync($"Phone {Phone}");
+        await call.WaitForStreamAsync($"Phone {Mask(Phone)}");
 
         reachable = false;
         (IWebSocketRoute Page, IWebSocketRoute Server)[] open;
@@ -125,7 +126,7 @@ public sealed class CallPageExperienceBrowserTests(ChromiumFixture chromium) : A
         await rejoin.ClickAsync();
 
         await call.WaitUntilPublishingAsync();
-        await call.WaitForStreamAsync($"Phone {Phone}");
+        await call.WaitForStreamAsync($"Phone {Mask(Phone)}");
         await Expect(page.Locator("main")).Not.ToHaveAttributeAsync("inert", "");
         await Expect(banner).ToBeHiddenAsync();
         await EmulatorControl.EventuallyAsync(() => OnHoldAsync(page), held => !held, "the call to come off hold");
@@ -164,7 +165,7 @@ public sealed class CallPageExperienceBrowserTests(ChromiumFixture chromium) : A
         var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         await App.Control.DialInAsync(Phone);
-        await page.WaitForStreamAsync($"Phone {Phone}");
+        await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         var outputs = await page.Page.EvaluateAsync<string[]>(
             "async () => (await navigator.mediaDevices.enumerateDevices()).filter(d => d.kind === 'audiooutput').map(d => d.deviceId)");
         Assert.NotEmpty(outputs); // Chromium's fake devices include speakers; without them this test would prove nothing

@@ -1,3 +1,4 @@
+using static HelloWorld.Blazor.Conference.PhoneNumberMask;
 using static Microsoft.Playwright.Assertions;
 
 namespace HelloWorld.Blazor.Tests.Browser;
@@ -23,7 +24,7 @@ public sealed class ReadmeScreenshots(ChromiumFixture chromium) : AppInBrowserTe
         var simulator = await PhoneSimulatorPage.OpenAsync(Context, App.BaseUrl);
         await simulator.Page.SetViewportSizeAsync(760, 760);
         await simulator.Key(Phone, "dial").ClickAsync();
-        await page.WaitForStreamAsync($"Phone {Phone}");
+        await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         await Expect(simulator.Status(Phone)).ToHaveTextAsync("In the call", new() { Timeout = 30_000 });
         await Expect(page.Page.Locator(".heard-level")).ToHaveAttributeAsync("data-level", "high", new() { Timeout = 10_000 });
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using static HelloWorld.Blazor.Conference.PhoneNumberMask;
 using static Microsoft.Playwright.Assertions;
 
 namespace HelloWorld.Blazor.Tests.Browser;
@@ -27,7 +28,7 @@ public sealed class ShutdownBrowserTests(ChromiumFixture chromium)
         await PhoneSimulatorPage.OpenAsync(context, app.BaseUrl);
         using var http = new HttpClient();
         await new EmulatorControl(http, app.BaseUrl).DialInAsync(Phone);
-        await page.WaitForStreamAsync($"Phone {Phone}");
+        await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
 
         var took = await app.TerminateAsync(TimeSpan.FromSeconds(40));
 

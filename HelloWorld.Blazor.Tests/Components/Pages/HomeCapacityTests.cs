@@ -76,17 +76,4 @@ public sealed class HomeCapacityTests : CallPageContext
         Assert.Contains("no access to the WebRTC API", page.Find(".live-announcer").TextContent);
         Module.VerifyInvoke("disconnect"); // the SDK client made meanwhile is let go of
     }
-
-    [Fact]
-    public void TheSdkLoads_WhileBandwidthMakesTheParticipant()
-    {
-        var joining = new TaskCompletionSource<JoinedParticipant>();
-        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).Returns(joining.Task);
-
-        var page = Render<Home>();
-
-        Module.VerifyInvoke("createClient"); // before Bandwidth has answered
-        joining.SetResult(Me);
-        page.WaitForAssertion(() => page.Find(".mute-toggle:not([disabled])"));
-    }
 }
