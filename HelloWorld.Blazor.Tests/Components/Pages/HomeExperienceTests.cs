@@ -38,6 +38,21 @@ public sealed class HomeExperienceTests : CallPageContext
     }
 
     [Fact]
+    public void CallButton_ShowsThePlacedCallRinging_EvenWhenTheRegistryToldThePageBeforeTheCallWasThisTabs()
+    {
+        // The registry's push for a new call can run before CallAsync has returned it to this tab: the page then saw
+        // someone else's ringing call, which it does not show, and nothing more is pushed until the phone answers.
+        var placed = Calls.Register("c-out", CallDirection.Outbound, "+19195550100", Number, "p-phone");
+        PhoneCalls.Setup(p => p.CallAsync(Number, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).ReturnsAsync(placed);
+        var page = Render<Home>();
+
+        page.Find(".call-button").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Ringing…", page.Find("[data-call-key='c-out'] td:nth-child(3)").TextContent));
+        page.Find(".ringing-indicator");
+    }
+
+    [Fact]
     public void ACallPlacedByAnotherTab_ShowsOnceAnswered_AndNeverPlaysRingbackHere()
     {
         var page = Render<Home>();

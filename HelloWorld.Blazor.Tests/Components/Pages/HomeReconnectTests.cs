@@ -34,6 +34,7 @@ public sealed class HomeReconnectTests : CallPageContext
 
         Assert.Empty(page.FindAll(".status-reconnecting"));
         page.Find(".mute-toggle:not([disabled])");
+        Assert.Equal("You are back in the call.", page.Find(".live-announcer").Children[^1].TextContent);
         Participants.Verify(p => p.LeaveAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
         Assert.Single(Connect.Invocations);
     }

@@ -44,7 +44,13 @@ public sealed class CallJournal(TimeProvider clock)
         {
             return;
         }
+        var before = _status;
         _status = state.Status;
+        if (before == CallPageStatus.Reconnecting && state.IsInCall)
+        {
+            Record("You are back in the call.", announce: true);
+            return;
+        }
         switch (state.Status)
         {
             case CallPageStatus.Joining:

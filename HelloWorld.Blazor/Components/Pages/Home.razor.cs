@@ -77,11 +77,7 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
             LoggerFactory.CreateLogger<BrowserCall>(), CallChanged);
         // Subscribed before the first read: a call registered in between would otherwise stay off the page until the
         // next change.
-        _callsSubscription = TabCalls.Subscribe(() => RenderChangeAsync(() =>
-        {
-            _calls = VisibleCalls();
-            _journal.CallsChanged(_calls);
-        }));
+        _callsSubscription = TabCalls.Subscribe(() => RenderChangeAsync(CallsChanged));
         _calls = VisibleCalls();
         _journal.Start(_calls);
         _capacitySubscription = Capacity.Subscribe(() => OffRendererAsync(JoinIfAPlaceFreedAsync));
@@ -199,6 +195,12 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
         {
             await DispatchExceptionAsync(exception);
         }
+    }
+
+    private void CallsChanged()
+    {
+        _calls = VisibleCalls();
+        _journal.CallsChanged(_calls);
     }
 
     /// <summary>This tab's calls and the phones in the call, then this tab's ended calls.</summary>
