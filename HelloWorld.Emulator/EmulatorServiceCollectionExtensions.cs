@@ -8,6 +8,7 @@ using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -43,7 +44,7 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<HostAddress>();
         services.AddSingleton<CallWork>();
-        services.AddHostedService(sp => sp.GetRequiredService<CallWork>());
+        services.AddHostedService(sp => new StoppedBeforeTheServer(sp.GetRequiredService<CallWork>()));
         services.AddSingleton<TransferFlow>();
         services.AddSingleton<CallFlows>();
         services.AddSingleton<CallEngine>();
@@ -65,6 +66,26 @@ public static class EmulatorServiceCollectionExtensions
         {
             options.Rules.Add(new LoggerFilterRule(provider, HostingRequestCategory, LogLevel.Warning, null));
         }
+    }
+
+    /// <summary>
+    /// Stops a service while the server still serves (in <see cref="IHostedLifecycleService.StoppingAsync"/>), not after
+    /// it: the call flows end by sending their last webhooks, and the host that hosts the emulator is often the app those
+    /// webhooks go to.
+    /// </summary>
+    private sealed class StoppedBeforeTheServer(IHostedService service) : IHostedLifecycleService
+    {
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => service.StartAsync(cancellationToken);
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => service.StopAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Where ASP.NET Core hosting writes "Request starting ..." and "Request finished ...".</summary>

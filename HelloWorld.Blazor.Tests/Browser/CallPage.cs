@@ -18,6 +18,40 @@ public sealed class CallPage(IPage page)
         return new CallPage(page);
     }
 
+    /// <summary>
+    /// Makes every page of <paramref name="context"/> record, from its first render, each line its live region announces
+    /// (<c>window.__announced</c>) and how many oscillators play (<c>window.__oscillators</c>: the ringback's). Call it
+    /// before opening the pages.
+    /// </summary>
+    public static Task ObserveAsync(IBrowserContext context) => context.AddInitScriptAsync("""
+        (() => {
+          window.__announced = [];
+          new MutationObserver(records => {
+            for (const record of records) {
+              for (const node of record.addedNodes) {
+                if (node.parentElement?.classList.contains("live-announcer") && node.textContent.trim()) {
+                  window.__announced.push(node.textContent.trim());
+                }
+              }
+            }
+          }).observe(document, { childList: true, subtree: true });
+          window.__oscillators = 0;
+          const start = OscillatorNode.prototype.start, stop = OscillatorNode.prototype.stop;
+          OscillatorNode.prototype.start = function (...args) { window.__oscillators++; return start.apply(this, args); };
+          OscillatorNode.prototype.stop = function (...args) { window.__oscillators--; return stop.apply(this, args); };
+        })();
+        """);
+
+    /// <summary>What the live region has announced so far, in order (see <see cref="ObserveAsync"/>).</summary>
+    public Task<string[]> AnnouncementsAsync() => Page.EvaluateAsync<string[]>("() => window.__announced");
+
+    /// <summary>Oscillators playing now: two while the ringback rings (see <see cref="ObserveAsync"/>).</summary>
+    public Task<int> OscillatorsAsync() => Page.EvaluateAsync<int>("() => window.__oscillators");
+
+    /// <summary>The element that has focus, as a selector-like description: tag, classes and text.</summary>
+    public Task<string> FocusedAsync() => Page.EvaluateAsync<string>(
+        "() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${e.textContent.trim()}` : ''; }");
+
     /// <summary>Connected to Bandwidth with the microphone published: the mute button becomes usable.</summary>
     public Task WaitUntilPublishingAsync() => Expect(Page.Locator(".mute-toggle:not([disabled])")).ToBeVisibleAsync(Patiently);
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static HelloWorld.Blazor.Conference.PhoneNumberMask;
 using static Microsoft.Playwright.Assertions;
 
 namespace HelloWorld.Blazor.Tests.Browser;
@@ -51,19 +52,20 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : AppInBrowse
     }
 
     [BrowserFact]
-    public async Task LevelMeter_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
+    public async Task MicrophoneMeter_SaysWhatItMeasures_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
     {
         var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
-        var meter = page.Page.Locator(".level-meter");
+        var meter = page.Page.Locator(".microphone-level");
 
         // Chromium's fake microphone beeps about once a second; the SDK's detector reports "high" during a beep.
         await Expect(meter).ToHaveAttributeAsync("data-level", "high", new() { Timeout = 10_000 });
-        await Expect(meter).ToContainTextAsync("You are heard");
+        await Expect(meter).ToContainTextAsync("Your microphone:");
+        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("sound");
 
         await page.Page.ClickAsync(".mute-toggle");
 
-        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("Muted");
+        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("muted");
         await Expect(page.Page.Locator(".mute-toggle")).ToHaveTextAsync("Unmute");
         await Expect(page.Page.Locator(".mute-toggle")).ToHaveAttributeAsync("aria-pressed", "true");
     }
@@ -75,7 +77,7 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : AppInBrowse
         await page.WaitUntilPublishingAsync();
         await Expect(page.Page.Locator(".dtmf-keypad")).ToHaveCountAsync(0); // no phone in the call, nobody to hear tones
         await App.Control.DialInAsync(Phone);
-        await page.WaitForStreamAsync($"Phone {Phone}");
+        await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         await Expect(page.Page.Locator(".dtmf-label")).ToHaveTextAsync("Keypad: the tones go to the phone in the call.");
 
         foreach (var width in new[] { 1200, 390 })

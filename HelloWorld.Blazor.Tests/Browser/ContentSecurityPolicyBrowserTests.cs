@@ -29,11 +29,11 @@ public sealed class ContentSecurityPolicyBrowserTests(ChromiumFixture chromium)
         await call.GotoAsync(app.BaseUrl + "/");
         await new CallPage(call).WaitUntilPublishingAsync();
         await phone.GotoAsync(app.BaseUrl + "/emulator/phone");
-        await phone.ClickAsync("#dial");
-        await new CallPage(call).WaitForStreamAsync("Phone +19195550123");
+        await phone.ClickAsync(".phone[data-number='+19195550123'] button.dial");
+        await new CallPage(call).WaitForStreamAsync("Phone +1•••••0123");
 
         // The simulator learns of the transfer through its event stream, which may trail the call page by a moment.
-        await Assertions.Expect(phone.Locator("#status")).ToHaveTextAsync("In the call", new() { Timeout = 30_000 });
+        await Assertions.Expect(phone.Locator(".phone[data-number='+19195550123'] .status")).ToHaveTextAsync("In the call", new() { Timeout = 30_000 });
         Assert.Empty(violations);
     }
 }

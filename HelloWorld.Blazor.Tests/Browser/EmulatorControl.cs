@@ -19,6 +19,10 @@ public sealed class EmulatorControl(HttpClient http, string baseUrl)
 
     public Task<JsonObject> SetForwardingAsync(string streamId, bool enabled) => PostAsync($"streams/{streamId}/forwarding", new { enabled });
 
+    /// <summary>Drops the signaling WebSocket of the browser connected as <paramref name="participantId"/>: cut as a network failure, or closed with <paramref name="closeCode"/>.</summary>
+    public Task<JsonObject> DropDeviceAsync(string participantId, int? closeCode = null) =>
+        PostAsync($"devices/{participantId}/drop", closeCode is { } code ? new { closeCode = code } : null);
+
     public async Task<JsonArray> CallsAsync() => (await GetAsync("calls")).AsArray();
 
     /// <summary>One call, or <c>null</c> when the emulator does not know it (404).</summary>

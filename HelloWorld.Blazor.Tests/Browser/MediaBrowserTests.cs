@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static HelloWorld.Blazor.Conference.PhoneNumberMask;
 using static Microsoft.Playwright.Assertions;
 
 namespace HelloWorld.Blazor.Tests.Browser;
@@ -47,7 +48,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : AppInBrowserTe
         var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         await App.Control.DialInAsync(Phone);
-        var phone = await page.WaitForStreamAsync($"Phone {Phone}");
+        var phone = await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
 
         var heard = await page.MeasureAsync(phone, Listening);
 
@@ -61,7 +62,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : AppInBrowserTe
         await page.WaitUntilPublishingAsync();
         var call = await App.Control.DialInAsync(Phone);
         var callId = (string)call["callId"]!;
-        var phone = await page.WaitForStreamAsync($"Phone {Phone}");
+        var phone = await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         await App.Control.SetEchoAsync(callId, enabled: true);
 
         // While echoing, the phone says nothing of its own: muted, the page must hear silence from it (the phone's tone
@@ -86,7 +87,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : AppInBrowserTe
         var page = await CallPage.OpenAsync(Context, App.BaseUrl);
         await page.WaitUntilPublishingAsync();
         await App.Control.DialInAsync(Phone);
-        var phone = await page.WaitForStreamAsync($"Phone {Phone}");
+        var phone = await page.WaitForStreamAsync($"Phone {Mask(Phone)}");
         Assert.True((await page.MeasureAsync(phone, Listening)).IsAudible, "the phone is heard before forwarding is switched off");
 
         await App.Control.SetForwardingAsync(phone, enabled: false);
@@ -94,7 +95,7 @@ public sealed class MediaBrowserTests(ChromiumFixture chromium) : AppInBrowserTe
         var silenced = await page.MeasureAsync(phone, Listening);
 
         Assert.True(silenced.IsSilent, $"the page still heard {silenced} with forwarding off");
-        await Expect(page.RemoteStream($"Phone {Phone}")).ToBeVisibleAsync(); // the stream is there, only silent
+        await Expect(page.RemoteStream($"Phone {Mask(Phone)}")).ToBeVisibleAsync(); // the stream is there, only silent
     }
 
     [BrowserFact]

@@ -1,9 +1,13 @@
 using Bunit;
 using HelloWorld.Blazor.Bandwidth;
+using HelloWorld.Blazor.Components;
 using HelloWorld.Blazor.Components.Call;
+using HelloWorld.Blazor.Components.Hosting;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -23,7 +27,8 @@ public abstract class CallPageContext : BunitContext
 
     protected CallPageContext()
     {
-        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).ReturnsAsync(Me);
+        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).ReturnsAsync(Me);
+        Participants.Setup(p => p.IsHeld(It.IsAny<string>())).Returns(true);
         PhoneCalls.SetupGet(p => p.DialableNumbers).Returns(["+19195550123"]);
         Environment.SetupGet(e => e.IsEmulator).Returns(false);
         Calls = new CallRegistry(Clock, NullLogger<CallRegistry>.Instance);
@@ -34,7 +39,14 @@ public abstract class CallPageContext : BunitContext
         Services.AddSingleton<ICallRegistry>(Calls);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Options.Create(Settings));
+        Services.AddSingleton(Options.Create(PageSettings));
+        Services.AddSingleton(Options.Create(ParticipantSettings));
+        Capacity = new SessionCapacity(Options.Create(ParticipantSettings), NullLogger<SessionCapacity>.Instance);
+        Services.AddSingleton<ISessionCapacity>(Capacity);
+        Services.AddScoped<TabIdentity>();
+        Services.AddScoped<ITabPhoneCalls, TabPhoneCalls>();
         Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(new CallPageShutdown(new Mock<IHostApplicationLifetime>().Object, NullLogger<CallPageShutdown>.Instance));
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
 
         Module = JSInterop.SetupModule(Home.ModulePath);
@@ -49,6 +61,11 @@ public abstract class CallPageContext : BunitContext
         Module.SetupVoid("setMicEnabled", _ => true).SetVoidResult();
         Module.SetupVoid("unpublish", _ => true).SetVoidResult();
         Module.SetupVoid("sendDtmf", _ => true).SetVoidResult();
+        Module.Setup<Speaker[]?>("listSpeakers", _ => true).SetResult([new Speaker("default", "Default speaker"), new Speaker("spk-2", "Headphones")]);
+        Module.SetupVoid("setSpeaker", _ => true).SetVoidResult();
+        Module.SetupVoid("setRingback", _ => true).SetVoidResult();
+        Module.Setup<string>("timeZone", _ => true).SetResult("UTC");
+        JSInterop.SetupVoid("Blazor._internal.domWrapper.focus", _ => true).SetVoidResult();
         Module.SetupVoid("disconnect", _ => true).SetVoidResult();
     }
 
@@ -59,6 +76,29 @@ public abstract class CallPageContext : BunitContext
     protected Mock<IBandwidthEnvironment> Environment { get; } = new();
 
     protected CallRegistry Calls { get; }
+
+    /// <summary>The session's places, real: a test takes and frees them as other tabs would.</summary>
+    protected SessionCapacity Capacity { get; }
+
+    protected CallPageOptions PageSettings { get; } = new();
+
+    protected ParticipantOptions ParticipantSettings { get; } = new() { MaxPerSession = 3, MaxPerClient = 2 };
+
+    /// <summary>The page's view of the phone calls; calls placed through it are this tab's own.</summary>
+    protected ITabPhoneCalls TabCalls => Services.GetRequiredService<ITabPhoneCalls>();
+
+    /// <summary>Places a call as this tab's CALL button would: the registry's call <paramref name="callId"/>, owned by this tab.</summary>
+    protected Task<TabCall> PlaceOwnCallAsync(string callId, string number = "+19195550123")
+    {
+        PhoneCalls.Setup(p => p.CallAsync(number, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(() => Calls.Register(callId, CallDirection.Outbound, "+19195550100", number, $"p-{callId}"));
+        return TabCalls.CallAsync(number);
+    }
+
+    /// <summary>The calls as a tab sees the calls it placed itself: every number in full, every call its own.</summary>
+    public static IReadOnlyList<TabCall> Own(IEnumerable<PhoneCall> calls) =>
+        [.. calls.Select(call => new TabCall(call.CallId, call.CallId, call.RemoteNumber, call.Direction, call.State, call.StartedAt,
+            call.AnsweredAt, call.EndedAt, call.EndCause, IsOwn: true) { JoinFailure = call.JoinFailure })];
 
     protected FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2026-11-24T10:00:00Z"));
 
@@ -73,4 +113,25 @@ public abstract class CallPageContext : BunitContext
     /// <summary>What the module calls back on as the SDK announces streams and levels: the reference handed to <c>createClient</c>.</summary>
     private protected BandwidthSdk SdkCallbacks =>
         Assert.IsType<DotNetObjectReference<BandwidthSdk>>(Module.Invocations["createClient"][^1].Arguments[0]).Value;
+
+    /// <summary>
+    /// Waits for an assertion about what the page did after its last render (an OnAfterRender call into the browser):
+    /// bUnit's WaitForAssertion only checks again when something renders, so it cannot see those.
+    /// </summary>
+    protected static void Eventually(Action assertion)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            try
+            {
+                assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10);
+            }
+        }
+    }
 }

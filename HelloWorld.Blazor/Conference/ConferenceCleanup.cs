@@ -7,7 +7,9 @@ namespace HelloWorld.Blazor.Conference;
 /// At shutdown, deletes every participant the app still holds (tabs still open, calls still up, deletions that failed
 /// earlier) and the session, so the account is left as the app found it. With several instances only the last one out
 /// does that; any other deletes what it alone holds (its tabs' participants, its failed deletions) and leaves the
-/// session, the calls and the <c>/connectionInfo</c> leases to the instances that go on serving them.
+/// session, the calls and the <c>/connectionInfo</c> leases to the instances that go on serving them. It does so while
+/// the server still serves (<see cref="StoppingAsync"/>), because in emulator mode Bandwidth is this very server;
+/// <see cref="StopAsync"/> then sweeps only what joined since.
 /// </summary>
 public sealed partial class ConferenceCleanup(
     IParticipantService participants,
@@ -17,11 +19,19 @@ public sealed partial class ConferenceCleanup(
     ISessionTracker sessions,
     IWebRtcApi api,
     ILogger<ConferenceCleanup> logger)
-    : IHostedService
+    : IHostedLifecycleService
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopAsync(cancellationToken);
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -22,6 +22,9 @@ public sealed record TabCall(
 {
     public bool IsActive => State != CallState.Ended;
 
+    /// <summary>Why the phone could not join the session (<see cref="PhoneCall.JoinFailure"/>); <c>null</c> otherwise.</summary>
+    public string? JoinFailure { get; init; }
+
     /// <summary>Only the tab that placed a call may end it.</summary>
     public bool CanHangUp => IsOwn && IsActive;
 }
@@ -144,7 +147,10 @@ public sealed class TabPhoneCalls(TabIdentity tab, IPhoneCallService calls, ICal
             own ? call.CallId : OpaqueKey(call.CallId),
             own ? call.CallId : null,
             own ? call.RemoteNumber : PhoneNumberMask.Mask(call.RemoteNumber),
-            call.Direction, call.State, call.StartedAt, call.AnsweredAt, call.EndedAt, call.EndCause, own);
+            call.Direction, call.State, call.StartedAt, call.AnsweredAt, call.EndedAt, call.EndCause, own)
+        {
+            JoinFailure = call.JoinFailure,
+        };
     }
 
     // A call id carries about 128 random bits, so its digest cannot be turned back into it.

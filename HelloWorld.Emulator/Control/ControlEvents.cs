@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using HelloWorld.Emulator.Voice;
 using HelloWorld.Emulator.WebRtc;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 
 namespace HelloWorld.Emulator.Control;
 
@@ -11,8 +12,10 @@ namespace HelloWorld.Emulator.Control;
 /// </summary>
 internal static class ControlEvents
 {
-    public static async Task StreamAsync(HttpContext context, CallEngine engine, WebRtcStore store, TimeProvider clock)
+    /// <remarks>The stream ends when the app stops, too: an open simulator would otherwise hold the server's shutdown open.</remarks>
+    public static async Task StreamAsync(HttpContext context, CallEngine engine, WebRtcStore store, TimeProvider clock, IHostApplicationLifetime lifetime)
     {
+        using var open = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
         var changes = Channel.CreateBounded<string>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -29,12 +32,12 @@ internal static class ControlEvents
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         try
         {
-            await context.Response.WriteAsync("event: changed\ndata: {}\n\n", context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await foreach (var name in changes.Reader.ReadAllAsync(context.RequestAborted))
+            await context.Response.WriteAsync("event: changed\ndata: {}\n\n", open.Token);
+            await context.Response.Body.FlushAsync(open.Token);
+            await foreach (var name in changes.Reader.ReadAllAsync(open.Token))
             {
-                await context.Response.WriteAsync($"event: {name}\ndata: {{}}\n\n", context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await context.Response.WriteAsync($"event: {name}\ndata: {{}}\n\n", open.Token);
+                await context.Response.Body.FlushAsync(open.Token);
             }
         }
         catch (OperationCanceledException)

@@ -138,12 +138,97 @@ public sealed class BandwidthSdkTests
     [InlineData("LOW", AudioLevel.Low)]
     [InlineData("silent", AudioLevel.Silent)]
     [InlineData("deafening", AudioLevel.Silent)]
+    [InlineData("7", AudioLevel.Silent)]
     public async Task AudioLevel_FromTheModule_ReachesTheListenerParsed(string level, AudioLevel expected)
     {
+        await _sdk.StartAsync();
+
         await _sdk.OnAudioLevel(level);
 
         Assert.Equal([expected], _listener.Levels);
     }
+
+    [Fact]
+    public async Task StreamEvents_WithoutAConnectedClient_AreIgnored()
+    {
+        await _sdk.OnStreamAvailable(Stream("e-1"));
+        await _sdk.OnAudioLevel("high");
+        await _sdk.OnSignalingChanged(false);
+        await _sdk.StartAsync();
+        await _sdk.OnStreamAvailable(Stream("e-2"));
+        await _sdk.ReleaseClientAsync();
+        await _sdk.OnStreamAvailable(Stream("e-3"));
+
+        Assert.Equal(["e-2"], _listener.Streams);
+        Assert.Empty(_listener.Levels);
+        Assert.Empty(_listener.Signaling);
+    }
+
+    [Fact]
+    public async Task AtMost64Streams_AreAccepted_AndAnAnnouncedOneMayBeAnnouncedAgain()
+    {
+        await _sdk.StartAsync();
+
+        for (var i = 0; i < 4000; i++)
+        {
+            await _sdk.OnStreamAvailable(Stream($"e-{i}"));
+        }
+        await _sdk.OnStreamAvailable(Stream("e-0"));
+
+        Assert.Equal(BandwidthSdk.MaxStreams + 1, _listener.Streams.Count);
+        Assert.Equal("e-0", _listener.Streams[^1]);
+    }
+
+    [Fact]
+    public async Task StreamGone_IsPassedOn_OnlyForAStreamThatWasAnnounced()
+    {
+        await _sdk.StartAsync();
+        await _sdk.OnStreamAvailable(Stream("e-1"));
+
+        await _sdk.OnStreamUnavailable("e-invented");
+        await _sdk.OnStreamUnavailable("e-1");
+        await _sdk.OnStreamUnavailable("e-1");
+
+        Assert.Equal(["e-1"], _listener.Gone);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("long id")]
+    [InlineData("long participant")]
+    [InlineData("long alias")]
+    [InlineData("many media types")]
+    [InlineData("long media type")]
+    public async Task StreamWithFieldsTheSdkNeverSends_IsIgnored(string what)
+    {
+        await _sdk.StartAsync();
+        var tooLong = new string('x', BandwidthSdk.MaxTextLength + 1);
+        var stream = what switch
+        {
+            "" => Stream(""),
+            "long id" => Stream(tooLong),
+            "long participant" => Stream("e-1") with { ParticipantId = tooLong },
+            "long alias" => Stream("e-1") with { Alias = tooLong },
+            "many media types" => Stream("e-1") with { MediaTypes = ["AUDIO", "AUDIO", "AUDIO", "AUDIO", "AUDIO"] },
+            _ => Stream("e-1") with { MediaTypes = [new string('A', 17)] },
+        };
+
+        await _sdk.OnStreamAvailable(stream);
+
+        Assert.Empty(_listener.Streams);
+    }
+
+    [Fact]
+    public async Task ToneFailure_IsCutToItsFirstLine_AndBounded()
+    {
+        await _sdk.StartAsync();
+
+        await _sdk.OnToneFailed(new string('x', 10_000) + "\n    at insertDTMF");
+
+        Assert.Equal(4 * BandwidthSdk.MaxTextLength + 1, Assert.Single(_listener.ToneFailures).Length);
+    }
+
+    private static RemoteStream Stream(string endpointId) => new(endpointId, "p-1", null, ["AUDIO"]);
 
     private static Exception Failure(string failure) => failure switch
     {
@@ -163,13 +248,49 @@ public sealed class BandwidthSdkTests
     {
         public List<AudioLevel> Levels { get; } = [];
 
-        public Task StreamAvailableAsync(RemoteStream stream) => Task.CompletedTask;
+        public List<string> Streams { get; } = [];
 
-        public Task StreamUnavailableAsync(string endpointId) => Task.CompletedTask;
+        public List<string> Gone { get; } = [];
+
+        public List<bool> Signaling { get; } = [];
+
+        public Task StreamAvailableAsync(RemoteStream stream)
+        {
+            Streams.Add(stream.EndpointId);
+            return Task.CompletedTask;
+        }
+
+        public Task StreamUnavailableAsync(string endpointId)
+        {
+            Gone.Add(endpointId);
+            return Task.CompletedTask;
+        }
+
+        public Task SignalingChangedAsync(bool connected)
+        {
+            Signaling.Add(connected);
+            return Task.CompletedTask;
+        }
+
+        public List<AudioLevel> Heard { get; } = [];
+
+        public List<string> ToneFailures { get; } = [];
 
         public Task AudioLevelChangedAsync(AudioLevel level)
         {
             Levels.Add(level);
+            return Task.CompletedTask;
+        }
+
+        public Task HeardLevelChangedAsync(AudioLevel level)
+        {
+            Heard.Add(level);
+            return Task.CompletedTask;
+        }
+
+        public Task ToneFailedAsync(string reason)
+        {
+            ToneFailures.Add(reason);
             return Task.CompletedTask;
         }
     }

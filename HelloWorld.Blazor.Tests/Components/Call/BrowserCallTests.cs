@@ -2,6 +2,7 @@ using System.Net;
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.JSInterop;
 using Moq;
@@ -17,14 +18,13 @@ public sealed class BrowserCallTests
     private readonly FakeSdk _sdk = new();
     private readonly Mock<IParticipantService> _participants = new();
     private readonly List<CallPageStatus> _rendered = [];
-    private readonly List<string> _notices = [];
     private readonly BrowserCall _call;
 
     public BrowserCallTests()
     {
-        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).ReturnsAsync(Me);
-        _call = new BrowserCall(_sdk, _participants.Object, DeviceUrl, NullLogger<BrowserCall>.Instance,
-            () => _rendered.Add(_call!.State.Status), _notices.Add);
+        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).ReturnsAsync(Me);
+        _call = new BrowserCall(_sdk, _participants.Object, ClientAddress.Unknown, DeviceUrl, NullLogger<BrowserCall>.Instance,
+            () => _rendered.Add(_call!.State.Status));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class BrowserCallTests
     {
         await _call.JoinAsync();
 
-        Assert.Equal(["start", "connect", "publish", "listMicrophones"], _sdk.Calls);
+        Assert.Equal(["start", "connect", "publish", "listMicrophones", "listSpeakers"], _sdk.Calls);
         Assert.Equal([CallPageStatus.Joining, CallPageStatus.Connecting, CallPageStatus.Publishing, CallPageStatus.Connected], _rendered.Distinct());
         Assert.Equal((Me.Token, DeviceUrl), Assert.Single(_sdk.Connections));
         Assert.Equal(new PublishConstraints(true, false), Assert.Single(_sdk.Publications));
@@ -41,26 +41,26 @@ public sealed class BrowserCallTests
     }
 
     [Fact]
-    public async Task Join_WhenTheSdkCannotStart_SaysWhy_AndAsksBandwidthForNothing()
+    public async Task Join_WhenTheSdkCannotStart_SaysWhy_AndDeletesTheParticipantMadeMeanwhile()
     {
         _sdk.Start = () => throw new JSException("RTCPeerConnection is not defined\n    at createClient");
 
         await _call.JoinAsync();
 
         Assert.Equal(new CallPageState(CallPageStatus.SdkUnavailable, "RTCPeerConnection is not defined"), _call.State);
-        _participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        _participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
     public async Task Join_WhenBandwidthDoesNotAnswer_SaysSo_AndNeverConnects()
     {
-        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new BandwidthUnavailableException("createParticipant", "timeout"));
 
         await _call.JoinAsync();
 
-        Assert.Equal(new CallPageState(CallPageStatus.BandwidthUnavailable, "it did not answer in time."), _call.State);
-        Assert.Equal(["start"], _sdk.Calls);
+        Assert.Equal(new CallPageState(CallPageStatus.BandwidthUnavailable, "Bandwidth createParticipant got no answer: timeout"), _call.State);
+        Assert.Equal(["start", "release"], _sdk.Calls); // the SDK started meanwhile, and is let go of
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class BrowserCallTests
     [Fact]
     public async Task Retry_AfterBandwidthRefused_LetsGoOfTheClient_AndJoinsFromTheStart()
     {
-        _participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+        _participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new BandwidthApiException(HttpStatusCode.Unauthorized, "createParticipant", "Unauthorized"))
             .ReturnsAsync(Me);
         await _call.JoinAsync();
@@ -87,11 +87,26 @@ public sealed class BrowserCallTests
         await _call.RetryAsync();
 
         Assert.Equal(CallPageStatus.Connected, _call.State.Status);
-        Assert.Equal(["start", "release", "start", "connect", "publish", "listMicrophones"], _sdk.Calls);
+        Assert.Equal(["start", "release", "start", "connect", "publish", "listMicrophones", "listSpeakers"], _sdk.Calls);
     }
 
     [Fact]
-    public async Task TabClosedWhileTheSdkStarts_JoinsNothing()
+    public async Task Join_AsksBandwidthForTheParticipant_WhileTheSdkStillLoads()
+    {
+        var starting = new TaskCompletionSource<bool>();
+        _sdk.Start = () => starting.Task;
+
+        var joining = _call.JoinAsync();
+
+        _participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, ClientAddress.Unknown, It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Empty(_sdk.Connections);
+        starting.SetResult(true);
+        await joining;
+        Assert.Equal(CallPageStatus.Connected, _call.State.Status);
+    }
+
+    [Fact]
+    public async Task TabClosedWhileTheSdkStarts_KeepsNoParticipant()
     {
         var starting = new TaskCompletionSource<bool>();
         _sdk.Start = () => starting.Task;
@@ -102,14 +117,14 @@ public sealed class BrowserCallTests
         await joining;
 
         Assert.Equal(["start", "dispose"], _sdk.Calls);
-        _participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        _participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once); // made while the SDK started
     }
 
     [Fact]
     public async Task TabClosedWhileBandwidthCreatesTheParticipant_DeletesItOnArrival_AndNeverConnects()
     {
         var joined = new TaskCompletionSource<JoinedParticipant>();
-        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).Returns(joined.Task);
+        _participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).Returns(joined.Task);
         var joining = _call.JoinAsync();
 
         await _call.DisposeAsync();
@@ -177,7 +192,7 @@ public sealed class BrowserCallTests
         await _call.ToggleMuteAsync();
 
         Assert.False(_call.IsMuted);
-        Assert.Equal(["The microphone could not be muted: sender is stopped"], _notices);
+        Assert.Equal(new CallProblem("Your microphone could not be muted.", "sender is stopped"), _call.ProblemAt(ProblemPlace.Microphone));
         Assert.Equal(CallPageStatus.Connected, _call.State.Status);
     }
 
@@ -190,7 +205,7 @@ public sealed class BrowserCallTests
 
         await _call.SwitchMicrophoneAsync("mic-2");
 
-        Assert.Equal(["unpublish", "publish", "setMicEnabled", "listMicrophones"], _sdk.Calls);
+        Assert.Equal(["unpublish", "publish", "setMicEnabled", "listMicrophones", "listSpeakers"], _sdk.Calls);
         Assert.Equal("""{"deviceId":{"exact":"mic-2"}}""", System.Text.Json.JsonSerializer.Serialize(_sdk.Publications[^1].Audio));
         Assert.Equal([false, false], _sdk.MicrophoneEnabled);
         Assert.True(_call.IsMuted);

@@ -9,14 +9,11 @@ public sealed class CallStatusBannerTests : CallPageContext
     [InlineData(CallPageStatus.Joining, ".status-joining", false)]
     [InlineData(CallPageStatus.Connecting, ".status-connecting", false)]
     [InlineData(CallPageStatus.Publishing, ".status-publishing", false)]
-    [InlineData(CallPageStatus.MicrophoneDenied, ".status-microphone-denied", false)]
-    [InlineData(CallPageStatus.MicrophoneMissing, ".status-microphone-missing", false)]
-    [InlineData(CallPageStatus.MicrophoneBusy, ".status-microphone-busy", false)]
-    [InlineData(CallPageStatus.MicrophoneFailed, ".status-microphone-failed", false)]
     [InlineData(CallPageStatus.ConnectFailed, ".status-connect-failed", true)]
     [InlineData(CallPageStatus.BandwidthUnavailable, ".status-bandwidth-unavailable", true)]
     [InlineData(CallPageStatus.SdkUnavailable, ".status-sdk-unavailable", true)]
-    public void EachStatus_HasItsOwnMessage_AndOnlyFailuresOfferARetry(CallPageStatus status, string selector, bool retries)
+    [InlineData(CallPageStatus.AppStopped, ".status-app-stopped", false)]
+    public void EachStatus_HasItsOwnMessage_AndOnlyFailedJoinsOfferARetry(CallPageStatus status, string selector, bool retries)
     {
         var retried = 0;
         var banner = Render<CallStatusBanner>(p => p
@@ -33,23 +30,39 @@ public sealed class CallStatusBannerTests : CallPageContext
         }
     }
 
-    [Fact]
-    public void Connected_SaysNothingOfItself()
+    [Theory]
+    [InlineData(CallPageStatus.BandwidthUnavailable, "Bandwidth could not add this browser to the call right now.")]
+    [InlineData(CallPageStatus.SdkUnavailable, "This page could not start Bandwidth's browser SDK.")]
+    [InlineData(CallPageStatus.ConnectFailed, "This browser could not connect to Bandwidth's WebRTC service.")]
+    public void FailedJoins_SayWhatHappenedInWords_AndTheTechnicalReasonOnlyOnADetailsLine(CallPageStatus status, string message)
     {
-        var banner = Render<CallStatusBanner>(p => p.Add(x => x.State, new CallPageState(CallPageStatus.Connected)).Add(x => x.OnRetry, () => { }));
+        var banner = Render<CallStatusBanner>(p => p
+            .Add(x => x.State, new CallPageState(status, "Bandwidth createParticipant failed with 503 ServiceUnavailable."))
+            .Add(x => x.OnRetry, () => { }));
 
-        Assert.Empty(banner.Find(".call-status").Children);
+        Assert.Equal(message, banner.Find(".problem-message").TextContent);
+        Assert.Equal("Details: Bandwidth createParticipant failed with 503 ServiceUnavailable.", banner.Find(".problem-details").TextContent);
+        Assert.DoesNotContain("503", banner.Find(".problem-message").TextContent + banner.Find(".problem-help").TextContent);
     }
 
-    [Theory]
-    [InlineData(CallPageStatus.MicrophoneFailed, "could not be started (getUserMedia failed)")]
-    [InlineData(CallPageStatus.BandwidthUnavailable, "did not let this browser join the call: getUserMedia failed")]
-    [InlineData(CallPageStatus.SdkUnavailable, "browser SDK (getUserMedia failed)")]
-    public void FailuresWithADetail_ShowIt(CallPageStatus status, string text)
+    [Fact]
+    public void AloneInTheCall_SaysItIsWaitingForSomeone_ThenHoorayOnceSomeoneIsHeard()
     {
-        var banner = Render<CallStatusBanner>(p => p.Add(x => x.State, new CallPageState(status, "getUserMedia failed")).Add(x => x.OnRetry, () => { }));
+        var banner = Render<CallStatusBanner>(p => p.Add(x => x.State, new CallPageState(CallPageStatus.Connected)).Add(x => x.OnRetry, () => { }));
+        Assert.Equal("Waiting for someone to join…", banner.Find(".waiting").TextContent);
 
-        Assert.Contains(text, banner.Find(".call-status").TextContent);
+        banner.Render(p => p.Add(x => x.OthersHeard, 1));
+
+        Assert.Empty(banner.FindAll(".waiting"));
+        Assert.Equal("Hooray! You're connected!", banner.Find(".connected").TextContent);
+    }
+
+    [Fact]
+    public void AloneWithoutAMicrophone_StillWaitsForSomeone_ForThePageStillListens()
+    {
+        var banner = Render<CallStatusBanner>(p => p.Add(x => x.State, new CallPageState(CallPageStatus.MicrophoneDenied)).Add(x => x.OnRetry, () => { }));
+
+        banner.Find(".waiting");
     }
 
     [Fact]
@@ -59,9 +72,8 @@ public sealed class CallStatusBannerTests : CallPageContext
         var banner = Render<CallStatusBanner>(p => p.Add(x => x.State, new CallPageState(CallPageStatus.Connected)).Add(x => x.OnRetry, () => { }));
         Assert.Contains("another tab", banner.Find(".dial-hint").TextContent);
 
-        banner.Render(p => p.Add(x => x.AnyoneHeard, true));
+        banner.Render(p => p.Add(x => x.OthersHeard, 2));
 
         Assert.Empty(banner.FindAll(".dial-hint"));
-        Assert.Equal("Hooray! You're connected!", banner.Find(".connected").TextContent);
     }
 }

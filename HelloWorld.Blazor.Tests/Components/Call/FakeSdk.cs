@@ -67,7 +67,30 @@ internal sealed class FakeSdk : IBandwidthSdk
         return Task.FromResult(Microphones);
     }
 
-    public Task SendDtmfAsync(string tones) => Record("sendDtmf");
+    public IReadOnlyList<Speaker>? Speakers { get; set; } = [new("default", "Default speaker"), new("spk-2", "Headphones")];
+
+    public List<bool> Ringback { get; } = [];
+
+    public Task<IReadOnlyList<Speaker>?> ListSpeakersAsync()
+    {
+        Calls.Add("listSpeakers");
+        return Task.FromResult(Speakers);
+    }
+
+    public Task SetSpeakerAsync(string deviceId) => Record("setSpeaker");
+
+    public Task SendDtmfAsync(string tone) => Record("sendDtmf");
+
+    public Task SetRingbackAsync(bool ringing)
+    {
+        Ringback.Add(ringing);
+        return Record("setRingback");
+    }
+
+    /// <summary>Not recorded in <see cref="Calls"/>: reading the time zone is no step of the call.</summary>
+    public Task<string> TimeZoneAsync() => Task.FromResult(TimeZone);
+
+    public string TimeZone { get; set; } = "Europe/Paris";
 
     public Task AttachStreamAsync(ElementReference element, string endpointId) => Record("attachStream");
 

@@ -14,9 +14,9 @@ public sealed class PhoneCallListTransferTests : CallPageContext
         Calls.MarkAnswered("c-1");
         Calls.MarkJoining("c-1");
 
-        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Own(Calls.Calls)).Add(x => x.OnHangUp, _ => { }));
 
-        Assert.Contains("Joining…", list.Find("[data-call-id='c-1']").TextContent);
+        Assert.Contains("Joining…", list.Find("[data-call-key='c-1']").TextContent);
     }
 
     [Fact]
@@ -27,9 +27,9 @@ public sealed class PhoneCallListTransferTests : CallPageContext
         Calls.MarkTransferFailed("c-1", "account-limit");
         Calls.MarkEnded("c-1", "hangup");
 
-        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Calls.Calls).Add(x => x.OnHangUp, _ => { }));
+        var list = Render<PhoneCallList>(p => p.Add(x => x.Calls, Own(Calls.Calls)).Add(x => x.OnHangUp, _ => { }));
 
-        Assert.Contains("Could not join (account-limit)", list.Find("[data-call-id='c-1']").TextContent);
+        Assert.Contains("Could not join (account-limit)", list.Find("[data-call-key='c-1']").TextContent);
         Assert.Empty(list.FindAll("button"));
     }
 }

@@ -18,12 +18,13 @@ public sealed class HomeCallUpdatesTests : CallPageContext
             if (read == 1)
             {
                 Calls.Register("c-late", CallDirection.Inbound, "+19195550124", "+19195550100", "p-late");
+                Calls.MarkAnswered("c-late");
             }
         }));
 
         var page = Render<Home>();
 
-        page.WaitForAssertion(() => page.Find("[data-call-id='c-late']"), Patience);
+        page.WaitForAssertion(() => Assert.Equal("+1•••••0124", page.Find(".phone-calls .number").TextContent), Patience);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.JSInterop;
 using Microsoft.JSInterop.Infrastructure;
 using Moq;
@@ -16,7 +17,7 @@ namespace HelloWorld.Blazor.Tests.Components.Pages;
 public sealed class HomeDisposalTests : CallPageContext
 {
     [Fact]
-    public async Task DisposedWhileTheModuleImports_DisposesTheLateModule_AndJoinsNothing()
+    public async Task DisposedWhileTheModuleImports_DisposesTheLateModule_AndKeepsNoParticipant()
     {
         var sdk = new MockedSdk(this);
         var importing = new TaskCompletionSource<IJSObjectReference>();
@@ -29,12 +30,12 @@ public sealed class HomeDisposalTests : CallPageContext
 
         sdk.Module.Verify(m => m.DisposeAsync(), Times.Once);
         sdk.Module.Verify(m => m.InvokeAsync<IJSObjectReference>("createClient", It.IsAny<object?[]?>()), Times.Never);
-        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once); // made while the SDK loaded, and not kept
         AssertNoUnhandledException();
     }
 
     [Fact]
-    public async Task DisposedWhileTheModuleImports_ThenTheImportFails_NothingBreaks()
+    public async Task DisposedWhileTheModuleImports_ThenTheImportFails_NothingBreaks_AndNoParticipantIsKept()
     {
         var sdk = new MockedSdk(this);
         var importing = new TaskCompletionSource<IJSObjectReference>();
@@ -44,12 +45,12 @@ public sealed class HomeDisposalTests : CallPageContext
         await DisposeComponentsAsync();
         await page.InvokeAsync(() => importing.SetException(new JSException("Failed to fetch dynamically imported module")));
 
-        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once); // made while the SDK loaded, and not kept
         AssertNoUnhandledException();
     }
 
     [Fact]
-    public async Task DisposedWhileTheSdkClientIsCreated_DisposesTheLateClient_AndJoinsNothing()
+    public async Task DisposedWhileTheSdkClientIsCreated_DisposesTheLateClient_AndKeepsNoParticipant()
     {
         var sdk = new MockedSdk(this);
         var creating = new TaskCompletionSource<IJSObjectReference>();
@@ -61,7 +62,7 @@ public sealed class HomeDisposalTests : CallPageContext
 
         sdk.Client.Verify(c => c.DisposeAsync(), Times.Once);
         sdk.Module.Verify(m => m.DisposeAsync(), Times.Once);
-        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once); // made while the SDK loaded, and not kept
         sdk.Module.Verify(m => m.InvokeAsync<IJSVoidResult>("connect", It.IsAny<object?[]?>()), Times.Never);
         AssertNoUnhandledException();
     }
@@ -70,7 +71,7 @@ public sealed class HomeDisposalTests : CallPageContext
     public async Task DisposedWhileBandwidthCreatesTheParticipant_DeletesItWhenItArrives_AndNeverConnects()
     {
         var joined = new TaskCompletionSource<JoinedParticipant>();
-        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>())).Returns(joined.Task);
+        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>())).Returns(joined.Task);
         var page = Render<Home>();
         page.Find(".status-joining");
 
@@ -208,7 +209,7 @@ public sealed class HomeDisposalTests : CallPageContext
     {
         var sdk = new MockedSdk(this);
         sdk.Client.Setup(c => c.DisposeAsync()).Throws(Failure("js error"));
-        Participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+        Participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new BandwidthUnavailableException("createParticipant", "timeout"))
             .ReturnsAsync(Me);
         var page = Render<Home>();

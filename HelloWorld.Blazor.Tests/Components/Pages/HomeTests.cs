@@ -4,6 +4,7 @@ using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Components.Call;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
+using HelloWorld.Blazor.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Moq;
@@ -21,7 +22,7 @@ public sealed class HomeTests : CallPageContext
         var page = Render<Home>();
         page.Render();
 
-        Participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()), Times.Once);
+        Participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class HomeTests : CallPageContext
     [Fact]
     public void WhileBandwidthCreatesTheParticipant_ThePageSaysItIsJoining()
     {
-        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+        Participants.Setup(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<JoinedParticipant>().Task); // never answers
 
         var page = Render<Home>();
@@ -116,7 +117,7 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
-    public async Task TwoStreams_GetTwoAudioElements_AndAPhoneIsLabelledWithItsNumber()
+    public async Task TwoStreams_GetTwoAudioElements_AndAPhoneThisTabDidNotCallIsLabelledWithItsMaskedNumber()
     {
         Calls.Register("c-1", CallDirection.Inbound, "+19195550124", "+19195550100", "p-phone");
         var page = Render<Home>();
@@ -125,7 +126,7 @@ public sealed class HomeTests : CallPageContext
         await page.InvokeAsync(() => SdkCallbacks.OnStreamAvailable(new RemoteStream("stream-p", "p-phone", null, ["AUDIO"])));
 
         Assert.Equal(2, page.FindAll("audio").Count);
-        Assert.Equal("Phone +19195550124", page.Find("[data-endpoint-id='stream-p'] figcaption").TextContent);
+        Assert.Equal("Phone +1•••••0124", page.Find("[data-endpoint-id='stream-p'] figcaption").TextContent);
     }
 
     [Fact]
@@ -193,16 +194,16 @@ public sealed class HomeTests : CallPageContext
 
         await page.InvokeAsync(() => SdkCallbacks.OnAudioLevel("high"));
 
-        Assert.Equal("high", page.Find(".level-meter").GetAttribute("data-level"));
-        Assert.Contains("You are heard", page.Find(".level-meter").TextContent);
+        Assert.Equal("high", page.Find(".microphone-level").GetAttribute("data-level"));
+        Assert.Equal("Your microphone: sound", System.Text.RegularExpressions.Regex.Replace(page.Find(".microphone-level").TextContent, @"\s+", " ").Trim());
     }
 
     [Theory]
-    [InlineData("microphone-denied", ".status-microphone-denied", "did not allow the microphone")]
+    [InlineData("microphone-denied", ".status-microphone-denied", "did not allow your microphone")]
     [InlineData("microphone-missing", ".status-microphone-missing", "No microphone was found")]
-    [InlineData("microphone-busy", ".status-microphone-busy", "in use by another application")]
+    [InlineData("microphone-busy", ".status-microphone-busy", "Another application is using your microphone")]
     [InlineData("failed", ".status-microphone-failed", "could not be started")]
-    public void MicrophoneProblems_AreExplained_AndThePageStillListens(string error, string selector, string text)
+    public void MicrophoneProblems_AreExplainedInTheAudioPanel_AndThePageStillListens(string error, string selector, string text)
     {
         var publish = Module.Setup<PublishResult>("publish", _ => true);
         var page = Render<Home>();
@@ -210,7 +211,7 @@ public sealed class HomeTests : CallPageContext
         publish.SetResult(new PublishResult(error, "getUserMedia failed"));
         page.WaitForElement(selector);
 
-        Assert.Contains(text, page.Find(selector).TextContent);
+        Assert.Contains(text, page.Find($".me {selector}").TextContent);
         Assert.True(page.Find(".mute-toggle").HasAttribute("disabled"));
         page.Find(".dial-hint");
         Participants.Verify(p => p.LeaveAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -228,13 +229,13 @@ public sealed class HomeTests : CallPageContext
         page.WaitForAssertion(() => Assert.Contains("could not connect to Bandwidth", page.Find(".status-connect-failed").TextContent));
         Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once);
         page.Find(".status-connect-failed button").Click();
-        Participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()), Times.Exactly(2));
+        Participants.Verify(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
     [Fact]
     public void BandwidthFailure_IsExplained_WithARetry()
     {
-        Participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<CancellationToken>()))
+        Participants.SetupSequence(p => p.JoinAsync(ParticipantKind.Browser, It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new BandwidthApiException(HttpStatusCode.Unauthorized, "createParticipant", "Unauthorized"))
             .ReturnsAsync(Me);
 
@@ -248,7 +249,7 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
-    public void SdkThatFailsToLoad_IsExplained_AsksBandwidthForNothing_AndRetryLoadsItAgain()
+    public void SdkThatFailsToLoad_IsExplained_KeepsNoParticipant_AndRetryLoadsItAgain()
     {
         var sdk = new MockedSdk(this);
         sdk.Runtime.SetupSequence(js => js.InvokeAsync<IJSObjectReference>("import", It.IsAny<object?[]?>()))
@@ -258,16 +259,18 @@ public sealed class HomeTests : CallPageContext
         var page = Render<Home>();
 
         var error = page.Find(".status-sdk-unavailable").TextContent;
-        Assert.Contains("could not start Bandwidth's browser SDK (Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js)", error);
+        Assert.Contains("could not start Bandwidth's browser SDK.", error);
+        Assert.Equal("Details: Failed to fetch dynamically imported module: http://localhost/lib/bandwidth-webrtc/bandwidth-webrtc.js",
+            page.Find(".status-sdk-unavailable .problem-details").TextContent);
         Assert.DoesNotContain("at import", error);
-        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once); // made while the SDK loaded, and not kept
         page.Find(".status-sdk-unavailable button").Click();
         page.WaitForAssertion(() => Assert.Equal(1, sdk.Calls("connect")));
         Assert.Empty(page.FindAll(".status-sdk-unavailable"));
     }
 
     [Fact]
-    public void SdkThatCannotMakeAClient_IsExplained_AndAsksBandwidthForNothing()
+    public void SdkThatCannotMakeAClient_IsExplained_AndKeepsNoParticipant()
     {
         var sdk = new MockedSdk(this);
         sdk.Module.Setup(m => m.InvokeAsync<IJSObjectReference>("createClient", It.IsAny<object?[]?>()))
@@ -275,8 +278,8 @@ public sealed class HomeTests : CallPageContext
 
         var page = Render<Home>();
 
-        Assert.Contains("(RTCPeerConnection is not defined)", page.Find(".status-sdk-unavailable").TextContent);
-        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal("Details: RTCPeerConnection is not defined", page.Find(".status-sdk-unavailable .problem-details").TextContent);
+        Participants.Verify(p => p.LeaveAsync(Me.Id, It.IsAny<CancellationToken>()), Times.Once); // made while the SDK loaded, and not kept
     }
 
     [Fact]
@@ -287,7 +290,8 @@ public sealed class HomeTests : CallPageContext
 
         page.Find(".mute-toggle").Click();
 
-        Assert.Contains("The microphone could not be muted: Cannot read properties", page.Find(".notice").TextContent);
+        Assert.Equal("Your microphone could not be muted.", page.Find(".me .microphone-problem .problem-message").TextContent);
+        Assert.StartsWith("Details: Cannot read properties", page.Find(".me .microphone-problem .problem-details").TextContent);
         Assert.Equal("Mute", page.Find(".mute-toggle").TextContent.Trim());
         Assert.False(page.Find(".mute-toggle").HasAttribute("disabled"));
     }
@@ -300,7 +304,7 @@ public sealed class HomeTests : CallPageContext
 
         page.Find(".microphone-picker").Change("mic-2");
 
-        Assert.Contains("The microphone could not be switched", page.Find(".notice").TextContent);
+        Assert.Contains("The microphone could not be switched", page.Find(".me .microphone-problem").TextContent);
         Module.VerifyInvoke("publish", calledTimes: 1);
         page.Find(".mute-toggle:not([disabled])");
     }
@@ -315,7 +319,7 @@ public sealed class HomeTests : CallPageContext
 
         page.FindAll(".dtmf-keypad button").Single(b => b.TextContent == "5").Click();
 
-        Assert.Contains("The tone could not be sent", page.Find(".notice").TextContent);
+        Assert.Contains("The tone could not be sent", page.Find(".phones .keypad-problem").TextContent);
         page.Find(".mute-toggle:not([disabled])");
     }
 
@@ -396,13 +400,13 @@ public sealed class HomeTests : CallPageContext
     [Fact]
     public void CallButton_PlacesACallToTheNumber()
     {
-        PhoneCalls.Setup(p => p.CallAsync("+19195550123", It.IsAny<CancellationToken>()))
+        PhoneCalls.Setup(p => p.CallAsync("+19195550123", It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(() => Calls.Register("c-out", CallDirection.Outbound, "+19195550100", "+19195550123", "p-phone"));
         var page = Render<Home>();
 
         page.Find(".call-button").Click();
 
-        PhoneCalls.Verify(p => p.CallAsync("+19195550123", It.IsAny<CancellationToken>()), Times.Once);
+        PhoneCalls.Verify(p => p.CallAsync("+19195550123", It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()), Times.Once);
         page.WaitForAssertion(() => Assert.True(page.Find(".call-button").HasAttribute("disabled")));
         page.Find(".ringing-indicator");
     }
@@ -410,13 +414,15 @@ public sealed class HomeTests : CallPageContext
     [Fact]
     public void CallButton_WhenTheCallIsRefused_SaysWhy()
     {
-        PhoneCalls.Setup(p => p.CallAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+        PhoneCalls.Setup(p => p.CallAsync(It.IsAny<string>(), It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new PhoneCallRejectedException(PhoneCallRejection.RateLimited, "Too many calls in a short time; try again in a minute."));
         var page = Render<Home>();
 
         page.Find(".call-button").Click();
 
-        Assert.Contains("Too many calls", page.Find(".notice").TextContent);
+        Assert.Equal("+19195550123 could not be called. Too many calls in a short time; try again in a minute.",
+            page.Find(".phones .call-problem .problem-message").TextContent);
+        page.Find(".phones .call-problem .retry"); // the limit lifts: trying again makes sense
     }
 
     [Fact]

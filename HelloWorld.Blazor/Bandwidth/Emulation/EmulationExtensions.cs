@@ -1,3 +1,4 @@
+using HelloWorld.Blazor.Conference;
 using HelloWorld.Emulator;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,6 +17,8 @@ public static partial class EmulationExtensions
     {
         var configured = builder.Configuration.GetSection(BandwidthOptions.SectionName).Get<BandwidthOptions>() ?? new BandwidthOptions();
         var emulatorSettings = builder.Configuration.GetSection(EmulatorOptions.SectionName);
+        // Registered before the emulator, so that it stops after the emulator's call flows (hosted services stop last first).
+        builder.Services.AddHostedService<AppWorkBeforeTheEmulatorStops>();
         builder.Services.AddBandwidthEmulator(emulator =>
         {
             emulator.BindConfiguration(emulatorSettings);
@@ -60,19 +63,59 @@ public static partial class EmulationExtensions
     }
 
     /// <summary>
-    /// Says loudly, once the app listens, that no real Bandwidth is involved and where the phone simulator is; and, when the
-    /// app listens beyond this machine, that the emulator is reachable from other machines too.
+    /// At shutdown the app's clean-up deletes its participants, the emulator ends the calls they carried and tells the app,
+    /// and the app answers with work of its own (deleting a call's participant). In emulator mode all of that must be over
+    /// while the server still serves, for the emulator is that server: this waits for the app's work once the emulator's
+    /// call flows have ended, and before the server stops.
+    /// </summary>
+    private sealed partial class AppWorkBeforeTheEmulatorStops(IEnumerable<IBackgroundWork> work, ILogger<AppWorkBeforeTheEmulatorStops> logger)
+        : IHostedLifecycleService
+    {
+        private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
+
+        public async Task StoppingAsync(CancellationToken cancellationToken)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(Deadline);
+            try
+            {
+                await Task.WhenAll(work.Select(w => w.DrainAsync(deadline.Token)));
+            }
+            catch (OperationCanceledException)
+            {
+                StillBusy(logger);
+            }
+        }
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Shutting down: the app's background work still ran when the emulator stopped")]
+        private static partial void StillBusy(ILogger logger);
+    }
+
+    /// <summary>
+    /// Says at start that no real Bandwidth is involved, and names every setting a real account needs (where to open the
+    /// pages is the call page's own start-up line); and, once the app listens beyond this machine, that the emulator is
+    /// reachable from other machines too.
     /// </summary>
     private sealed partial class EmulatorAnnouncer(
-        IHostApplicationLifetime lifetime, SelfAddress self, IServer server, IOptions<BandwidthOptions> settings, ILogger<EmulatorAnnouncer> logger)
+        IHostApplicationLifetime lifetime, IServer server, IOptions<BandwidthOptions> settings, ILogger<EmulatorAnnouncer> logger)
         : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
+            var bandwidth = settings.Value;
+            EmulatorMode(logger, bandwidth.PhoneNumber ?? "", bandwidth.OutboundPhoneNumber ?? "");
             lifetime.ApplicationStarted.Register(() =>
             {
-                var bandwidth = settings.Value;
-                EmulatorMode(logger, self.BaseUrl, bandwidth.PhoneNumber ?? "", bandwidth.OutboundPhoneNumber ?? "");
                 var reachable = ListeningAddresses.Reachable(server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
                 if (reachable.Count > 0)
                 {
@@ -84,9 +127,9 @@ public static partial class EmulationExtensions
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-        [LoggerMessage(EventId = 1020, Level = LogLevel.Warning,
-            Message = "No Bandwidth account is configured: running against the built-in Bandwidth emulator. Open {BaseUrl}/ for the call page and {BaseUrl}/emulator/phone for the phone simulator (the app's number is {PhoneNumber}, the CALL button rings {OutboundNumber}). Set Bandwidth:AccountId, Bandwidth:Username and Bandwidth:Password to use a real account.")]
-        private static partial void EmulatorMode(ILogger logger, string baseUrl, string phoneNumber, string outboundNumber);
+        [LoggerMessage(EventId = 1020, Level = LogLevel.Information,
+            Message = "No Bandwidth account is configured, so the app runs against its built-in Bandwidth emulator (the app's number is {PhoneNumber}, the CALL button rings {OutboundNumber}). To use a real account, set Bandwidth:AccountId, Bandwidth:Username, Bandwidth:Password, Bandwidth:VoiceApplicationId, Bandwidth:PhoneNumber and Bandwidth:BaseCallbackUrl (see the README).")]
+        private static partial void EmulatorMode(ILogger logger, string phoneNumber, string outboundNumber);
 
         [LoggerMessage(EventId = 1021, Level = LogLevel.Warning,
             Message = "The app listens on {Addresses}, which other machines can reach, and so is the Bandwidth emulator in it: its emulated APIs (with the emulated account's well-known credentials), its device endpoint and its phone simulator page. Its control API still refuses other machines unless Emulator:AllowRemoteControl is true. Listen on loopback (--urls http://127.0.0.1:5270) unless other machines are meant to join.")]

@@ -1,6 +1,6 @@
 namespace HelloWorld.Blazor.Components.Call;
 
-/// <summary>The SDK's audio level of the published microphone.</summary>
+/// <summary>A level as the SDK measures one: of the published microphone, or of what the person hears.</summary>
 public enum AudioLevel
 {
     Silent,

@@ -1,3 +1,4 @@
+using HelloWorld.Blazor.Logging;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -14,6 +15,14 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
 {
     private IJSObjectReference? _module;
     private IJSObjectReference? _client;
+    /// <summary>At most this many remote streams at once: the SDK of a session of 20 never announces more.</summary>
+    public const int MaxStreams = 64;
+
+    /// <summary>Ids and labels the browser sends are at most this long; Bandwidth's are UUIDs.</summary>
+    public const int MaxTextLength = 128;
+
+    // The endpoints the SDK announced on the current client: the only ones that can go away or be played.
+    private readonly HashSet<string> _announced = new(StringComparer.Ordinal);
     private DotNetObjectReference<BandwidthSdk>? _self;
     private bool _disposed;
 
@@ -70,7 +79,20 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
         return await module.InvokeAsync<Microphone[]>("listMicrophones", client);
     }
 
-    public Task SendDtmfAsync(string tones) => InvokeVoidAsync("sendDtmf", tones);
+    public async Task<IReadOnlyList<Speaker>?> ListSpeakersAsync()
+    {
+        var (module, client) = ModuleAndClient();
+        return await module.InvokeAsync<Speaker[]?>("listSpeakers", client);
+    }
+
+    public Task SetSpeakerAsync(string deviceId) => InvokeVoidAsync("setSpeaker", deviceId);
+
+    public Task SendDtmfAsync(string tone) => InvokeVoidAsync("sendDtmf", tone);
+
+    public Task SetRingbackAsync(bool ringing) => InvokeVoidAsync("setRingback", ringing);
+
+    public async Task<string> TimeZoneAsync() =>
+        await (_module ?? throw new InvalidOperationException("The SDK has no module; start it first.")).InvokeAsync<string>("timeZone");
 
     public Task AttachStreamAsync(ElementReference element, string endpointId) => InvokeVoidAsync("attachStream", element, endpointId);
 
@@ -81,6 +103,7 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
             return;
         }
         _client = null;
+        _announced.Clear();
         try
         {
             await _module!.InvokeVoidAsync("disconnect", client);
@@ -93,7 +116,7 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
         {
             // The SDK threw while tearing down, or the browser did not answer in time. Nothing more can be done from
             // here; deleting the participant ends its session on Bandwidth's side.
-            CallPageLog.DisconnectFailed(logger, FirstLine(exception.Message));
+            CallPageLog.DisconnectFailed(logger, LogText.Escape(FirstLine(exception.Message)));
         }
         finally
         {
@@ -124,15 +147,75 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
         }
     }
 
-    [JSInvokable]
-    public Task OnStreamAvailable(RemoteStream stream) => listener.StreamAvailableAsync(stream);
+    // What the module sends is what the browser sends: anyone can call these with anything. Each is checked before it
+    // reaches the page, and nothing arrives while no client is connected.
 
     [JSInvokable]
-    public Task OnStreamUnavailable(string endpointId) => listener.StreamUnavailableAsync(endpointId);
+    public Task OnStreamAvailable(RemoteStream? stream)
+    {
+        if (_client is null || stream is null)
+        {
+            return Ignored(nameof(OnStreamAvailable), "no stream, or no connection");
+        }
+        if (Invalid(stream) is { } reason)
+        {
+            return Ignored(nameof(OnStreamAvailable), reason);
+        }
+        if (!_announced.Contains(stream.EndpointId) && _announced.Count >= MaxStreams)
+        {
+            return Ignored(nameof(OnStreamAvailable), $"more than {MaxStreams} streams");
+        }
+        _announced.Add(stream.EndpointId);
+        return listener.StreamAvailableAsync(stream);
+    }
 
     [JSInvokable]
-    public Task OnAudioLevel(string level) =>
-        listener.AudioLevelChangedAsync(Enum.TryParse<AudioLevel>(level, ignoreCase: true, out var parsed) ? parsed : AudioLevel.Silent);
+    public Task OnStreamUnavailable(string? endpointId) =>
+        endpointId is not null && _announced.Remove(endpointId)
+            ? listener.StreamUnavailableAsync(endpointId)
+            : Ignored(nameof(OnStreamUnavailable), "a stream that was not announced");
+
+    [JSInvokable]
+    public Task OnAudioLevel(string? level) => _client is null ? Task.CompletedTask : listener.AudioLevelChangedAsync(ParseLevel(level));
+
+    [JSInvokable]
+    public Task OnHeardLevel(string? level) => _client is null ? Task.CompletedTask : listener.HeardLevelChangedAsync(ParseLevel(level));
+
+    [JSInvokable]
+    public Task OnToneFailed(string? reason) =>
+        _client is null ? Task.CompletedTask : listener.ToneFailedAsync(Bounded(FirstLine(reason ?? ""), 4 * MaxTextLength));
+
+    /// <summary>The SDK's connection to Bandwidth dropped (false) or is back (true).</summary>
+    [JSInvokable]
+    public Task OnSignalingChanged(bool connected) => _client is null ? Task.CompletedTask : listener.SignalingChangedAsync(connected);
+
+    private static string? Invalid(RemoteStream stream)
+    {
+        if (string.IsNullOrEmpty(stream.EndpointId) || stream.EndpointId.Length > MaxTextLength)
+        {
+            return "an endpoint id that is missing or too long";
+        }
+        if (stream.ParticipantId?.Length > MaxTextLength || stream.Alias?.Length > MaxTextLength)
+        {
+            return "a participant id or alias that is too long";
+        }
+        if (stream.MediaTypes is null || stream.MediaTypes.Count > 4 || stream.MediaTypes.Any(type => type is null || type.Length > 16))
+        {
+            return "media types that are not the SDK's";
+        }
+        return null;
+    }
+
+    private Task Ignored(string method, string reason)
+    {
+        CallPageLog.BrowserInputIgnored(logger, method, reason);
+        return Task.CompletedTask;
+    }
+
+    private static string Bounded(string text, int length) => text.Length <= length ? text : text[..length] + "…";
+
+    private static AudioLevel ParseLevel(string? level) =>
+        level is { Length: <= 16 } && Enum.TryParse<AudioLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : AudioLevel.Silent;
 
     /// <summary>A JavaScript error's message is its first line; the browser's stack follows.</summary>
     internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
@@ -163,7 +246,7 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
         {
             // The browser did not answer in time, or no longer knew the object. It then lives as long as the page; the
             // teardown must go on regardless, so that the participant is still deleted.
-            CallPageLog.ReleaseFailed(logger, FirstLine(exception.Message));
+            CallPageLog.ReleaseFailed(logger, LogText.Escape(FirstLine(exception.Message)));
         }
     }
 }

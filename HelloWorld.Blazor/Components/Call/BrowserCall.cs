@@ -1,83 +1,78 @@
 using HelloWorld.Blazor.Bandwidth;
 using HelloWorld.Blazor.Conference;
-using Microsoft.AspNetCore.Components;
+using HelloWorld.Blazor.Logging;
+using HelloWorld.Blazor.Security;
 using Microsoft.JSInterop;
 
 namespace HelloWorld.Blazor.Components.Call;
 
 /// <summary>
-/// This tab in the call: joins the session as a browser participant and brings the SDK up (load, join Bandwidth,
-/// connect, publish), leaves, tries again, and carries out what the person asks of the microphone. The tab may close
-/// during any await; <see cref="DisposeAsync"/> then runs at once, and every step lets go of what arrives after it.
+/// This tab in the call: joins the session as a browser participant of its client (<see cref="TabIdentity.Client"/>) and
+/// brings the SDK up (load the SDK while Bandwidth makes the participant, connect, publish), leaves, tries again, waits
+/// for a place when the call is full, and carries out what the person asks (<c>BrowserCall.Controls.cs</c>). The tab
+/// may close during any await; <see cref="DisposeAsync"/> then runs at once, and every step lets go of what arrives
+/// after it. The app stopping ends the call the same way (<see cref="LeaveBecauseTheAppStopsAsync"/>).
 /// </summary>
-public sealed class BrowserCall : IAsyncDisposable
+public sealed partial class BrowserCall : IAsyncDisposable
 {
     private readonly IBandwidthSdk _sdk;
     private readonly IParticipantService _participants;
+    private readonly ClientAddress _client;
     private readonly string? _deviceWebSocketUrl;
     private readonly ILogger<BrowserCall> _logger;
     private readonly Action _changed;
-    private readonly Action<string> _tell;
     private readonly CancellationTokenSource _disposing = new();
     private JoinedParticipant? _participant;
+    private CallPageState? _beforeReconnecting;
     private bool _disposed;
+
+    // No step may start once the call has ended: the tab closed (disposed) or the app is stopping.
+    private bool _ended;
 
     /// <param name="sdk">Owned from here on: disposed with the call.</param>
     /// <param name="deviceWebSocketUrl">Where the SDK connects; null for Bandwidth's own device endpoint.</param>
     /// <param name="changed">Called after the state changes, for the page to render it.</param>
-    /// <param name="tell">Tells the person that something they asked for failed; the call goes on.</param>
-    internal BrowserCall(IBandwidthSdk sdk, IParticipantService participants, string? deviceWebSocketUrl,
-        ILogger<BrowserCall> logger, Action changed, Action<string> tell)
+    /// <param name="client">Whom the participant counts against (<see cref="ParticipantOptions.MaxPerClient"/>).</param>
+    internal BrowserCall(IBandwidthSdk sdk, IParticipantService participants, ClientAddress client, string? deviceWebSocketUrl,
+        ILogger<BrowserCall> logger, Action changed)
     {
-        (_sdk, _participants, _deviceWebSocketUrl, _logger, _changed, _tell) = (sdk, participants, deviceWebSocketUrl, logger, changed, tell);
+        (_sdk, _participants, _client, _deviceWebSocketUrl, _logger, _changed) = (sdk, participants, client, deviceWebSocketUrl, logger, changed);
     }
 
     public CallPageState State { get; private set; } = CallPageState.Joining;
 
-    public bool IsMuted { get; private set; }
-
-    /// <summary>The microphones to choose from, listed once the first one is published.</summary>
-    public IReadOnlyList<Microphone> Microphones { get; private set; } = [];
-
-    /// <summary>The microphone published; null until the list is known (the browser's default is used).</summary>
-    public string? MicrophoneId { get; private set; }
+    /// <summary>The browser's time zone, for the times the page shows; UTC until the SDK's module says otherwise.</summary>
+    public TimeZoneInfo TimeZone { get; private set; } = TimeZoneInfo.Utc;
 
     public Task JoinAsync() => UnlessGoneAsync(JoinStepsAsync);
 
     /// <summary>After a failed join: lets go of the client and the participant, and joins from the start.</summary>
     public async Task RetryAsync()
     {
-        await _sdk.ReleaseClientAsync();
+        if (_sdk.HasClient)
+        {
+            await _sdk.ReleaseClientAsync();
+        }
         await LeaveAsync();
         await UnlessGoneAsync(JoinStepsAsync);
     }
 
-    public async Task ToggleMuteAsync()
+    /// <summary>
+    /// The app is shutting down: says so on the page, lets go of the SDK (which closes its connection to Bandwidth and the
+    /// microphone) and deletes the participant, while the app can still reach the browser and Bandwidth.
+    /// </summary>
+    public async Task LeaveBecauseTheAppStopsAsync()
     {
-        var muted = !IsMuted;
-        if (await TrySdkAsync(() => _sdk.SetMicrophoneEnabledAsync(!muted),
-                muted ? "The microphone could not be muted" : "The microphone could not be unmuted"))
-        {
-            IsMuted = muted;
-            _changed();
-        }
-    }
-
-    /// <summary>Republishes with <paramref name="microphoneId"/>; the old microphone stays if it cannot be unpublished.</summary>
-    public async Task SwitchMicrophoneAsync(string microphoneId)
-    {
-        if (microphoneId == MicrophoneId || !await TrySdkAsync(_sdk.UnpublishAsync, "The microphone could not be switched"))
+        if (_ended)
         {
             return;
         }
-        MicrophoneId = microphoneId;
-        await UnlessGoneAsync(PublishAsync);
+        _ended = true;
+        await _disposing.CancelAsync(); // ends the wait for the microphone prompt
+        SetState(CallPageState.AppStopped);
+        await _sdk.ReleaseClientAsync();
+        await LeaveAsync();
     }
-
-    public Task SendDtmfAsync(string digit) => TrySdkAsync(() => _sdk.SendDtmfAsync(digit), "The tone could not be sent");
-
-    public Task AttachStreamAsync(ElementReference element, string endpointId) =>
-        TrySdkAsync(() => _sdk.AttachStreamAsync(element, endpointId), "A remote stream could not be played");
 
     /// <summary>Tears the SDK down and deletes the participant, whatever the browser does: it must not outlive the tab.</summary>
     public async ValueTask DisposeAsync()
@@ -86,7 +81,7 @@ public sealed class BrowserCall : IAsyncDisposable
         {
             return;
         }
-        _disposed = true;
+        _disposed = _ended = true;
         await _disposing.CancelAsync(); // ends the wait for the microphone prompt
         try
         {
@@ -113,57 +108,88 @@ public sealed class BrowserCall : IAsyncDisposable
         {
             // The tab closed: the circuit can no longer reach the browser, and the page is disposed soon.
         }
-        catch (Exception exception) when (_disposed && exception is JSException or OperationCanceledException)
+        catch (Exception exception) when (_ended && exception is JSException or OperationCanceledException)
         {
-            // Disposal cancelled a wait (the microphone prompt) or tore the SDK down under a call in flight.
+            // Disposal or the app's stop cancelled a wait (the microphone prompt) or tore the SDK down under a call in flight.
         }
     }
 
     private async Task JoinStepsAsync()
     {
-        if (_disposed)
+        if (_ended)
         {
             return;
         }
         SetState(CallPageState.Joining);
-        if (await StartSdkAsync() && await JoinSessionAsync() && await ConnectAsync())
+        // The SDK loads while Bandwidth makes the participant: neither waits for the other (two round trips to Bandwidth
+        // and a module of some hundred kilobytes). Both are awaited before anything fails, so nothing made is left behind.
+        var starting = StartSdkAsync();
+        var joining = JoinSessionAsync();
+        await Task.WhenAll(starting, joining);
+        var (sdkFailure, joinFailure) = (starting.Result, joining.Result);
+        if (sdkFailure is null && joinFailure is null)
         {
-            await PublishAsync();
+            if (await ConnectAsync())
+            {
+                await PublishAsync();
+            }
+            return;
         }
+        if (_ended)
+        {
+            return; // the end of the call let go of the client and the participant
+        }
+        // Said first: a page waiting for a place must be seen waiting by the next free place's push, whatever follows.
+        SetState(sdkFailure ?? joinFailure!);
+        // A page that cannot run the SDK must not hold a participant; one without a participant has no use for its client.
+        if (_sdk.HasClient)
+        {
+            await _sdk.ReleaseClientAsync();
+        }
+        await LeaveAsync();
     }
 
-    /// <summary>The SDK comes first: a page that cannot run it must not hold a participant.</summary>
-    private async Task<bool> StartSdkAsync()
+    /// <summary>Null once the SDK has a client; otherwise the state that says why not (or Joining, when the call ended).</summary>
+    private async Task<CallPageState?> StartSdkAsync()
     {
         try
         {
-            return await _sdk.StartAsync();
+            if (!await _sdk.StartAsync())
+            {
+                return CallPageState.Joining;
+            }
+            TimeZone = FindTimeZone(await _sdk.TimeZoneAsync());
+            return null;
         }
-        catch (Exception exception) when (!_disposed && exception is JSException or TaskCanceledException)
+        catch (Exception exception) when (!_ended && exception is JSException or TaskCanceledException)
         {
-            SetState(CallPageState.SdkUnavailable(exception));
-            CallPageLog.SdkUnavailable(_logger, State.Detail!);
-            return false;
+            var failure = CallPageState.SdkUnavailable(exception);
+            CallPageLog.SdkUnavailable(_logger, LogText.Escape(failure.Detail));
+            return failure;
         }
     }
 
-    private async Task<bool> JoinSessionAsync()
+    /// <summary>Null once this tab holds a participant; otherwise the state that says why not.</summary>
+    private async Task<CallPageState?> JoinSessionAsync()
     {
         try
         {
-            _participant = await _participants.JoinAsync(ParticipantKind.Browser);
+            _participant = await _participants.JoinAsync(ParticipantKind.Browser, _client);
+        }
+        catch (ParticipantRefusedException refused)
+        {
+            return CallPageState.WaitingForPlace(refused);
         }
         catch (BandwidthException exception)
         {
-            SetState(CallPageState.BandwidthUnavailable(exception));
-            return false;
+            return CallPageState.BandwidthUnavailable(exception);
         }
-        if (_disposed)
+        if (_ended)
         {
-            await LeaveAsync(); // DisposeAsync ran while Bandwidth answered, and found no participant to delete
-            return false;
+            await LeaveAsync(); // the call ended while Bandwidth answered, and found no participant to delete
+            return CallPageState.Joining;
         }
-        return true;
+        return null;
     }
 
     private async Task<bool> ConnectAsync()
@@ -176,20 +202,21 @@ public sealed class BrowserCall : IAsyncDisposable
         }
         catch (Exception exception) when (exception is JSException or TaskCanceledException)
         {
-            if (_disposed)
+            if (_ended)
             {
-                return false; // DisposeAsync has disconnected the client and deleted the participant
+                return false; // the end of the call has disconnected the client and deleted the participant
             }
             // A timeout here is the browser not answering the interop call; the module's own connect timeout is shorter.
-            CallPageLog.ConnectFailed(_logger, participant.Id, BandwidthSdk.FirstLine(exception.Message));
-            SetState(CallPageState.ConnectFailed);
+            var reason = exception is JSException ? BandwidthSdk.FirstLine(exception.Message) : "The browser did not answer in time.";
+            CallPageLog.ConnectFailed(_logger, participant.Id, LogText.Escape(reason));
+            SetState(CallPageState.ConnectFailed(reason));
             await _sdk.ReleaseClientAsync();
             await LeaveAsync();
             return false;
         }
-        // Disposed meanwhile: DisposeAsync has disconnected the client and deleted the participant; publishing now would
-        // only turn on the microphone of a page that has left.
-        return !_disposed;
+        // Ended meanwhile: the client was disconnected and the participant deleted; publishing now would only turn on the
+        // microphone of a page that has left.
+        return !_ended;
     }
 
     private async Task PublishAsync()
@@ -200,60 +227,21 @@ public sealed class BrowserCall : IAsyncDisposable
         {
             result = await _sdk.PublishAsync(PublishConstraints.AudioOnly(MicrophoneId), _disposing.Token);
         }
-        catch (JSException exception) when (!_disposed)
+        catch (JSException exception) when (!_ended)
         {
             result = new PublishResult("failed", BandwidthSdk.FirstLine(exception.Message));
         }
-        if (_disposed)
+        if (_ended)
         {
             return;
         }
         SetState(CallPageState.Published(result));
         if (result.Error is not null)
         {
-            CallPageLog.PublishFailed(_logger, _participant?.Id ?? "", result.Error, result.Message ?? "");
+            CallPageLog.PublishFailed(_logger, _participant?.Id ?? "", LogText.Escape(result.Error), LogText.Escape(result.Message ?? ""));
             return;
         }
-        if (IsMuted && !await TrySdkAsync(() => _sdk.SetMicrophoneEnabledAsync(false), "The microphone could not be kept muted"))
-        {
-            IsMuted = false;
-        }
-        try
-        {
-            Microphones = await _sdk.ListMicrophonesAsync();
-        }
-        catch (JSException exception) when (!_disposed)
-        {
-            // Without the list there is no picker; the default microphone is published and works.
-            CallPageLog.SdkCallFailed(_logger, "listMicrophones", BandwidthSdk.FirstLine(exception.Message));
-            Microphones = [];
-        }
-        MicrophoneId ??= Microphones.FirstOrDefault()?.DeviceId;
-        _changed();
-    }
-
-    /// <summary>
-    /// A call into the SDK that the person asked for. If the SDK throws, the page says so and stays in the call: one
-    /// failed button must not end the circuit.
-    /// </summary>
-    private async Task<bool> TrySdkAsync(Func<Task> call, string failure)
-    {
-        if (!_sdk.HasClient)
-        {
-            return false;
-        }
-        try
-        {
-            await call();
-            return true;
-        }
-        catch (JSException exception)
-        {
-            var reason = BandwidthSdk.FirstLine(exception.Message);
-            CallPageLog.SdkCallFailed(_logger, failure, reason);
-            _tell($"{failure}: {reason}");
-            return false;
-        }
+        await AfterPublishAsync();
     }
 
     private void SetState(CallPageState state)
@@ -276,7 +264,19 @@ public sealed class BrowserCall : IAsyncDisposable
         }
         catch (BandwidthException exception)
         {
-            CallPageLog.LeaveFailed(_logger, participant.Id, exception.Message);
+            CallPageLog.LeaveFailed(_logger, participant.Id, LogText.Escape(exception.Message));
+        }
+    }
+
+    private static TimeZoneInfo FindTimeZone(string? id)
+    {
+        try
+        {
+            return string.IsNullOrEmpty(id) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return TimeZoneInfo.Utc; // a zone this server does not know: times in UTC are still right, only less handy
         }
     }
 }

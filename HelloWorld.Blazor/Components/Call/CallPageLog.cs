@@ -29,4 +29,13 @@ internal static partial class CallPageLog
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "A browser object of the call page could not be released: {Reason}")]
     public static partial void ReleaseFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Browser participant {ParticipantId} lost its connection to Bandwidth; the SDK reconnects")]
+    public static partial void SignalingLost(ILogger logger, string participantId);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Browser participant {ParticipantId} did not reconnect to Bandwidth; the page rejoins with a new participant")]
+    public static partial void Rejoining(ILogger logger, string participantId);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "The page ignored what the browser sent to {Method}: {Reason}")]
+    public static partial void BrowserInputIgnored(ILogger logger, string method, string reason);
 }

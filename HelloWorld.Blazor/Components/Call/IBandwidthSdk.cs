@@ -29,7 +29,19 @@ internal interface IBandwidthSdk : IAsyncDisposable
 
     Task<IReadOnlyList<Microphone>> ListMicrophonesAsync();
 
-    Task SendDtmfAsync(string tones);
+    /// <summary>The audio outputs to play the call on; null where the browser cannot choose one.</summary>
+    Task<IReadOnlyList<Speaker>?> ListSpeakersAsync();
+
+    Task SetSpeakerAsync(string deviceId);
+
+    /// <summary>Queues one keypad tone; the module sends the queue one tone after the other.</summary>
+    Task SendDtmfAsync(string tone);
+
+    /// <summary>Plays the ringback tone, or stops it.</summary>
+    Task SetRingbackAsync(bool ringing);
+
+    /// <summary>The browser's time zone (IANA id), for the times the page shows.</summary>
+    Task<string> TimeZoneAsync();
 
     Task AttachStreamAsync(ElementReference element, string endpointId);
 
@@ -44,5 +56,15 @@ internal interface IBandwidthSdkListener
 
     Task StreamUnavailableAsync(string endpointId);
 
+    /// <summary>The level of the published microphone, as the SDK measures it.</summary>
     Task AudioLevelChangedAsync(AudioLevel level);
+
+    /// <summary>The level of what the person hears: every remote stream together.</summary>
+    Task HeardLevelChangedAsync(AudioLevel level);
+
+    /// <summary>A queued keypad tone could not be sent; the tones after it were dropped.</summary>
+    Task ToneFailedAsync(string reason);
+
+    /// <summary>The SDK's signaling connection to Bandwidth dropped (false) or came back (true).</summary>
+    Task SignalingChangedAsync(bool connected);
 }

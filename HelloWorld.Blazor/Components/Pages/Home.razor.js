@@ -1,6 +1,13 @@
 // Drives Bandwidth's browser SDK for the call page. Every export is one step the component asks for; the SDK object,
 // the MediaStreams and the audio elements' sources stay here, .NET keeps only ids and metadata.
 import BandwidthRtc from "../../lib/bandwidth-webrtc/bandwidth-webrtc.js";
+import { createToneQueue } from "../Call/DtmfKeypad.razor.js";
+import { createHearing } from "../Call/LevelMeter.razor.js";
+import { createRingback } from "../Call/CallPhoneButton.razor.js";
+import { stopReconnecting, watchSignaling } from "../Call/CallStatusBanner.razor.js";
+
+// Moments of the join for the page timing (bench/PageTiming) and the browser's performance panel.
+performance.mark("helloworld:sdk-loaded");
 
 // The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever (see stopReconnecting).
 // A page needs an answer.
@@ -11,13 +18,25 @@ export function createClient(dotNet) {
     rtc: new BandwidthRtc(),
     dotNet,
     streams: new Map(),
+    // The audio elements streams were attached to: paused while the app is out of reach, pointed at the chosen speaker.
+    elements: new Set(),
     published: null,
+    micEnabled: true,
+    speakerId: null,
     // Each publish gets a new generation; level events of a stream replaced by a new microphone are dropped.
     generation: 0,
     closed: false,
+    // True while the circuit is down: the app cannot see or steer the call, so the page neither plays nor sends.
+    suspended: false,
+    audio: null,
   };
+  client.tones = createToneQueue((tone) => client.rtc.sendDtmf(tone), () => dtmfSenders(client),
+    (message) => notify(client, "OnToneFailed", message));
+  client.hearing = createHearing(() => audioContext(client), (level) => notify(client, "OnHeardLevel", level));
+  client.ringback = createRingback(() => audioContext(client));
   client.rtc.onStreamAvailable((stream) => {
     client.streams.set(stream.endpointId, stream.mediaStream);
+    client.hearing.add(stream.endpointId, stream.mediaStream);
     notify(client, "OnStreamAvailable", {
       endpointId: stream.endpointId,
       participantId: stream.participantId ?? null,
@@ -27,8 +46,10 @@ export function createClient(dotNet) {
   });
   client.rtc.onStreamUnavailable((endpointId) => {
     client.streams.delete(endpointId);
+    client.hearing.remove(endpointId);
     notify(client, "OnStreamUnavailable", endpointId);
   });
+  watchCircuit(client);
   return client;
 }
 
@@ -40,6 +61,8 @@ export async function connect(client, deviceToken, websocketUrl) {
   });
   try {
     await Promise.race([client.rtc.connect({ deviceToken }, options), timedOut]);
+    performance.mark("helloworld:joined");
+    watchSignaling(client.rtc, (connected) => notify(client, "OnSignalingChanged", connected));
   } catch (error) {
     stop(client);
     throw error;
@@ -78,10 +101,15 @@ export async function publish(client, constraints) {
     stopTracks(mediaStream);
     return { error: "failed", message: "The page left the call before the microphone started." };
   }
+  if (client.suspended) {
+    client.rtc.setMicEnabled(false);
+  }
+  performance.mark("helloworld:published");
   return { error: null, message: null };
 }
 
 export async function unpublish(client) {
+  client.tones.clear(); // the tones ride on the published stream's sender
   if (client.published) {
     const published = client.published;
     client.published = null;
@@ -90,7 +118,10 @@ export async function unpublish(client) {
 }
 
 export function setMicEnabled(client, enabled) {
-  client.rtc.setMicEnabled(enabled);
+  client.micEnabled = enabled;
+  if (!client.suspended) {
+    client.rtc.setMicEnabled(enabled);
+  }
 }
 
 export async function listMicrophones(client) {
@@ -98,8 +129,29 @@ export async function listMicrophones(client) {
   return inputs.map((input, index) => ({ deviceId: input.deviceId, label: input.label || `Microphone ${index + 1}` }));
 }
 
-export function sendDtmf(client, tones) {
-  client.rtc.sendDtmf(tones);
+// Null where the browser cannot choose where audio plays (no HTMLMediaElement.setSinkId): the page then offers no picker.
+export async function listSpeakers(client) {
+  if (!("setSinkId" in HTMLMediaElement.prototype)) {
+    return null;
+  }
+  const outputs = await client.rtc.getAudioOutputs();
+  return outputs.map((output, index) => ({ deviceId: output.deviceId, label: output.label || `Speaker ${index + 1}` }));
+}
+
+export async function setSpeaker(client, deviceId) {
+  client.speakerId = deviceId;
+  await Promise.all([...liveElements(client)].map((element) => element.setSinkId(deviceId)));
+  await client.audio?.setSinkId?.(deviceId === "default" ? "" : deviceId);
+}
+
+// Queued, not sent at once: see createToneQueue.
+export function sendDtmf(client, tone) {
+  client.tones.send(tone);
+}
+
+export function setRingback(client, ringing) {
+  client.ringback.set(ringing && !client.suspended);
+  client.ringbackWanted = ringing;
 }
 
 export function attachStream(client, element, endpointId) {
@@ -107,8 +159,18 @@ export function attachStream(client, element, endpointId) {
   if (element.srcObject !== stream) {
     element.srcObject = stream;
   }
-  // Autoplay may be refused until the user interacts with the page; the element's own controls then start it.
-  element.play?.().catch(() => {});
+  client.elements.add(element);
+  if (client.speakerId && element.setSinkId) {
+    element.setSinkId(client.speakerId).catch(() => {}); // a speaker unplugged since: the element keeps the default
+  }
+  if (!client.suspended) {
+    // Autoplay may be refused until the user interacts with the page; the element's own controls then start it.
+    element.play?.().catch(() => {});
+  }
+}
+
+export function timeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
 }
 
 export function disconnect(client) {
@@ -122,6 +184,11 @@ function stop(client) {
   client.closed = true;
   client.generation++;
   client.streams.clear();
+  client.tones.clear();
+  client.hearing.stop();
+  client.ringback.set(false);
+  client.audio?.close().catch(() => {});
+  client.unwatchCircuit?.();
   if (!client.rtc.delegate) {
     return; // connect() never got as far as choosing a protocol, so the SDK opened no socket and has nothing to close
   }
@@ -129,29 +196,72 @@ function stop(client) {
   client.rtc.disconnect();
 }
 
-// The SDK opens its socket with rpc-websockets' max_reconnects 0, which means "retry every second, forever" whenever the
-// socket closes with any code but 1000 (v3/signaling.js; rpc-websockets lib/client.cjs). The SDK's disconnect() does not
-// end that loop: between two attempts the client has no socket, its close() throws, and the timer goes on connecting
-// with the token of a participant the server has already deleted; every "Try again" would start one more such loop.
-// The path is BandwidthRtc.delegate (the V3 BandwidthRtc) → .signaling (Signaling) → .ws (the rpc-websockets Client).
-function stopReconnecting(rtc) {
-  const signaling = rtc.delegate.signaling;
-  const socket = signaling?.ws;
-  if (!socket) {
+// One AudioContext for what the page plays and measures itself (ringback, the level of what you hear), made when first
+// needed. A page that holds the microphone may start audio without a click, so it is not left suspended.
+function audioContext(client) {
+  if (!client.audio) {
+    client.audio = new AudioContext();
+    if (client.speakerId && client.audio.setSinkId) {
+      client.audio.setSinkId(client.speakerId === "default" ? "" : client.speakerId).catch(() => {});
+    }
+    client.audio.resume().catch(() => {});
+  }
+  return client.audio;
+}
+
+// While Blazor's circuit is down (ReconnectModal.razor.js shows why), nothing the person does reaches the app and nothing
+// the app learns reaches the page. So the call is put on hold here: remote audio paused, the microphone and the tones
+// stopped; all of it resumes when the circuit comes back.
+function watchCircuit(client) {
+  const dialog = document.getElementById("components-reconnect-modal");
+  if (!dialog) {
     return;
   }
-  socket.setAutoReconnect(false);
-  clearTimeout(socket.reconnect_timer_id); // an attempt already scheduled would otherwise still run once
-  if (!socket.ready) {
-    // Not open, so there is nobody to say "leave" to. Close a socket still in its handshake ourselves and detach the
-    // client, so that the SDK's disconnect() skips the socket instead of throwing on it, and goes on to stop the
-    // microphone and close the peer connections.
-    socket.removeAllListeners();
-    if (socket.socket) {
-      socket.close(1000);
-    }
-    signaling.ws = null;
+  const changed = (event) => (event.detail.state === "hide" ? resume(client) : suspend(client));
+  dialog.addEventListener("components-reconnect-state-changed", changed);
+  client.unwatchCircuit = () => dialog.removeEventListener("components-reconnect-state-changed", changed);
+}
+
+function suspend(client) {
+  if (client.suspended || client.closed) {
+    return;
   }
+  client.suspended = true;
+  client.tones.clear();
+  client.ringback.set(false);
+  liveElements(client).forEach((element) => element.pause());
+  if (client.rtc.delegate) {
+    client.rtc.setMicEnabled(false);
+  }
+}
+
+function resume(client) {
+  if (!client.suspended || client.closed) {
+    return;
+  }
+  client.suspended = false;
+  liveElements(client).forEach((element) => element.play?.().catch(() => {}));
+  if (client.rtc.delegate) {
+    client.rtc.setMicEnabled(client.micEnabled);
+  }
+  client.ringback.set(!!client.ringbackWanted);
+}
+
+// The RTCDTMFSenders the SDK's sendDtmf inserts into: one per published stream, kept by the V3 BandwidthRtc (the
+// delegate) in localDtmfSenders (v3/bandwidthRtc.js). The SDK offers no way to see whether a tone has started; the
+// senders say so themselves. An SDK laid out otherwise leaves the queue to its timer.
+function dtmfSenders(client) {
+  const senders = client.rtc.delegate?.localDtmfSenders;
+  return senders instanceof Map ? [...senders.values()].filter((sender) => sender instanceof RTCDTMFSender) : [];
+}
+
+function liveElements(client) {
+  for (const element of client.elements) {
+    if (!element.isConnected) {
+      client.elements.delete(element); // its stream left the page
+    }
+  }
+  return client.elements;
 }
 
 function notify(client, method, argument) {

@@ -1,58 +1,57 @@
-// The phone simulator: one simulated phone at a time, live from the emulator's control API (server-sent events).
-// Everything shown comes from the server and goes through textContent, never innerHTML.
+// The phone simulator: every simulated phone at once, live from the emulator's control API (server-sent events), so a
+// call rings where it can be seen whichever phone it is for. Everything shown comes from the server and goes through
+// textContent, never innerHTML. Changes that matter are said once through the page's polite live region.
 const api = "control";
 const $ = (id) => document.getElementById(id);
 let applicationNumber = "";
-let myNumber = localStorage.getItem("emulator-phone") ?? "";
+let phones = [];
 let calls = [];
+const cards = new Map();
+const said = new Map(); // what the live region last said of each phone, so that each change is said once
 
 async function request(path, options) {
   const response = await fetch(`${api}/${path}`, { headers: { "Content-Type": "application/json" }, ...options });
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(body.error ?? `${response.status} ${response.statusText}`);
+    throw new Error(body.error ?? `The emulator answered ${response.status} ${response.statusText}.`);
   }
   return response.status === 204 ? null : response.json();
 }
 
 async function start() {
-  const phones = await request("phones");
-  applicationNumber = phones.applicationPhoneNumber;
-  $("app-number").textContent = applicationNumber;
-  const select = $("my-number");
-  for (const number of phones.phones) {
-    const option = document.createElement("option");
-    option.value = number;
-    option.textContent = number;
-    select.append(option);
+  const answer = await request("phones");
+  applicationNumber = answer.applicationPhoneNumber;
+  phones = answer.phones;
+  const template = $("phone-template");
+  for (const number of phones) {
+    const card = template.content.firstElementChild.cloneNode(true);
+    card.dataset.number = number;
+    card.setAttribute("aria-label", `Phone ${number}`);
+    card.querySelector(".number").textContent = `Phone ${number}`;
+    card.querySelector(".app-number").textContent = applicationNumber;
+    card.querySelector(".heard").setAttribute("aria-label", `What was said to ${number}`);
+    const callOf = () => current(number);
+    card.querySelector(".dial").addEventListener("click", () => act(() => request("calls", { method: "POST", body: JSON.stringify({ from: number }) })));
+    card.querySelector(".answer").addEventListener("click", () => act(() => request(`calls/${callOf().callId}/answer`, { method: "POST" })));
+    card.querySelector(".decline").addEventListener("click", () => act(() => request(`calls/${callOf().callId}/decline`, { method: "POST" })));
+    card.querySelector(".hangup").addEventListener("click", () => act(() => request(`calls/${callOf().callId}/hangup`, { method: "POST" })));
+    card.querySelector(".echo-toggle").addEventListener("change", (event) =>
+      act(() => request(`calls/${callOf().callId}/echo`, { method: "POST", body: JSON.stringify({ enabled: event.target.checked }) })));
+    $("phones").append(card);
+    cards.set(number, card);
   }
-  if (!phones.phones.includes(myNumber)) {
-    myNumber = phones.phones[0];
-  }
-  select.value = myNumber;
-  select.addEventListener("change", () => {
-    myNumber = select.value;
-    localStorage.setItem("emulator-phone", myNumber);
-    render();
-  });
-
-  $("dial").addEventListener("click", () => act(() => request("calls", { method: "POST", body: JSON.stringify({ from: myNumber }) })));
-  $("answer").addEventListener("click", () => act(() => request(`calls/${current().callId}/answer`, { method: "POST" })));
-  $("decline").addEventListener("click", () => act(() => request(`calls/${current().callId}/decline`, { method: "POST" })));
-  $("hangup").addEventListener("click", () => act(() => request(`calls/${current().callId}/hangup`, { method: "POST" })));
-  $("echo").addEventListener("change", (event) =>
-    act(() => request(`calls/${current().callId}/echo`, { method: "POST", body: JSON.stringify({ enabled: event.target.checked }) })));
 
   const events = new EventSource(`${api}/events`);
   const refresh = () => refreshCalls().catch(showError);
   events.addEventListener("changed", refresh);
   events.addEventListener("tick", refresh);
-  events.onerror = () => setStatus("Reconnecting to the emulator…", "");
-  setInterval(renderDuration, 1000);
+  events.onerror = () => showError(new Error("Reconnecting to the emulator…"));
+  setInterval(renderDurations, 1000);
 }
 
 async function refreshCalls() {
   calls = await request("calls");
+  $("error").hidden = true;
   render();
 }
 
@@ -65,80 +64,103 @@ async function act(action) {
   }
 }
 
-const mine = () => calls.filter((call) => (call.direction === "inbound" ? call.from : call.to) === myNumber);
-const current = () => mine().filter((call) => call.state !== "completed").at(-1);
+const numberOf = (call) => (call.direction === "inbound" ? call.from : call.to);
+const current = (number) => calls.filter((call) => numberOf(call) === number && call.state !== "completed").at(-1);
 
 function render() {
-  const call = current();
+  const news = [];
+  for (const [number, card] of cards) {
+    const text = renderPhone(number, card, current(number));
+    if (text) {
+      news.push(text);
+    }
+  }
+  if (news.length > 0) {
+    $("announcer").replaceChildren(...news.map((text) => Object.assign(document.createElement("span"), { textContent: text + " " })));
+  }
+  $("log").replaceChildren(...calls.slice(-20).reverse().map((entry) => {
+    const item = document.createElement("li");
+    const what = entry.direction === "inbound" ? `${entry.from} dialed ${entry.to}` : `${entry.to} received a call from ${entry.from}`;
+    const end = entry.state === "completed" ? ` · ended (${entry.cause}${entry.errorMessage ? `: ${entry.errorMessage}` : ""})` : ` · ${entry.state}`;
+    item.textContent = `${new Date(entry.startTime).toLocaleTimeString()} · ${what}${end}`;
+    return item;
+  }));
+  renderDurations();
+}
+
+function renderPhone(number, card, call) {
   const ringing = call?.state === "ringing";
   const incoming = ringing && call.direction === "outbound";
-  $("dial").hidden = !!call;
-  $("answer").hidden = !incoming;
-  $("decline").hidden = !incoming;
-  $("hangup").hidden = !call || incoming;
-  $("echo").checked = !!call?.echo;
-  $("echo").disabled = !call;
+  const find = (selector) => card.querySelector(selector);
+  find(".dial").hidden = !!call;
+  find(".answer").hidden = !incoming;
+  find(".decline").hidden = !incoming;
+  find(".hangup").hidden = !call || incoming;
+  find(".echo-toggle").checked = !!call?.echo;
+  find(".echo-toggle").disabled = !call;
+  card.classList.toggle("ringing", incoming);
 
+  let status;
   if (!call) {
-    setStatus("Idle", "");
-    $("peer").textContent = `Dial ${applicationNumber} to join the call`;
+    status = ["Idle", "", `Dial ${applicationNumber} to join the call`];
   } else if (incoming) {
-    setStatus("Incoming call…", "ringing");
-    $("peer").textContent = `from ${call.from}`;
+    status = ["Incoming call…", "ringing", `from ${call.from}`];
   } else if (ringing) {
-    setStatus("Calling…", "ringing");
-    $("peer").textContent = `to ${call.to}`;
+    status = ["Calling…", "ringing", `to ${call.to}`];
   } else {
-    setStatus(call.state === "transferred" ? "In the call" : "Connected", "");
-    $("peer").textContent = call.direction === "inbound" ? `to ${call.to}` : `from ${call.from}`;
+    status = [call.state === "transferred" ? "In the call" : "Connected", "", call.direction === "inbound" ? `to ${call.to}` : `from ${call.from}`];
   }
+  find(".status").textContent = status[0];
+  find(".status").className = `status ${status[1]}`;
+  find(".peer").textContent = status[2];
 
-  const heard = $("heard");
-  heard.replaceChildren(...(call?.heard ?? []).map((sentence) => {
+  find(".heard").replaceChildren(...(call?.heard ?? []).map((sentence) => {
     const item = document.createElement("li");
     item.textContent = sentence;
     return item;
   }));
 
   const audio = call?.phone;
-  $("audio").hidden = !audio;
+  find(".audio").hidden = !audio;
   if (audio) {
     const level = audio.receivedLevel ?? 0;
-    $("level-bar").style.width = `${Math.min(100, Math.round(level * 300))}%`;
-    $("audio-text").textContent = audio.receivedLevel == null
+    find(".level-bar").style.width = `${Math.min(100, Math.round(level * 300))}%`;
+    find(".audio-text").textContent = audio.receivedLevel == null
       ? `Hearing nothing (${audio.packetsReceived} packets so far, ${audio.packetsSent} sent)`
       : `Hearing the call: level ${level.toFixed(3)}, ${audio.packetsReceived} packets received, ${audio.packetsSent} sent`;
-    $("digits").textContent = audio.dtmfDigits ? `Keypad tones heard: ${audio.dtmfDigits}` : "";
+    find(".digits").textContent = audio.dtmfDigits ? `Keypad tones heard: ${audio.dtmfDigits}` : "";
   }
-
-  $("log").replaceChildren(...mine().slice(-20).reverse().map((entry) => {
-    const item = document.createElement("li");
-    const peer = entry.direction === "inbound" ? `to ${entry.to}` : `from ${entry.from}`;
-    const end = entry.state === "completed" ? ` · ended (${entry.cause}${entry.errorMessage ? `: ${entry.errorMessage}` : ""})` : ` · ${entry.state}`;
-    item.textContent = `${new Date(entry.startTime).toLocaleTimeString()} · ${entry.direction === "inbound" ? "dialed" : "received"} ${peer}${end}`;
-    return item;
-  }));
-  renderDuration();
+  return news(number, call, status[0]);
 }
 
-function renderDuration() {
-  const call = current();
-  const since = call?.answerTime ?? null;
-  if (!since) {
-    $("duration").textContent = "";
-    return;
+// Talk time, from the answer: a call that rings (or rang out) has none.
+function renderDurations() {
+  for (const [number, card] of cards) {
+    const since = current(number)?.answerTime ?? null;
+    const duration = card.querySelector(".duration");
+    if (!since) {
+      duration.textContent = "";
+      continue;
+    }
+    const seconds = Math.max(0, Math.floor((Date.now() - new Date(since).getTime()) / 1000));
+    duration.textContent = `Talk time ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
   }
-  const seconds = Math.max(0, Math.floor((Date.now() - new Date(since).getTime()) / 1000));
-  $("duration").textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-function setStatus(text, css) {
-  $("status").textContent = text;
-  $("status").className = `status ${css}`;
+// What changed for this phone since the last render, in words for the live region; null when nothing did.
+function news(number, call, status) {
+  const key = call ? `${call.callId}:${status}` : "idle";
+  const before = said.get(number);
+  said.set(number, key);
+  if (before === undefined || before === key) {
+    return null; // the first render describes the page, it does not change it
+  }
+  return key === "idle" ? `Phone ${number}: the call ended.` : `Phone ${number}: ${status.replace("…", "")}.`;
 }
 
 function showError(error) {
-  setStatus(`Error: ${error.message}`, "");
+  $("error").textContent = error.message;
+  $("error").hidden = false;
 }
 
 start().then(refreshCalls).catch(showError);
