@@ -58,10 +58,14 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : AppInBrowse
         await page.WaitUntilPublishingAsync();
         var meter = page.Page.Locator(".microphone-level");
 
-        // Chromium's fake microphone beeps about once a second; the SDK's detector reports "high" during a beep.
-        await Expect(meter).ToHaveAttributeAsync("data-level", "high", new() { Timeout = 10_000 });
+        // Chromium's fake microphone beeps about once a second; the SDK's detector reports "high" during a beep. Checked
+        // on every animation frame: an assertion's own polling backs off to once a second, in step with the beep, and
+        // could miss every one of them.
+        await page.Page.WaitForFunctionAsync(
+            "() => { const meter = document.querySelector('.microphone-level'); " +
+            "return meter?.dataset.level === 'high' && meter.querySelector('.level-text')?.textContent === 'sound'; }",
+            null, new() { Timeout = 10_000 });
         await Expect(meter).ToContainTextAsync("Your microphone:");
-        await Expect(meter.Locator(".level-text")).ToHaveTextAsync("sound");
 
         await page.Page.ClickAsync(".mute-toggle");
 
