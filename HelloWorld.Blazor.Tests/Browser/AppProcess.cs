@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using HelloWorld.Testing;
 
 namespace HelloWorld.Blazor.Tests.Browser;
 
@@ -42,7 +41,7 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>The app built beside the tests (the test project references it), started from its own output files.</summary>
     public static async Task<AppProcess> StartAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "HelloWorld.Blazor.dll"), "--urls", $"http://localhost:{port}"])
         {
             RedirectStandardOutput = true,
@@ -122,12 +121,6 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private const int SigTerm = 15;
 

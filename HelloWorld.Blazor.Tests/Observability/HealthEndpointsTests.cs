@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using HelloWorld.Blazor.Tests.Browser;
 using HelloWorld.Blazor.Tests.Scaleout;
+using HelloWorld.Testing;
 
 namespace HelloWorld.Blazor.Tests.Observability;
 
@@ -34,7 +34,7 @@ public sealed class HealthEndpointsTests
     {
         await using var bandwidth = await StandaloneEmulator.StartAsync();
         var settings = bandwidth.AccountSettings;
-        settings["Bandwidth:WebRtcApiBaseUrl"] = $"http://127.0.0.1:{ClosedPort()}/v1";
+        settings["Bandwidth:WebRtcApiBaseUrl"] = $"http://127.0.0.1:{LoopbackPorts.Free()}/v1";
         await using var app = RunningApp.Start(settings);
 
         var (status, body) = await ReadyAsync(app);
@@ -124,13 +124,5 @@ public sealed class HealthEndpointsTests
         {
             Assert.DoesNotContain(settings[key]!, body, StringComparison.Ordinal);
         }
-    }
-
-    /// <summary>A loopback port nothing listens on: taken from the system, then let go.</summary>
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

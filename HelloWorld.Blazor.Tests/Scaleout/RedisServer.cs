@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using HelloWorld.Blazor.Scaleout;
+using HelloWorld.Testing;
 using StackExchange.Redis;
 
 namespace HelloWorld.Blazor.Tests.Scaleout;
@@ -28,7 +27,7 @@ public sealed class RedisServer : IAsyncLifetime
         {
             throw new InvalidOperationException($"{executable} is missing: install Debian's redis-server (apt-get install -y redis-server), as .ci/run does.");
         }
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(executable)
         {
             ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
@@ -76,12 +75,5 @@ public sealed class RedisServer : IAsyncLifetime
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using HelloWorld.Emulator;
+using HelloWorld.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -37,8 +37,8 @@ public sealed class ScaledOutConference : IAsyncDisposable
 
     public static async Task<ScaledOutConference> StartAsync(RedisServer redis, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var portA = FreePort();
-        var portB = FreePort();
+        var portA = LoopbackPorts.Free();
+        var portB = LoopbackPorts.Free();
         var webhooks = $"http://127.0.0.1:{portB}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -86,12 +86,6 @@ public sealed class ScaledOutConference : IAsyncDisposable
         await _emulator.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>One instance of the whole app on a given loopback port; disposing it shuts it down as a deploy would.</summary>
