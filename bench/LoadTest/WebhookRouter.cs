@@ -12,11 +12,10 @@ namespace LoadTest;
 /// A server of several instances (the app on Redis) is reached as through a load balancer without affinity, choosing per
 /// webhook: a call's first webhook goes to the next instance in turn (call 1 to instance 1, call 2 to instance 2, ...)
 /// and each later webhook of the call (its transfer leg's included) to the instance after the one its previous webhook
-/// reached. So the dial-ins are
-/// shared evenly, and every call is answered on one instance and has its next webhooks (<c>transferAnswer</c>,
-/// <c>disconnect</c>) on another: the case scale-out must get right, made every call's case instead of a random half.
-/// A round robin over all webhooks would not do: at C=1 every dial-in makes two webhooks (<c>initiate</c>, then
-/// <c>transferAnswer</c>), so every <c>initiate</c> would reach instance 1 and none instance 2.
+/// reached. So the dial-ins are shared evenly, and no two webhooks of a call in a row reach the same instance: a call
+/// answered on one is joined (<c>transferAnswer</c>) on another, the case scale-out must get right, made every call's
+/// case instead of a random half's. Not a round robin over all webhooks: at C=1 every dial-in makes two webhooks
+/// (<c>initiate</c>, then <c>transferAnswer</c>), so every <c>initiate</c> would reach instance 1 and none instance 2.
 /// </remarks>
 internal sealed class WebhookRoutes
 {
