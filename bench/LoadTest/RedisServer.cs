@@ -61,10 +61,11 @@ internal sealed class RedisServer : IAsyncDisposable
             }
             await Task.Delay(50);
         }
+        var exited = process.HasExited ? $"exited with code {process.ExitCode}" : $"did not answer PING on port {port} within 10 s";
         await server.DisposeAsync();
         lock (output)
         {
-            throw new InvalidOperationException($"redis-server did not answer PING on port {port} within 10 s:\n{output}");
+            throw new InvalidOperationException($"{executable} {exited}:\n{output}");
         }
     }
 
