@@ -9,8 +9,8 @@ namespace LoadTest;
 
 /// <summary>
 /// The Bandwidth emulator, hosted in the load tool's process on its own loopback port: a stand-in for Bandwidth that
-/// both servers under test (the app in account mode, and the floor server) call, and whose Voice webhooks go to
-/// whichever of them <see cref="WebhookRoutes"/> names at the time.
+/// both servers under test (the app in account mode, in one or more instances, and the floor server) call, and whose
+/// Voice webhooks go to whichever of them (and which instance) <see cref="WebhookRoutes"/> chooses at the time.
 /// </summary>
 internal sealed class EmulatorHost : IAsyncDisposable
 {

@@ -32,6 +32,14 @@ internal static class Goals
             new("the floor server joined every phone, answering the app's BXML (uui apart)",
                 levels.All(level => level.FloorServer.Joined == level.FloorServer.Dialed && level.FloorServerAnswersAppBxml),
                 PerLevel(level => $"{level.FloorServer.Joined}/{level.FloorServer.Dialed}{(level.FloorServerAnswersAppBxml ? "" : ", other BXML")}")),
+            .. result.Instances == 1 ? Array.Empty<Check>() :
+            [
+                // Without it a broken router would pass every other check on one instance's work alone.
+                new($"the webhooks spread over the {result.Instances} instances (each answered dial-ins; every call's webhooks on more than one)",
+                    levels.All(level => level.Spread is { } spread && spread.InitiatesPerInstance.All(initiates => initiates > 0) &&
+                                        spread.CallsAcrossInstances == level.App.Dialed),
+                    PerLevel(level => $"{level.Spread}")),
+            ],
         ];
     }
 
@@ -46,16 +54,19 @@ internal static class Goals
                 level.AppToFloorServer.ToString()))
             .ToList();
         // The steady state the first caller is held to: the run's busiest level (bench/run.sh's default load, C=50).
+        // Several instances: each has its own first webhook and its own memory, and each is held to the goal.
         var busiest = result.Levels.MaxBy(level => level.Concurrency)!;
         var steadyP99 = busiest.App.InitiateWebhookMs.P99;
         goals.Add(new($"first webhook after start within {F(ColdWebhookFactor)}× of the steady-state p99",
-            result.AppColdWebhookMs <= ColdWebhookFactor * steadyP99,
-            $"{F(result.AppColdWebhookMs)} ms against p99 {F(steadyP99)} ms at C={busiest.Concurrency} ({F(Math.Round(result.AppColdWebhookMs / steadyP99, 1))}×)"));
-        goals.Add(new($"resident memory idle ≤ {F(IdleMemoryMiB)} MiB", result.AppMemory.IdleMiB <= IdleMemoryMiB, $"{F(result.AppMemory.IdleMiB)} MiB"));
+            result.AppColdWebhookMs.All(cold => cold <= ColdWebhookFactor * steadyP99),
+            $"{string.Join(" · ", result.AppColdWebhookMs.Select(F))} ms against p99 {F(steadyP99)} ms at C={busiest.Concurrency} " +
+            $"({string.Join(" · ", result.AppColdWebhookMs.Select(cold => F(Math.Round(cold / steadyP99, 1)) + "×"))})"));
+        goals.Add(new($"resident memory idle ≤ {F(IdleMemoryMiB)} MiB", result.AppMemory.All(memory => memory.IdleMiB <= IdleMemoryMiB),
+            $"{string.Join(" · ", result.AppMemory.Select(memory => F(memory.IdleMiB)))} MiB"));
         var first = result.Levels[0];
-        goals.Add(new($"resident memory ≤ {F(MemoryAfterDialInsMiB)} MiB after {result.Calls} dial-ins", first.AppMemoryWithPhonesInMiB <= MemoryAfterDialInsMiB,
-            $"{F(first.AppMemoryWithPhonesInMiB)} MiB with the first level's {result.Calls} phones in the call (C={first.Concurrency}, " +
-            $"{2 * result.WarmUpCalls + result.Calls} dial-ins since start with the warm-ups); {F(first.AppMemoryAfterHangUpMiB)} MiB once they hung up"));
+        goals.Add(new($"resident memory ≤ {F(MemoryAfterDialInsMiB)} MiB after {result.Calls} dial-ins", first.AppMemoryWithPhonesInMiB.All(memory => memory <= MemoryAfterDialInsMiB),
+            $"{string.Join(" · ", first.AppMemoryWithPhonesInMiB.Select(F))} MiB with the first level's {result.Calls} phones in the call (C={first.Concurrency}, " +
+            $"{2 * result.WarmUpCalls + result.Calls} dial-ins since start with the warm-ups); {string.Join(" · ", first.AppMemoryAfterHangUpMiB.Select(F))} MiB once they hung up"));
         return goals;
     }
 

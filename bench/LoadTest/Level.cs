@@ -4,9 +4,23 @@ using Bench;
 
 namespace LoadTest;
 
-/// <summary>A server the emulator's webhooks can be routed to, and how its phones are told apart.</summary>
-internal sealed record ServerUnderTest(string Name, ServerProcess Process, string ParticipantTag, char NumberDigit)
+/// <summary>
+/// A server the emulator's webhooks can be routed to, in one or more instances (processes sharing its state), and how its
+/// phones are told apart.
+/// </summary>
+internal sealed record ServerUnderTest(string Name, IReadOnlyList<ServerProcess> Instances, string ParticipantTag, char NumberDigit)
 {
+    public ServerUnderTest(string name, ServerProcess process, string participantTag, char numberDigit)
+        : this(name, [process], participantTag, numberDigit)
+    {
+    }
+
+    public IReadOnlyList<Uri> BaseUris => [.. Instances.Select(instance => instance.BaseUri)];
+
+    public IEnumerable<int> ProcessIds => Instances.Select(instance => instance.Id);
+
+    public List<double> MemoryMiB() => [.. Instances.Select(instance => instance.Memory.RssMiB)];
+
     public static string Number(char digit, int level, int index) => $"+1919{digit}{level}{index:D5}";
 
     public IReadOnlyList<string> Numbers(int level, int first, int count) => [.. Enumerable.Range(first, count).Select(i => Number(NumberDigit, level, i))];
@@ -17,8 +31,12 @@ internal sealed record ServerUnderTest(string Name, ServerProcess Process, strin
 /// alternating blocks (app, floor server, direct; then direct, floor server, app; ...) so that whatever else the machine
 /// does meanwhile falls on all three alike. Then the app's outcome is checked and everyone hangs up.
 /// </summary>
+/// <remarks>
+/// <paramref name="watched"/>: the processes whose quiet each block waits for (the emulator's, the servers', Redis);
+/// <paramref name="redis"/>: the app's instances' Redis, if they share one.
+/// </remarks>
 internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, Control control, Dialer dialer, DirectFloor direct,
-    ServerUnderTest app, ServerUnderTest floorServer)
+    ServerUnderTest app, ServerUnderTest floorServer, IReadOnlyList<int> watched, RedisServer? redis)
 {
     // 10% of WebRTC API requests refused (503, or 429 with Retry-After), another 10% delayed; only while the app is dialed.
     private static readonly object[] FaultMix =
@@ -38,6 +56,7 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         var directTimes = new List<double>();
         var appRequests = new List<JsonObject>();
         var appDialing = TimeSpan.Zero;
+        var redisCommands = 0L;
         var quietWait = TimeSpan.Zero;
         await WarmUpAsync(level, concurrency);
         var first = 0;
@@ -53,8 +72,10 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
                     }
                 }
                 await control.ClearRequestsAsync();
-                emulator.Routes.Target = app.Process.BaseUri;
+                emulator.Routes.To(app.BaseUris);
+                var commandsBefore = redis is null ? 0 : await redis.CommandsProcessedAsync();
                 var (calls, elapsed) = await dialer.DialAsync(app.Numbers(level, first, size), concurrency);
+                redisCommands += redis is null ? 0 : await redis.CommandsProcessedAsync() - commandsBefore;
                 appRequests.AddRange(await control.RequestsAsync());
                 await control.ClearFaultsAsync();
                 appCalls.AddRange(calls);
@@ -62,7 +83,7 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
             }
             async Task FloorServerAsync()
             {
-                emulator.Routes.Target = floorServer.Process.BaseUri;
+                emulator.Routes.To(floorServer.BaseUris);
                 floorCalls.AddRange((await dialer.DialAsync(floorServer.Numbers(level, first, size), concurrency)).Calls);
             }
             async Task DirectAsync() => directTimes.AddRange(await direct.MeasureAsync(size, concurrency));
@@ -70,21 +91,21 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
             Func<Task>[] order = block % 2 == 0 ? [AppAsync, FloorServerAsync, DirectAsync] : [DirectAsync, FloorServerAsync, AppAsync];
             foreach (var step in order)
             {
-                quietWait += await Quiet.WaitAsync([Environment.ProcessId, app.Process.Id, floorServer.Process.Id], TimeSpan.FromSeconds(10));
+                quietWait += await Quiet.WaitAsync(watched, TimeSpan.FromSeconds(10));
                 await step();
             }
             first += size;
         }
 
-        Console.WriteLine($"  C={concurrency}: {quietWait.TotalSeconds:0.0} s spent waiting for the emulator and both servers to go quiet between blocks");
+        Console.WriteLine($"  C={concurrency}: {quietWait.TotalSeconds:0.0} s spent waiting for the emulator and the servers to go quiet between blocks");
         var sessions = await control.SessionsAsync();
-        var memoryWithPhonesIn = app.Process.Memory.RssMiB;
+        var memoryWithPhonesIn = app.MemoryMiB();
         Console.WriteLine($"  C={concurrency}: hanging everyone up…");
-        emulator.Routes.Target = app.Process.BaseUri;
+        emulator.Routes.To(app.BaseUris);
         var appEnded = await dialer.HangUpAsync(appCalls.Select(CallId), app.ParticipantTag, concurrency);
-        emulator.Routes.Target = floorServer.Process.BaseUri;
+        emulator.Routes.To(floorServer.BaseUris);
         await dialer.HangUpAsync(floorCalls.Select(CallId), floorServer.ParticipantTag, concurrency);
-        emulator.Routes.Target = null;
+        emulator.Routes.To();
         await direct.CleanUpAsync(concurrency);
         var remaining = await control.ParticipantsAsync(app.ParticipantTag);
 
@@ -110,7 +131,9 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
             Webhooks5xx: appEnded.SelectMany(call => call["webhooks"]!.AsArray()).Count(webhook => (int)webhook!["status"]! >= 500),
             PhoneParticipantsAfterHangUp: remaining,
             AppMemoryWithPhonesInMiB: memoryWithPhonesIn,
-            AppMemoryAfterHangUpMiB: app.Process.Memory.RssMiB,
+            AppMemoryAfterHangUpMiB: app.MemoryMiB(),
+            Spread: redis is null ? null : Spread.Of(appCalls.Select(CallId).Select(emulator.Routes.Reached), app.Instances.Count,
+                Math.Round(redisCommands / (double)Math.Max(1, appCalls.Count), 1)),
             FloorServerAnswersAppBxml: SameBxml(appCalls, floorCalls),
             Lost: [.. lost]);
     }
@@ -123,14 +146,14 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
     {
         foreach (var server in new[] { app, floorServer })
         {
-            emulator.Routes.Target = server.Process.BaseUri;
+            emulator.Routes.To(server.BaseUris);
             var (calls, _) = await dialer.DialAsync(server.Numbers(level, WarmUpNumbers, options.WarmUpCalls), concurrency);
             await dialer.HangUpAsync(calls.Select(CallId), server.ParticipantTag, concurrency);
         }
-        emulator.Routes.Target = null;
+        emulator.Routes.To();
         await direct.MeasureAsync(options.WarmUpCalls, concurrency);
         await direct.CleanUpAsync(concurrency);
-        var settling = await Quiet.WaitAsync([Environment.ProcessId, app.Process.Id, floorServer.Process.Id], TimeSpan.FromSeconds(60));
+        var settling = await Quiet.WaitAsync(watched, TimeSpan.FromSeconds(60));
         Console.WriteLine($"  C={concurrency}: warmed up with {options.WarmUpCalls} calls to each; quiet {settling.TotalSeconds:0} s later");
     }
 

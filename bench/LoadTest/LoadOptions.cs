@@ -2,10 +2,10 @@ using System.Globalization;
 
 namespace LoadTest;
 
-internal sealed record LoadOptions(int Calls, IReadOnlyList<int> Concurrency, int Blocks, bool Faults, int WarmUpCalls, string? Output)
+internal sealed record LoadOptions(int Calls, IReadOnlyList<int> Concurrency, int Blocks, bool Faults, int WarmUpCalls, int Instances, string? Output)
 {
     public const string Usage =
-        "usage: bench/run.sh [--calls N] [--concurrency C[,C...]] [--blocks B] [--faults] [--warm-up W] [--output file.json]\n" +
+        "usage: bench/run.sh [--calls N] [--concurrency C[,C...]] [--blocks B] [--faults] [--warm-up W] [--instances I] [--output file.json]\n" +
         "       bench/run.sh --median bench/results/load-A.json bench/results/load-B.json ...\n" +
         "       bench/run.sh --page [--loads N]      (see bench/README.md)";
 
@@ -14,7 +14,7 @@ internal sealed record LoadOptions(int Calls, IReadOnlyList<int> Concurrency, in
 
     public static LoadOptions? Parse(string[] args)
     {
-        var options = new LoadOptions(Calls: 200, Concurrency: [1, 10, 50], Blocks: 4, Faults: false, WarmUpCalls: 100, Output: null);
+        var options = new LoadOptions(Calls: 200, Concurrency: [1, 10, 50], Blocks: 4, Faults: false, WarmUpCalls: 100, Instances: 1, Output: null);
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -33,6 +33,11 @@ internal sealed record LoadOptions(int Calls, IReadOnlyList<int> Concurrency, in
                     break;
                 case "--warm-up" when Count(args, i + 1, minimum: 1) is { } warmUp and < WarmUpLimit:
                     options = options with { WarmUpCalls = warmUp };
+                    i++;
+                    break;
+                // More than one: the app's instances share a redis-server the tool starts, and the webhooks are spread over them.
+                case "--instances" when Count(args, i + 1, minimum: 1) is { } instances:
+                    options = options with { Instances = instances };
                     i++;
                     break;
                 case "--faults":

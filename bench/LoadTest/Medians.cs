@@ -16,10 +16,10 @@ internal static class Medians
     public static int Print(IReadOnlyList<string> files)
     {
         var runs = files.Select(file => JsonSerializer.Deserialize<Run>(File.ReadAllText(file), Json)!).ToList();
-        var shapes = runs.Select(run => $"{run.Result.Calls} {string.Join(",", run.Result.Concurrency)} {run.Result.Blocks} {run.Result.Faults}").Distinct().ToList();
+        var shapes = runs.Select(run => $"{run.Result.Calls} {string.Join(",", run.Result.Concurrency)} {run.Result.Blocks} {run.Result.Faults} {run.Result.Instances}").Distinct().ToList();
         if (runs.Count == 0 || shapes.Count > 1)
         {
-            Console.Error.WriteLine("Give one or more result files of runs with the same --calls, --concurrency, --blocks and --faults.");
+            Console.Error.WriteLine("Give one or more result files of runs with the same --calls, --concurrency, --blocks, --faults and --instances.");
             return 2;
         }
         var first = runs[0].Result;
@@ -31,6 +31,8 @@ internal static class Medians
             server(first).CallsPerSecond is null ? null : M(r => server(r).CallsPerSecond ?? double.NaN), S(r => server(r).InitiateWebhookMs));
         MemoryFigures Memory(Func<LoadResult, MemoryFigures> memory) =>
             new(M(r => memory(r).IdleMiB), M(r => memory(r).PeakMiB), M(r => memory(r).EndMiB));
+        // Per instance: the median of instance 1's figure over the runs, then of instance 2's, ...
+        List<T> PerInstance<T>(Func<int, T> median) => [.. Enumerable.Range(0, first.Instances).Select(median)];
 
         var levels = first.Levels.Select((_, i) =>
         {
@@ -41,21 +43,24 @@ internal static class Medians
                 new ApiRequests(N(r => L(r).Api.CreateParticipant), N(r => L(r).Api.AddParticipantToSession), N(r => L(r).Api.CreateSession),
                     N(r => L(r).Api.Other), N(r => L(r).Api.Failed)),
                 M(r => L(r).RoundTripsPerParticipant), N(r => L(r).Sessions), N(r => L(r).PhoneParticipantsInSession), N(r => L(r).Webhooks5xx),
-                N(r => L(r).PhoneParticipantsAfterHangUp), M(r => L(r).AppMemoryWithPhonesInMiB), M(r => L(r).AppMemoryAfterHangUpMiB),
-                runs.All(run => L(run.Result).FloorServerAnswersAppBxml), []);
+                N(r => L(r).PhoneParticipantsAfterHangUp), PerInstance(k => M(r => L(r).AppMemoryWithPhonesInMiB[k])),
+                PerInstance(k => M(r => L(r).AppMemoryAfterHangUpMiB[k])), runs.All(run => L(run.Result).FloorServerAnswersAppBxml), [],
+                first.Instances == 1 ? null : new Spread(PerInstance(k => N(r => L(r).Spread!.InitiatesPerInstance[k])), N(r => L(r).Spread!.CallsAcrossInstances),
+                    M(r => L(r).Spread!.RedisCommandsPerDialIn)));
         }).ToList();
         var median = first with
         {
             LoadAverage = [M(r => r.LoadAverage[0]), M(r => r.LoadAverage[1])],
-            AppColdWebhookMs = M(r => r.AppColdWebhookMs),
+            AppColdWebhookMs = PerInstance(k => M(r => r.AppColdWebhookMs[k])),
             FloorServerColdWebhookMs = M(r => r.FloorServerColdWebhookMs),
-            AppMemory = Memory(r => r.AppMemory),
+            AppMemory = PerInstance(k => Memory(r => r.AppMemory[k])),
             FloorServerMemory = Memory(r => r.FloorServerMemory),
+            RedisMemory = first.RedisMemory is null ? null : Memory(r => r.RedisMemory!),
             Levels = levels,
         };
         Console.WriteLine($"Medians of {runs.Count} runs ({string.Join(", ", runs.Select(run => run.Result.Date.ToString("yyyy-MM-dd HH:mm")))}); " +
                           $"{runs.Count(run => run.Checks.All(check => check.Passed))} of them passed every check. " +
-                          $"First webhook after start, app: {string.Join(", ", runs.Select(run => Report.F(run.Result.AppColdWebhookMs)))} ms.");
+                          $"First webhook after start, app: {string.Join(", ", runs.Select(run => string.Join(" · ", run.Result.AppColdWebhookMs.Select(Report.F))))} ms.");
         Report.Print(median, Goals.Checks(median), Goals.Of(median));
         return 0;
     }

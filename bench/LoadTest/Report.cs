@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace LoadTest;
 
@@ -71,20 +72,51 @@ internal sealed record ApiRequests(int CreateParticipant, int AddParticipantToSe
 
 internal sealed record ServerRun(int Dialed, int Joined, double? CallsPerSecond, Stats InitiateWebhookMs);
 
+/// <summary>
+/// How the app's calls' webhooks fell over its instances: the <c>initiate</c>s (a call's first webhook) each instance
+/// answered, the calls whose webhooks reached more than one instance, and the commands Redis processed per dial-in
+/// while the app was dialed (its instances' background work included).
+/// </summary>
+internal sealed record Spread(IReadOnlyList<int> InitiatesPerInstance, int CallsAcrossInstances, double RedisCommandsPerDialIn)
+{
+    public static Spread Of(IEnumerable<IReadOnlyList<int>> calls, int instances, double redisCommandsPerDialIn)
+    {
+        var initiates = new int[instances];
+        var across = 0;
+        foreach (var reached in calls.Where(reached => reached.Count > 0))
+        {
+            initiates[reached[0]]++;
+            across += reached.Distinct().Count() > 1 ? 1 : 0;
+        }
+        return new(initiates, across, redisCommandsPerDialIn);
+    }
+
+    public override string ToString() =>
+        $"{string.Join(" + ", InitiatesPerInstance)} initiates; {CallsAcrossInstances} calls on more than one instance; " +
+        $"{RedisCommandsPerDialIn.ToString(CultureInfo.InvariantCulture)} Redis commands per dial-in";
+}
+
 internal sealed record LevelResult(
     int Concurrency, ServerRun App, ServerRun FloorServer, Stats DirectFloorMs,
     Ratio AppToFloorServer, Ratio AppToDirectFloor, Ratio FloorServerToDirectFloor,
     ApiRequests Api, double RoundTripsPerParticipant, int Sessions, int PhoneParticipantsInSession, int Webhooks5xx,
-    int PhoneParticipantsAfterHangUp, double AppMemoryWithPhonesInMiB, double AppMemoryAfterHangUpMiB,
-    bool FloorServerAnswersAppBxml, IReadOnlyList<string> Lost);
+    int PhoneParticipantsAfterHangUp,
+    [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppMemoryWithPhonesInMiB,
+    [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppMemoryAfterHangUpMiB,
+    bool FloorServerAnswersAppBxml, IReadOnlyList<string> Lost, Spread? Spread);
 
 /// <summary>Resident memory (VmRSS, MiB): idle before the first webhook, the high-water mark, and at the end with everyone hung up.</summary>
 internal sealed record MemoryFigures(double IdleMiB, double PeakMiB, double EndMiB);
 
+/// <remarks>
+/// The app's figures are per instance (<see cref="Instances"/> of them, on Redis when more than one). Result files from
+/// before that read as one instance's: a single figure as a list of one, no <see cref="LevelResult.Spread"/>.
+/// </remarks>
 internal sealed record LoadResult(
     string Machine, IReadOnlyList<double> LoadAverage, DateTimeOffset Date, int Calls, IReadOnlyList<int> Concurrency, int Blocks, bool Faults, int WarmUpCalls,
-    double AppColdWebhookMs, double FloorServerColdWebhookMs, MemoryFigures AppMemory, MemoryFigures FloorServerMemory,
-    IReadOnlyList<LevelResult> Levels);
+    [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppColdWebhookMs, double FloorServerColdWebhookMs,
+    [property: JsonConverter(typeof(OneOrMany<MemoryFigures>))] IReadOnlyList<MemoryFigures> AppMemory,
+    MemoryFigures FloorServerMemory, IReadOnlyList<LevelResult> Levels, int Instances = 1, MemoryFigures? RedisMemory = null);
 
 internal sealed record Check(string Name, bool Passed, string Detail);
 
@@ -95,8 +127,9 @@ internal static class Report
         var levels = result.Levels;
         Console.WriteLine();
         Console.WriteLine($"Load: {result.Calls} dial-ins per server at each concurrency ({string.Join(", ", result.Concurrency)}), in {result.Blocks} alternating blocks, " +
-                          $"faults {(result.Faults ? "on for the app (10% refused, 10% delayed)" : "off")}; {result.Machine}; " +
-                          $"load average {F(result.LoadAverage[0])} at the start, {F(result.LoadAverage[1])} at the end");
+                          $"faults {(result.Faults ? "on for the app (10% refused, 10% delayed)" : "off")}, " +
+                          $"{(result.Instances == 1 ? "the app in one instance" : $"the app in {result.Instances} instances on one Redis, its webhooks spread over them")}; " +
+                          $"{result.Machine}; load average {F(result.LoadAverage[0])} at the start, {F(result.LoadAverage[1])} at the end");
         Console.WriteLine();
         Console.WriteLine($"| Measure | {string.Join(" | ", levels.Select(level => $"C={level.Concurrency}"))} |");
         Console.WriteLine($"|---|{string.Concat(levels.Select(_ => "---|"))}");
@@ -107,20 +140,31 @@ internal static class Report
         Row("**App ÷ floor server**", level => level.AppToFloorServer.ToString());
         Row("App ÷ direct API floor", level => level.AppToDirectFloor.ToString());
         Row("Floor server ÷ direct API floor", level => level.FloorServerToDirectFloor.ToString());
+        if (result.Instances > 1)
+        {
+            Row("App's webhooks over its instances", level => $"{level.Spread}");
+        }
         Row("App's WebRTC API requests", level => level.Api.ToString());
         Row("Round trips per participant (retries apart)", level => F(level.RoundTripsPerParticipant));
         Row("Requests refused or failed, then retried", level => F(level.Api.Failed));
         Row("Sessions holding the app's phones / phones in them", level => $"{level.Sessions} / {level.PhoneParticipantsInSession}");
         Row("App's webhooks answered 5xx", level => F(level.Webhooks5xx));
         Row("App's phone participants left after hang-up", level => F(level.PhoneParticipantsAfterHangUp));
-        Row("App resident memory with the phones in / after hang-up (MiB)", level => $"{F(level.AppMemoryWithPhonesInMiB)} / {F(level.AppMemoryAfterHangUpMiB)}");
+        Row($"App resident memory with the phones in / after hang-up (MiB{(result.Instances > 1 ? ", per instance" : "")})",
+            level => string.Join(" · ", level.AppMemoryWithPhonesInMiB.Zip(level.AppMemoryAfterHangUpMiB, (phonesIn, after) => $"{F(phonesIn)} / {F(after)}")));
         Console.WriteLine();
-        Console.WriteLine("| Start and memory | App | Floor server |");
-        Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| First webhook after start, cold (ms; {Program.IdleBeforeFirstWebhook.TotalSeconds:0} s after the server listened) | {F(result.AppColdWebhookMs)} | {F(result.FloorServerColdWebhookMs)} |");
-        Console.WriteLine($"| Resident memory idle, before the first webhook (MiB) | {F(result.AppMemory.IdleMiB)} | {F(result.FloorServerMemory.IdleMiB)} |");
-        Console.WriteLine($"| Resident memory at peak (MiB, VmHWM) | {F(result.AppMemory.PeakMiB)} | {F(result.FloorServerMemory.PeakMiB)} |");
-        Console.WriteLine($"| Resident memory at the end, everyone hung up (MiB) | {F(result.AppMemory.EndMiB)} | {F(result.FloorServerMemory.EndMiB)} |");
+        var apps = Enumerable.Range(0, result.Instances).ToList();
+        Console.WriteLine($"| Start and memory | {string.Join(" | ", apps.Select(i => result.Instances == 1 ? "App" : $"App instance {i + 1}"))} | Floor server |");
+        Console.WriteLine($"|---|{string.Concat(apps.Select(_ => "---|"))}---|");
+        Console.WriteLine($"| First webhook after start, cold (ms; {Program.IdleBeforeFirstWebhook.TotalSeconds:0} s after the server listened) | " +
+                          $"{string.Join(" | ", result.AppColdWebhookMs.Select(F))} | {F(result.FloorServerColdWebhookMs)} |");
+        Console.WriteLine($"| Resident memory idle, before the first webhook (MiB) | {string.Join(" | ", result.AppMemory.Select(m => F(m.IdleMiB)))} | {F(result.FloorServerMemory.IdleMiB)} |");
+        Console.WriteLine($"| Resident memory at peak (MiB, VmHWM) | {string.Join(" | ", result.AppMemory.Select(m => F(m.PeakMiB)))} | {F(result.FloorServerMemory.PeakMiB)} |");
+        Console.WriteLine($"| Resident memory at the end, everyone hung up (MiB) | {string.Join(" | ", result.AppMemory.Select(m => F(m.EndMiB)))} | {F(result.FloorServerMemory.EndMiB)} |");
+        if (result.RedisMemory is { } redis)
+        {
+            Console.WriteLine($"Redis (the instances' shared store): resident memory idle {F(redis.IdleMiB)} MiB, at peak {F(redis.PeakMiB)} MiB, at the end {F(redis.EndMiB)} MiB.");
+        }
         Console.WriteLine();
         Console.WriteLine("Checks (any FAIL makes the exit code 1):");
         foreach (var check in checks)
