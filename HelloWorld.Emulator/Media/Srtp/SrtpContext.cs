@@ -7,8 +7,8 @@ namespace HelloWorld.Emulator.Media.Srtp;
 /// One direction of SRTP and SRTCP with <c>SRTP_AES128_CM_HMAC_SHA1_80</c> (RFC 3711, the only profile WebRTC requires):
 /// AES counter mode, a 10-byte HMAC-SHA1 tag, the rollover counter and a 64-packet replay window per SSRC.
 /// Packets are transformed in place in the caller's buffer, with scratch space allocated once per thread: no allocation per packet.
-/// The platform's AES and HMAC keep their keyed state for the context's life: a packet costs one AES call over all its
-/// counter blocks and one HMAC update and final (bench/README.md has the figures).
+/// Keyed state is made once for the context's life: AES round keys (<see cref="AesCounterMode"/>) and the HMAC's hashed
+/// pads (<see cref="HmacSha1"/>), so a packet costs its counter blocks and four SHA-1 blocks (bench/README.md has the figures).
 /// A lock serialises callers (the relay thread and timers may send through the same context), and makes disposal safe
 /// while another thread is using the context: once disposed it refuses every packet.
 /// </summary>
@@ -26,8 +26,8 @@ internal sealed class SrtpContext : IDisposable
     private readonly Lock _gate = new();
     private readonly AesCounterMode _rtpCipher;
     private readonly AesCounterMode _rtcpCipher;
-    private readonly IncrementalHash _rtpAuth;
-    private readonly IncrementalHash _rtcpAuth;
+    private readonly HmacSha1 _rtpAuth;
+    private readonly HmacSha1 _rtcpAuth;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
     private readonly Dictionary<uint, ReceivedStream> _received = [];
@@ -43,10 +43,10 @@ internal sealed class SrtpContext : IDisposable
             throw new ArgumentException("SRTP_AES128_CM_HMAC_SHA1_80 takes a 16-byte master key and a 14-byte master salt.");
         }
         _rtpCipher = new AesCounterMode(DeriveSessionKey(masterKey, masterSalt, 0, KeyLength), MaxPacketLength);
-        _rtpAuth = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, DeriveSessionKey(masterKey, masterSalt, 1, 20));
+        _rtpAuth = new HmacSha1(DeriveSessionKey(masterKey, masterSalt, 1, 20));
         _rtpSalt = DeriveSessionKey(masterKey, masterSalt, 2, SaltLength);
         _rtcpCipher = new AesCounterMode(DeriveSessionKey(masterKey, masterSalt, 3, KeyLength), MaxPacketLength);
-        _rtcpAuth = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, DeriveSessionKey(masterKey, masterSalt, 4, 20));
+        _rtcpAuth = new HmacSha1(DeriveSessionKey(masterKey, masterSalt, 4, 20));
         _rtcpSalt = DeriveSessionKey(masterKey, masterSalt, 5, SaltLength);
     }
 
@@ -237,8 +237,6 @@ internal sealed class SrtpContext : IDisposable
             _disposed = true;
             _rtpCipher.Dispose();
             _rtcpCipher.Dispose();
-            _rtpAuth.Dispose();
-            _rtcpAuth.Dispose();
         }
     }
 
@@ -289,12 +287,8 @@ internal sealed class SrtpContext : IDisposable
         cipher.Transform(iv, payload);
     }
 
-    /// <summary>The full HMAC-SHA1 of <paramref name="authenticated"/>; the state stays keyed for the next packet.</summary>
-    private static void Authenticate(IncrementalHash auth, ReadOnlySpan<byte> authenticated, Span<byte> hmac)
-    {
-        auth.AppendData(authenticated);
-        auth.GetHashAndReset(hmac);
-    }
+    /// <summary>The full HMAC-SHA1 of <paramref name="authenticated"/>.</summary>
+    private static void Authenticate(HmacSha1 auth, ReadOnlySpan<byte> authenticated, Span<byte> hmac) => auth.Compute(authenticated, hmac);
 
     private struct SentStream
     {
