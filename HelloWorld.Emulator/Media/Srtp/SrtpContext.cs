@@ -32,6 +32,9 @@ internal sealed class SrtpContext : IDisposable
     private readonly byte[] _rtcpSalt;
     private readonly Dictionary<uint, ReceivedStream> _received = [];
     private readonly Dictionary<uint, SentStream> _sent = [];
+    // The stream of the last packet each way: nearly always the next packet's too, found without the dictionary.
+    private ReceivedStream? _lastReceived;
+    private SentStream? _lastSent;
     private readonly Dictionary<uint, ReplayWindow> _receivedRtcp = [];
     private uint _sentRtcpIndex;
     private bool _disposed;
@@ -81,7 +84,14 @@ internal sealed class SrtpContext : IDisposable
             {
                 return -1;
             }
-            ref var stream = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sent, ssrc, out var known);
+            var stream = _lastSent is { } last && last.Ssrc == ssrc ? last : _sent.GetValueOrDefault(ssrc);
+            var known = stream is not null;
+            if (stream is null)
+            {
+                stream = new SentStream(ssrc);
+                _sent[ssrc] = stream;
+            }
+            _lastSent = stream;
             // A relay sends packets in the order they arrived, which is not always the order they were numbered: a late
             // packet from before a wrap belongs to the previous rollover, and only a newer packet moves the count on
             // (the receiver's estimate of RFC 3711 Appendix A, applied here so both ends agree on every index).
@@ -127,10 +137,12 @@ internal sealed class SrtpContext : IDisposable
             {
                 return -1;
             }
-            ref var stream = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_received, ssrc, out var known);
-            var rolloverCounter = known ? EstimateRolloverCounter(stream.RolloverCounter, stream.HighestSequence, sequence) : 0u;
+            // A stream is remembered only once a packet of it has authenticated: forged SSRCs leave nothing behind.
+            var stream = _lastReceived is { } last && last.Ssrc == ssrc ? last : _received.GetValueOrDefault(ssrc);
+            var known = stream is not null;
+            var rolloverCounter = stream is not null ? EstimateRolloverCounter(stream.RolloverCounter, stream.HighestSequence, sequence) : 0u;
             var index = ((ulong)rolloverCounter << 16) | sequence;
-            if (known && !stream.Replay.MayAccept(index))
+            if (stream is not null && !stream.Replay.MayAccept(index))
             {
                 return -1;
             }
@@ -143,13 +155,15 @@ internal sealed class SrtpContext : IDisposable
             tag.CopyTo(packet[authenticated..]);
             if (!CryptographicOperations.FixedTimeEquals(hmac[..AuthTagLength], tag))
             {
-                if (!known)
-                {
-                    _received.Remove(ssrc);
-                }
                 return -1;
             }
             Crypt(_rtpCipher, _rtpSalt, ssrc, index, packet[headerLength..authenticated]);
+            if (stream is null)
+            {
+                stream = new ReceivedStream(ssrc);
+                _received[ssrc] = stream;
+            }
+            _lastReceived = stream;
             if (!known || index > stream.Replay.Highest)
             {
                 stream.RolloverCounter = rolloverCounter;
@@ -290,14 +304,16 @@ internal sealed class SrtpContext : IDisposable
     /// <summary>The full HMAC-SHA1 of <paramref name="authenticated"/>.</summary>
     private static void Authenticate(HmacSha1 auth, ReadOnlySpan<byte> authenticated, Span<byte> hmac) => auth.Compute(authenticated, hmac);
 
-    private struct SentStream
+    private sealed class SentStream(uint ssrc)
     {
+        public readonly uint Ssrc = ssrc;
         public uint RolloverCounter;
         public ushort HighestSequence;
     }
 
-    private struct ReceivedStream
+    private sealed class ReceivedStream(uint ssrc)
     {
+        public readonly uint Ssrc = ssrc;
         public uint RolloverCounter;
         public ushort HighestSequence;
         public ReplayWindow Replay;
