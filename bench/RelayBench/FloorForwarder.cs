@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using HelloWorld.Emulator.Media.Rtp;
 using HelloWorld.Emulator.Media.Srtp;
+using HelloWorld.Emulator.Media.Transport;
 
 namespace RelayBench;
 
@@ -26,7 +27,8 @@ internal static class FloorForwarder
         var subscribers = Enumerable.Range(0, subscriberCount).Select(_ => new UdpClient(new IPEndPoint(IPAddress.Loopback, 0))).ToList();
         var targets = subscribers.Select(subscriber => subscriber.Client.LocalEndPoint!.Serialize()).ToList();
 
-        var hops = new List<double>(packets * subscriberCount);
+        // The relay's meter, driven here by hand exactly as the media server drives it, so both pay the same for being measured.
+        var meter = new ReceiveThreadMeter(packets, packets * Math.Max(1, subscriberCount));
         var cpu = double.NaN;
         var forwarding = new Thread(() =>
         {
@@ -37,7 +39,7 @@ internal static class FloorForwarder
             for (var received = 1; received <= packets; received++)
             {
                 var length = forwarder.ReceiveFrom(buffer, SocketFlags.None, from);
-                var receivedAt = Stopwatch.GetTimestamp();
+                meter.Received(Stopwatch.GetTimestamp());
                 if (received == 1)
                 {
                     clock = ThreadCpu.ClockOfCurrentThread();
@@ -45,9 +47,11 @@ internal static class FloorForwarder
                 }
                 foreach (var target in targets)
                 {
+                    var before = Stopwatch.GetTimestamp();
                     forwarder.SendTo(buffer.AsSpan(0, length), SocketFlags.None, target);
-                    hops.Add(Stopwatch.GetElapsedTime(receivedAt).TotalMicroseconds);
+                    meter.Sent(before, Stopwatch.GetTimestamp());
                 }
+                meter.Handled(Stopwatch.GetTimestamp());
             }
             // As for the relay: from the first packet's handling to the end of the last, over the packets after the first.
             cpu = (ThreadCpu.Microseconds(clock) - cpuAtFirst) / (packets - 1);
@@ -89,6 +93,7 @@ internal static class FloorForwarder
         done.CancelAfter(TimeSpan.FromSeconds(2));
         await Task.WhenAll(receivers);
         subscribers.ForEach(subscriber => subscriber.Dispose());
-        return new RelayRun(latencies.Count, Percentiles.Of(hops), Percentiles.Of(latencies), cpu);
+        var ownWork = meter.Datagrams().Select(d => d.Microseconds).ToList();
+        return new RelayRun(latencies.Count, Percentiles.Of([.. meter.Hops()]), Percentiles.Of(latencies), cpu, Percentiles.Of(ownWork));
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using HelloWorld.Emulator.Media.Srtp;
 
 namespace HelloWorld.Emulator.Tests.Media.Srtp;
@@ -56,6 +57,50 @@ public sealed class AesCounterModeTests
         cipher.Transform(Iv, data);
 
         Assert.Equal(original, data);
+    }
+
+    [Fact]
+    public void ThePlatformsAes_GivesTheRfc3711Stream_Too()
+    {
+        using var cipher = new AesCounterMode(Key, 48, platformAes: true);
+        var keyStream = new byte[48];
+
+        cipher.KeyStream(Iv, keyStream);
+
+        Assert.False(cipher.UsesHardwareAes);
+        Assert.Equal(Convert.ToHexString(Rfc3711KeyStream), Convert.ToHexString(keyStream));
+    }
+
+    [Fact]
+    public void TheProcessorsAesInstructions_GiveThePlatformsKeyStream_ForAnyKeyAndIv_TheCounterWrappingInItsLow16Bits()
+    {
+        if (!HardwareAes128.IsSupported)
+        {
+            using var fallback = new AesCounterMode(Key, 48);
+            Assert.False(fallback.UsesHardwareAes); // without the instructions, the platform's AES (checked above) is what runs
+            return;
+        }
+        for (var trial = 0; trial < 50; trial++)
+        {
+            var key = RandomNumberGenerator.GetBytes(16);
+            var iv = RandomNumberGenerator.GetBytes(16);
+            if (trial % 2 == 0)
+            {
+                iv[14] = 0xFF; // the block number carries out of the low byte, and past 0xFFFF wraps within the low 16 bits
+                iv[15] = 0xFD;
+            }
+            var length = RandomNumberGenerator.GetInt32(1, 600);
+            using var hardware = new AesCounterMode(key, 2048);
+            using var platform = new AesCounterMode(key, 2048, platformAes: true);
+            var data = RandomNumberGenerator.GetBytes(length);
+            var expected = (byte[])data.Clone();
+
+            hardware.Transform(iv, data);
+            platform.Transform(iv, expected);
+
+            Assert.True(hardware.UsesHardwareAes);
+            Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(data));
+        }
     }
 
     [Fact]

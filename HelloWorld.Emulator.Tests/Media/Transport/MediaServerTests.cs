@@ -104,6 +104,21 @@ public sealed class MediaServerTests : IDisposable
         return reached.Task;
     }
 
+    [Fact]
+    public async Task AMeter_RecordsEveryDatagramHandled_WithTheSendsItMade()
+    {
+        var meter = new ReceiveThreadMeter(datagrams: 10, sends: 10);
+        _server.Meter = meter;
+        var connection = _server.CreateConnection(MediaConnectionRole.Publish, "brws", null);
+
+        Assert.NotNull(await CheckAsync(connection, "brws", connection.LocalIcePassword)); // answered: one send
+        Assert.Null(await CheckAsync(connection, "brws", "not-the-password-0123456")); // handled, never answered
+
+        Assert.Equal([1, 0], meter.Datagrams().Select(datagram => datagram.Sends));
+        Assert.All(meter.Datagrams(), datagram => Assert.InRange(datagram.Microseconds, 0.0, 1_000_000.0));
+        Assert.Single(meter.Hops());
+    }
+
     private Task<byte[]?> CheckAsync(IMediaConnection connection, string browserUfrag, string password) =>
         CheckAsync(connection.LocalIceUfrag, browserUfrag, password);
 

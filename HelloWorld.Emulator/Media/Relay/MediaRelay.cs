@@ -165,7 +165,9 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
     private sealed class Tap
     {
         private readonly IMediaConnection _connection;
-        private ImmutableDictionary<uint, Source> _bySsrc = ImmutableDictionary<uint, Source>.Empty;
+        // A connection publishes one stream or a few: a short array searched in order costs a packet less than a tree of
+        // hash buckets, whose code and nodes have left the caches in the milliseconds between packets.
+        private volatile (uint Ssrc, Source Source)[] _bySsrc = [];
 
         public Tap(IMediaConnection connection)
         {
@@ -174,13 +176,14 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
             connection.RtcpReceived += OnRtcp;
         }
 
-        public void Add(uint ssrc, Source source) => _bySsrc = _bySsrc.SetItem(ssrc, source);
+        // Add and Remove are called with the relay's lock held; the packet path reads whichever array is current.
+        public void Add(uint ssrc, Source source) => _bySsrc = [.. _bySsrc.Where(entry => entry.Ssrc != ssrc), (ssrc, source)];
 
         /// <summary>Forgets the SSRC; true when nothing is left to tap.</summary>
         public bool Remove(uint ssrc)
         {
-            _bySsrc = _bySsrc.Remove(ssrc);
-            if (!_bySsrc.IsEmpty)
+            _bySsrc = [.. _bySsrc.Where(entry => entry.Ssrc != ssrc)];
+            if (_bySsrc.Length > 0)
             {
                 return false;
             }
@@ -191,10 +194,22 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
 
         private void OnRtp(IMediaConnection connection, ReadOnlySpan<byte> packet)
         {
-            if (RtpPacket.IsValid(packet) && _bySsrc.TryGetValue(RtpPacket.Ssrc(packet), out var source))
+            if (RtpPacket.IsValid(packet) && Find(RtpPacket.Ssrc(packet)) is { } source)
             {
                 source.Write(packet);
             }
+        }
+
+        private Source? Find(uint ssrc)
+        {
+            foreach (var entry in _bySsrc)
+            {
+                if (entry.Ssrc == ssrc)
+                {
+                    return entry.Source;
+                }
+            }
+            return null;
         }
 
         /// <summary>Sender reports go on to subscribers, rewritten; everything else from a publisher stays here.</summary>
@@ -210,7 +225,7 @@ internal sealed partial class MediaRelay(TimeProvider clock, ILogger<MediaRelay>
                 }
                 var packet = compound.Slice(offset, length);
                 if (packet[1] == SenderReport.PacketType && packet.Length >= SenderReport.Length &&
-                    _bySsrc.TryGetValue(BinaryPrimitives.ReadUInt32BigEndian(packet[4..]), out var source))
+                    Find(BinaryPrimitives.ReadUInt32BigEndian(packet[4..])) is { } source)
                 {
                     source.ForwardSenderReport(packet);
                 }

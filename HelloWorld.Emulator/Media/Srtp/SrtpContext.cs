@@ -7,8 +7,8 @@ namespace HelloWorld.Emulator.Media.Srtp;
 /// One direction of SRTP and SRTCP with <c>SRTP_AES128_CM_HMAC_SHA1_80</c> (RFC 3711, the only profile WebRTC requires):
 /// AES counter mode, a 10-byte HMAC-SHA1 tag, the rollover counter and a 64-packet replay window per SSRC.
 /// Packets are transformed in place in the caller's buffer, with scratch space allocated once per thread: no allocation per packet.
-/// The platform's AES and HMAC keep their keyed state for the context's life: a packet costs one AES call over all its
-/// counter blocks and one HMAC update and final (bench/README.md has the figures).
+/// Keyed state is made once for the context's life: AES round keys (<see cref="AesCounterMode"/>) and the HMAC's hashed
+/// pads (<see cref="HmacSha1"/>), so a packet costs its counter blocks and four SHA-1 blocks (bench/README.md has the figures).
 /// A lock serialises callers (the relay thread and timers may send through the same context), and makes disposal safe
 /// while another thread is using the context: once disposed it refuses every packet.
 /// </summary>
@@ -26,12 +26,15 @@ internal sealed class SrtpContext : IDisposable
     private readonly Lock _gate = new();
     private readonly AesCounterMode _rtpCipher;
     private readonly AesCounterMode _rtcpCipher;
-    private readonly IncrementalHash _rtpAuth;
-    private readonly IncrementalHash _rtcpAuth;
+    private readonly HmacSha1 _rtpAuth;
+    private readonly HmacSha1 _rtcpAuth;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
     private readonly Dictionary<uint, ReceivedStream> _received = [];
     private readonly Dictionary<uint, SentStream> _sent = [];
+    // The stream of the last packet each way: nearly always the next packet's too, found without the dictionary.
+    private ReceivedStream? _lastReceived;
+    private SentStream? _lastSent;
     private readonly Dictionary<uint, ReplayWindow> _receivedRtcp = [];
     private uint _sentRtcpIndex;
     private bool _disposed;
@@ -43,10 +46,10 @@ internal sealed class SrtpContext : IDisposable
             throw new ArgumentException("SRTP_AES128_CM_HMAC_SHA1_80 takes a 16-byte master key and a 14-byte master salt.");
         }
         _rtpCipher = new AesCounterMode(DeriveSessionKey(masterKey, masterSalt, 0, KeyLength), MaxPacketLength);
-        _rtpAuth = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, DeriveSessionKey(masterKey, masterSalt, 1, 20));
+        _rtpAuth = new HmacSha1(DeriveSessionKey(masterKey, masterSalt, 1, 20));
         _rtpSalt = DeriveSessionKey(masterKey, masterSalt, 2, SaltLength);
         _rtcpCipher = new AesCounterMode(DeriveSessionKey(masterKey, masterSalt, 3, KeyLength), MaxPacketLength);
-        _rtcpAuth = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, DeriveSessionKey(masterKey, masterSalt, 4, 20));
+        _rtcpAuth = new HmacSha1(DeriveSessionKey(masterKey, masterSalt, 4, 20));
         _rtcpSalt = DeriveSessionKey(masterKey, masterSalt, 5, SaltLength);
     }
 
@@ -81,7 +84,14 @@ internal sealed class SrtpContext : IDisposable
             {
                 return -1;
             }
-            ref var stream = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_sent, ssrc, out var known);
+            var stream = _lastSent is { } last && last.Ssrc == ssrc ? last : _sent.GetValueOrDefault(ssrc);
+            var known = stream is not null;
+            if (stream is null)
+            {
+                stream = new SentStream(ssrc);
+                _sent[ssrc] = stream;
+            }
+            _lastSent = stream;
             // A relay sends packets in the order they arrived, which is not always the order they were numbered: a late
             // packet from before a wrap belongs to the previous rollover, and only a newer packet moves the count on
             // (the receiver's estimate of RFC 3711 Appendix A, applied here so both ends agree on every index).
@@ -127,10 +137,12 @@ internal sealed class SrtpContext : IDisposable
             {
                 return -1;
             }
-            ref var stream = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_received, ssrc, out var known);
-            var rolloverCounter = known ? EstimateRolloverCounter(stream.RolloverCounter, stream.HighestSequence, sequence) : 0u;
+            // A stream is remembered only once a packet of it has authenticated: forged SSRCs leave nothing behind.
+            var stream = _lastReceived is { } last && last.Ssrc == ssrc ? last : _received.GetValueOrDefault(ssrc);
+            var known = stream is not null;
+            var rolloverCounter = stream is not null ? EstimateRolloverCounter(stream.RolloverCounter, stream.HighestSequence, sequence) : 0u;
             var index = ((ulong)rolloverCounter << 16) | sequence;
-            if (known && !stream.Replay.MayAccept(index))
+            if (stream is not null && !stream.Replay.MayAccept(index))
             {
                 return -1;
             }
@@ -143,13 +155,15 @@ internal sealed class SrtpContext : IDisposable
             tag.CopyTo(packet[authenticated..]);
             if (!CryptographicOperations.FixedTimeEquals(hmac[..AuthTagLength], tag))
             {
-                if (!known)
-                {
-                    _received.Remove(ssrc);
-                }
                 return -1;
             }
             Crypt(_rtpCipher, _rtpSalt, ssrc, index, packet[headerLength..authenticated]);
+            if (stream is null)
+            {
+                stream = new ReceivedStream(ssrc);
+                _received[ssrc] = stream;
+            }
+            _lastReceived = stream;
             if (!known || index > stream.Replay.Highest)
             {
                 stream.RolloverCounter = rolloverCounter;
@@ -237,8 +251,6 @@ internal sealed class SrtpContext : IDisposable
             _disposed = true;
             _rtpCipher.Dispose();
             _rtcpCipher.Dispose();
-            _rtpAuth.Dispose();
-            _rtcpAuth.Dispose();
         }
     }
 
@@ -289,21 +301,19 @@ internal sealed class SrtpContext : IDisposable
         cipher.Transform(iv, payload);
     }
 
-    /// <summary>The full HMAC-SHA1 of <paramref name="authenticated"/>; the state stays keyed for the next packet.</summary>
-    private static void Authenticate(IncrementalHash auth, ReadOnlySpan<byte> authenticated, Span<byte> hmac)
-    {
-        auth.AppendData(authenticated);
-        auth.GetHashAndReset(hmac);
-    }
+    /// <summary>The full HMAC-SHA1 of <paramref name="authenticated"/>.</summary>
+    private static void Authenticate(HmacSha1 auth, ReadOnlySpan<byte> authenticated, Span<byte> hmac) => auth.Compute(authenticated, hmac);
 
-    private struct SentStream
+    private sealed class SentStream(uint ssrc)
     {
+        public readonly uint Ssrc = ssrc;
         public uint RolloverCounter;
         public ushort HighestSequence;
     }
 
-    private struct ReceivedStream
+    private sealed class ReceivedStream(uint ssrc)
     {
+        public readonly uint Ssrc = ssrc;
         public uint RolloverCounter;
         public ushort HighestSequence;
         public ReplayWindow Replay;
