@@ -68,6 +68,29 @@ public sealed class CallRegistryTests
     }
 
     [Fact]
+    public void EndedCalls_AreKeptUpToTheLimit_OldestDroppedFirst_AndCallsInProgressNeverDropped()
+    {
+        const int inProgress = 70;
+        for (var i = 0; i < inProgress; i++)
+        {
+            _registry.Register($"active-{i}", CallDirection.Inbound, "+19195550123", "+19195550100", null);
+        }
+        for (var i = 0; i < CallRegistry.EndedCallsKept + 5; i++)
+        {
+            _registry.Register($"c-{i}", CallDirection.Inbound, "+19195550123", "+19195550100", null);
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            _registry.MarkEnded($"c-{i}", "hangup");
+        }
+
+        var ended = _registry.Calls.Where(call => !call.IsActive).Select(call => call.CallId).ToHashSet();
+        Assert.Equal(CallRegistry.EndedCallsKept, ended.Count);
+        Assert.DoesNotContain("c-4", ended);
+        Assert.Contains("c-5", ended);
+        Assert.Equal(inProgress, _registry.ActiveCount);
+        Assert.Equal(inProgress, _registry.Calls.Count(call => call.IsActive));
+    }
+
+    [Fact]
     public void EndMarkers_AreBounded_OldestForgottenFirst()
     {
         for (var i = 0; i <= CallRegistry.EndMarkersKept; i++)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HelloWorld.Blazor.Bandwidth.Resilience;
 using HelloWorld.Blazor.Logging;
 using HelloWorld.Blazor.Observability;
 using Polly.CircuitBreaker;
@@ -73,13 +74,15 @@ internal sealed partial class BandwidthRestClient : IDisposable
     /// <param name="created">
     /// For a create operation: what Bandwidth made, so that an answer the app refuses does not leave it behind.
     /// </param>
+    /// <param name="attemptTimeout">This request's own attempt timeout (<see cref="BandwidthResilience.AttemptTimeoutKey"/>).</param>
     public async Task<T> SendAsync<T>(
-        RestRequest request, string operation, CancellationToken cancellationToken, Func<T, string?>? missingField = null, CreatedResource? created = null)
+        RestRequest request, string operation, CancellationToken cancellationToken, Func<T, string?>? missingField = null,
+        CreatedResource? created = null, TimeSpan? attemptTimeout = null)
     {
         RestResponse response;
         try
         {
-            response = await ExecuteAsync(request, operation, cancellationToken).ConfigureAwait(false);
+            response = await ExecuteAsync(request, operation, cancellationToken, attemptTimeout).ConfigureAwait(false);
         }
         catch (BandwidthApiException refused) when (refused.InnerException is BandwidthAnswerTooLargeException tooLarge)
         {
@@ -178,10 +181,11 @@ internal sealed partial class BandwidthRestClient : IDisposable
     }
 
     /// <summary>Sends the request; returns the successful response (possibly 204 without a body) or throws.</summary>
-    public async Task<RestResponse> ExecuteAsync(RestRequest request, string operation, CancellationToken cancellationToken)
+    public async Task<RestResponse> ExecuteAsync(
+        RestRequest request, string operation, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
     {
         RestResponse response;
-        request.Interceptors = [new OperationName(operation)];
+        request.Interceptors = [new OperationName(operation, attemptTimeout)];
         try
         {
             response = await _client.ExecuteAsync(request, cancellationToken).ConfigureAwait(false);
@@ -253,12 +257,19 @@ internal sealed partial class BandwidthRestClient : IDisposable
         return DateTimeOffset.TryParse(value, out var date) ? date - DateTimeOffset.UtcNow : null;
     }
 
-    /// <summary>Names the operation on the request message, for the client's telemetry (<see cref="BandwidthTelemetryHandler"/>).</summary>
-    private sealed class OperationName(string operation) : Interceptor
+    /// <summary>
+    /// Names the operation on the request message, for the client's telemetry (<see cref="BandwidthTelemetryHandler"/>),
+    /// and gives the resilience pipeline the request's own attempt timeout, if it has one.
+    /// </summary>
+    private sealed class OperationName(string operation, TimeSpan? attemptTimeout) : Interceptor
     {
         public override ValueTask BeforeHttpRequest(HttpRequestMessage requestMessage, CancellationToken cancellationToken)
         {
             BandwidthTelemetryHandler.NameOperation(requestMessage, operation);
+            if (attemptTimeout is { } timeout)
+            {
+                requestMessage.Options.Set(BandwidthResilience.AttemptTimeoutKey, timeout);
+            }
             return ValueTask.CompletedTask;
         }
     }

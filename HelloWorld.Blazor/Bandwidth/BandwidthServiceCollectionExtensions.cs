@@ -46,9 +46,15 @@ public static partial class BandwidthServiceCollectionExtensions
         return builder;
     }
 
+    // RemoveAllLoggers: IHttpClientFactory's own logging handlers open a log scope and time every request twice, for
+    // lines at Information that appsettings.json keeps off (System.Net.Http.HttpClient at Warning); a scope per request
+    // is work on every dial-in (bench/README.md, the profile). What an operator needs of these calls is logged by the clients
+    // themselves: every failure (BandwidthRestClient), retry and circuit change (ResilienceLog), and traced by
+    // BandwidthTelemetryHandler.
     private static IHttpClientBuilder UseLongLivedConnections(this IHttpClientBuilder client) =>
         client.UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
 
     /// <summary>Says at start which Bandwidth the app talks to, and warns about what an operator should fix.</summary>
     private sealed partial class BandwidthModeAnnouncer(

@@ -228,6 +228,12 @@ public sealed class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry
 
     private void TrimEndedCalls()
     {
+        // Every change comes here, under the lock: with hundreds of calls in progress, sorting them all on each change
+        // was the registry's whole cost. Only the ended calls beyond the kept ones need any work.
+        if (_calls.Count - _activeCount <= EndedCallsKept)
+        {
+            return;
+        }
         var ended = _calls.Values.Where(call => call.State == CallState.Ended).OrderByDescending(call => call.EndedAt).Skip(EndedCallsKept);
         foreach (var call in ended.ToList())
         {

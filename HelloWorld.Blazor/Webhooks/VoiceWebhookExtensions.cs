@@ -8,7 +8,7 @@ namespace HelloWorld.Blazor.Webhooks;
 public static class VoiceWebhookExtensions
 {
     /// <summary>
-    /// The Voice webhooks' settings, their bodies' generated JSON and their Basic authentication. The controllers themselves come with
+    /// The Voice webhooks' settings, their bodies' generated JSON, their Basic authentication and their warm-up at start. The controllers themselves come with
     /// <see cref="Http.HttpExtensions.AddAppControllers"/> and are mapped by <c>MapControllers</c>.
     /// </summary>
     public static IServiceCollection AddVoiceWebhooks(this IServiceCollection services)
@@ -18,6 +18,8 @@ public static class VoiceWebhookExtensions
         services.Configure<JsonOptions>(json => json.JsonSerializerOptions.TypeInfoResolverChain.Insert(0, VoiceWebhookJsonContext.Default));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FailedWebhookLogins>();
+        services.AddSingleton<WebhookWarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookWarmUp>());
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, VoiceWebhookAuthenticationHandler>(VoiceWebhookAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(VoiceWebhookAuthenticationHandler.PolicyName, policy => policy

@@ -18,6 +18,7 @@ public sealed class BandwidthResilienceOptionsValidatorTests
         Assert.True(new VoiceWebhookOptionsValidator(Options.Create(resilience)).Validate(null, webhooks).Succeeded);
         // Pinned: the apology must be able to reach a caller before Bandwidth gives up on the webhook.
         Assert.True(resilience.AttemptTimeout < resilience.TotalTimeout);
+        Assert.True(resilience.SessionCreationTimeout > resilience.TotalTimeout);
         Assert.True(resilience.TotalTimeout < webhooks.Budget);
         Assert.True(webhooks.Budget < TimeSpan.FromSeconds(15));
         Assert.Equal(TimeSpan.FromSeconds(15), VoiceWebhookOptionsValidator.BandwidthDeadline);
@@ -49,6 +50,7 @@ public sealed class BandwidthResilienceOptionsValidatorTests
     [InlineData(nameof(BandwidthResilienceOptions.CircuitSamplingDuration), "00:00:00.100", "Bandwidth:Resilience:CircuitSamplingDuration must be at least 500 ms")]
     [InlineData(nameof(BandwidthResilienceOptions.RetryBaseDelay), "-00:00:01", "Bandwidth:Resilience:RetryBaseDelay must be at least 0 ms")]
     [InlineData(nameof(BandwidthResilienceOptions.MaxRetryAfter), "-00:00:01", "Bandwidth:Resilience:MaxRetryAfter must be at least 0 ms")]
+    [InlineData(nameof(BandwidthResilienceOptions.SessionCreationTimeout), "00:00:02", "Bandwidth:Resilience:SessionCreationTimeout (2 s) must be at least Bandwidth:Resilience:AttemptTimeout (3 s)")]
     public void OutOfRangeSetting_IsNamed(string setting, string value, string message)
     {
         var options = new BandwidthResilienceOptions();

@@ -23,7 +23,12 @@ public static class BandwidthResilience
             var client = context.BuilderName;
 
             pipeline
-                .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.TotalTimeout })
+                .AddTimeout(new HttpTimeoutStrategyOptions
+                {
+                    Timeout = options.TotalTimeout,
+                    TimeoutGenerator = args => ValueTask.FromResult(
+                        OwnAttemptTimeout(args.Context) is { } own ? own + options.TotalTimeout : options.TotalTimeout),
+                })
                 .AddRetry(new HttpRetryStrategyOptions
                 {
                     MaxRetryAttempts = options.MaxRetryAttempts,
@@ -55,10 +60,24 @@ public static class BandwidthResilience
                         return ValueTask.CompletedTask;
                     },
                 })
-                .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout });
+                .AddTimeout(new HttpTimeoutStrategyOptions
+                {
+                    Timeout = options.AttemptTimeout,
+                    TimeoutGenerator = args => ValueTask.FromResult(OwnAttemptTimeout(args.Context) ?? options.AttemptTimeout),
+                });
         });
         return builder;
     }
+
+    /// <summary>
+    /// A request's own attempt timeout, in place of <see cref="BandwidthResilienceOptions.AttemptTimeout"/>: for an
+    /// operation whose late answer must still be heard (see <see cref="BandwidthResilienceOptions.SessionCreationTimeout"/>).
+    /// Its total timeout grows by as much, so refusals before it are still retried.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> AttemptTimeoutKey = new("HelloWorld.Bandwidth.AttemptTimeout");
+
+    private static TimeSpan? OwnAttemptTimeout(ResilienceContext context) =>
+        context.GetRequestMessage()?.Options.TryGetValue(AttemptTimeoutKey, out var timeout) == true ? timeout : null;
 
     /// <summary>
     /// GET, PUT and DELETE are idempotent: any transient failure may be retried. A POST creates something (a participant,

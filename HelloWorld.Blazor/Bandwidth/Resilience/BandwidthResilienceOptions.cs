@@ -12,6 +12,14 @@ public sealed class BandwidthResilienceOptions
     /// <summary>One attempt; Bandwidth's API answers in well under a second when healthy.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The one attempt of <c>createSession</c>, in place of <see cref="AttemptTimeout"/>. A POST that times out is not
+    /// retried, since it may have taken effect; for a participant that costs one webhook, but the session is created once
+    /// and shared by every first caller: given up after 3 s on a loaded Bandwidth (or app), the session it made would be
+    /// left at Bandwidth while the next caller created a second. Every caller still waits only within its own deadline.
+    /// </summary>
+    public TimeSpan SessionCreationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>All attempts and the waits between them.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(7);
 

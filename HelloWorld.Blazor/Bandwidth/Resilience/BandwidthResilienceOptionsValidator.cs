@@ -16,6 +16,11 @@ public sealed class BandwidthResilienceOptionsValidator : IValidateOptions<Bandw
         var failures = new List<string>();
         AtLeast(failures, nameof(options.AttemptTimeout), options.AttemptTimeout, TimeSpan.FromMilliseconds(10), "00:00:03");
         AtLeast(failures, nameof(options.TotalTimeout), options.TotalTimeout, TimeSpan.FromMilliseconds(10), "00:00:07");
+        if (options.SessionCreationTimeout < options.AttemptTimeout)
+        {
+            failures.Add($"{Section}:SessionCreationTimeout ({Seconds(options.SessionCreationTimeout)}) must be at least {Section}:AttemptTimeout " +
+                         $"({Seconds(options.AttemptTimeout)}): it is there to wait longer for the shared session. " + HowToSet($"{Section}:SessionCreationTimeout", "00:00:30"));
+        }
         if (options.AttemptTimeout >= options.TotalTimeout)
         {
             failures.Add($"{Section}:AttemptTimeout ({Seconds(options.AttemptTimeout)}) must be shorter than {Section}:TotalTimeout " +

@@ -1,3 +1,4 @@
+using HelloWorld.Blazor.Bandwidth.Resilience;
 using Microsoft.Extensions.Options;
 using RestSharp;
 
@@ -5,7 +6,8 @@ namespace HelloWorld.Blazor.Bandwidth.WebRtc;
 
 /// <summary>Bandwidth's WebRTC HTTP API on RestSharp, paths and bodies exactly as <c>webrtc.yml</c> writes them.</summary>
 public sealed class WebRtcApiClient(
-    HttpClient httpClient, IBandwidthEnvironment environment, IOptions<BandwidthOptions> options, ILogger<WebRtcApiClient> logger)
+    HttpClient httpClient, IBandwidthEnvironment environment, IOptions<BandwidthOptions> options,
+    IOptions<BandwidthResilienceOptions> resilience, ILogger<WebRtcApiClient> logger)
     : IWebRtcApi, IDisposable
 {
     private const string Participants = "accounts/{accountId}/participants";
@@ -43,9 +45,13 @@ public sealed class WebRtcApiClient(
         _rest.ExecuteAsync(
             _rest.Request(Participant, Method.Delete).AddUrlSegment("participantId", participantId), "deleteParticipant", cancellationToken);
 
+    /// <remarks>
+    /// Its attempt waits up to <see cref="BandwidthResilienceOptions.SessionCreationTimeout"/>: the session is shared, so
+    /// a late answer must still be heard rather than leave the session at Bandwidth and a second one made after it.
+    /// </remarks>
     public Task<Session> CreateSessionAsync(Session session, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<Session>(_rest.Request(Sessions, Method.Post).AddJsonBody(session), "createSession", cancellationToken,
-            created => string.IsNullOrEmpty(created.Id) ? "id" : null);
+            created => string.IsNullOrEmpty(created.Id) ? "id" : null, attemptTimeout: resilience.Value.SessionCreationTimeout);
 
     public Task<Session> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
         _rest.SendAsync<Session>(_rest.Request(Session, Method.Get).AddUrlSegment("sessionId", sessionId), "getSession", cancellationToken);
