@@ -59,6 +59,6 @@ public sealed class CallPageReconnectBrowserTests(ChromiumFixture chromium) : Ap
         var marks = await page.Page.EvaluateAsync<string[]>(
             "() => performance.getEntriesByType('mark').map(m => m.name).filter(n => n.startsWith('helloworld:'))");
 
-        Assert.Equal(["helloworld:sdk-loaded", "helloworld:joined", "helloworld:published"], marks);
+        Assert.Equal(["helloworld:sdk-loaded", "helloworld:client-created", "helloworld:joined", "helloworld:published"], marks);
     }
 }

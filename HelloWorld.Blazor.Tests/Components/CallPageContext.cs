@@ -6,6 +6,7 @@ using HelloWorld.Blazor.Components.Hosting;
 using HelloWorld.Blazor.Components.Pages;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Security;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -67,6 +68,25 @@ public abstract class CallPageContext : BunitContext
         Module.Setup<string>("timeZone", _ => true).SetResult("UTC");
         JSInterop.SetupVoid("Blazor._internal.domWrapper.focus", _ => true).SetVoidResult();
         Module.SetupVoid("disconnect", _ => true).SetVoidResult();
+    }
+
+    private RendererInfo _rendererInfo = new("Server", isInteractive: true);
+
+    /// <summary>How the page is rendered: as the circuit renders it unless a test says otherwise (the prerender).</summary>
+    protected RendererInfo RenderedAs
+    {
+        set => _rendererInfo = value;
+    }
+
+    /// <summary>
+    /// Renders as <see cref="RenderedAs"/> says. Set on the first render, not before: the renderer it makes closes the
+    /// services to the additions tests make after this class's constructor.
+    /// </summary>
+    protected new IRenderedComponent<TComponent> Render<TComponent>(Action<ComponentParameterCollectionBuilder<TComponent>>? parameterBuilder = null)
+        where TComponent : IComponent
+    {
+        SetRendererInfo(_rendererInfo);
+        return base.Render(parameterBuilder);
     }
 
     protected Mock<IParticipantService> Participants { get; } = new();

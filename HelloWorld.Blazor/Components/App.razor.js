@@ -8,4 +8,13 @@ if (reconnectAttempts) {
 if (reconnectIntervalMs) {
   reconnectionOptions.retryIntervalMilliseconds = Number(reconnectIntervalMs);
 }
-Blazor.start(Object.keys(reconnectionOptions).length > 0 ? { circuit: { reconnectionOptions } } : undefined);
+const circuit = {
+  // The app has no JavaScript initializers (no package ships a lib.module.js: AppStartTests pins it). Said here, the
+  // circuit starts without first asking the server for them (GET _blazor/initializers), one round trip before its
+  // negotiation that would only answer [].
+  initializers: { beforeStart: [], afterStarted: [] },
+};
+if (Object.keys(reconnectionOptions).length > 0) {
+  circuit.reconnectionOptions = reconnectionOptions;
+}
+Blazor.start({ circuit });

@@ -13,8 +13,10 @@ internal static class PageMoments
     [
         ("html", "HTML received (prerendered page)"),
         ("domContentLoaded", "DOMContentLoaded"),
+        ("blazor", "Blazor's script loaded (blazor.web.js)"),
         ("circuit", "Blazor circuit negotiated (_blazor/negotiate answered)"),
         ("sdk", "SDK bundle loaded (bandwidth-webrtc.js)"),
+        ("client", "The circuit's first call into the page's module (createClient)"),
         ("joined", "Joined: participant made, \"Connecting to Bandwidth…\" shown"),
         ("connected", "Connected: \"Starting your microphone…\" shown"),
         ("published", "**Published: the Mute button enabled**"),
@@ -55,8 +57,10 @@ internal static class PageMoments
           return JSON.stringify({
             html: navigation.responseEnd,
             domContentLoaded: navigation.domContentLoadedEventEnd,
+            blazor: loaded("blazor.web"),
             circuit: loaded("_blazor/negotiate"),
             sdk: loaded("bandwidth-webrtc"),
+            client: performance.getEntriesByName("helloworld:client-created")[0]?.startTime ?? null,
             ...window.__pageTiming,
           });
         }

@@ -26,6 +26,19 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
+    public void Prerender_NeitherJoinsNorLoadsTheSdk()
+    {
+        RenderedAs = new RendererInfo("Static", isInteractive: false);
+
+        var page = Render<Home>();
+        page.Render();
+
+        Participants.Verify(p => p.JoinAsync(It.IsAny<ParticipantKind>(), It.IsAny<ClientAddress>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Empty(JSInterop.Invocations);
+        Assert.NotNull(page.Find(".status-joining"));
+    }
+
+    [Fact]
     public void Sdk_ConnectsWithTheParticipantsToken()
     {
         Render<Home>();

@@ -24,6 +24,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private JoinedParticipant? _participant;
     private CallPageState? _beforeReconnecting;
+    private Task<TimeZoneInfo>? _browserTimeZone;
     private bool _disposed;
 
     // No step may start once the call has ended: the tab closed (disposed) or the app is stopping.
@@ -158,7 +159,9 @@ public sealed partial class BrowserCall : IAsyncDisposable
             {
                 return CallPageState.Joining;
             }
-            TimeZone = FindTimeZone(await _sdk.TimeZoneAsync());
+            // Asked now, read once the microphone is published: only the times the page shows depend on it, so the join
+            // does not wait for one more round trip to the browser.
+            _browserTimeZone ??= BrowserTimeZoneAsync();
             return null;
         }
         catch (Exception exception) when (!_ended && exception is JSException or TaskCanceledException)
@@ -235,6 +238,10 @@ public sealed partial class BrowserCall : IAsyncDisposable
         {
             return;
         }
+        if (_browserTimeZone is { } browserTimeZone)
+        {
+            TimeZone = await browserTimeZone;
+        }
         SetState(CallPageState.Published(result));
         if (result.Error is not null)
         {
@@ -268,15 +275,21 @@ public sealed partial class BrowserCall : IAsyncDisposable
         }
     }
 
-    private static TimeZoneInfo FindTimeZone(string? id)
+    /// <summary>
+    /// UTC when the browser cannot say, or names a zone this server does not know: the times are still right, only less
+    /// handy.
+    /// </summary>
+    private async Task<TimeZoneInfo> BrowserTimeZoneAsync()
     {
         try
         {
+            var id = await _sdk.TimeZoneAsync();
             return string.IsNullOrEmpty(id) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(id);
         }
-        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (Exception exception) when (exception is JSException or JSDisconnectedException or TaskCanceledException
+            or TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            return TimeZoneInfo.Utc; // a zone this server does not know: times in UTC are still right, only less handy
+            return TimeZoneInfo.Utc;
         }
     }
 }

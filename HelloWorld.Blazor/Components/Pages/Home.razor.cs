@@ -11,8 +11,8 @@ using Microsoft.JSInterop;
 namespace HelloWorld.Blazor.Components.Pages;
 
 /// <summary>
-/// The call page. It wires the parts together: <see cref="BrowserCall"/> joins on the first interactive render (never
-/// during prerender, so one participant per tab) and leaves when the circuit ends, or when the app stops; the SDK's
+/// The call page. It wires the parts together: <see cref="BrowserCall"/> joins as soon as the circuit starts the page
+/// (never during prerender, so one participant per tab) and leaves when the circuit ends, or when the app stops; the SDK's
 /// streams and levels, the phone calls as this tab may see them (<see cref="ITabPhoneCalls"/>) and the session's free
 /// places come in from outside the renderer and are rendered here, and logged in this tab's <see cref="CallJournal"/>; the
 /// panels do the rest. A page refused a place waits for one (<see cref="ISessionCapacity"/>, pushed, never polled); a page
@@ -32,6 +32,7 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
     private IDisposable? _capacitySubscription;
     private CancellationTokenSource? _reconnectWait;
     private bool _joiningAgain;
+    private Task? _joining;
     private IDisposable? _shutdownRegistration;
     private AudioLevel _level;
     private AudioLevel _heard;
@@ -82,13 +83,19 @@ public sealed partial class Home : ComponentBase, IBandwidthSdkListener, IAsyncD
         _journal.Start(_calls);
         _capacitySubscription = Capacity.Subscribe(() => OffRendererAsync(JoinIfAPlaceFreedAsync));
         _shutdownRegistration = Shutdown.Register(() => InvokeAsync(_call.LeaveBecauseTheAppStopsAsync));
+        if (RendererInfo.IsInteractive)
+        {
+            // Started here rather than after the first render, which waits for the browser to apply and acknowledge it: the
+            // participant is made, and the module imported, while the page renders.
+            _joining = _call.JoinAsync();
+        }
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (firstRender)
+        if (firstRender && _joining is { } joining)
         {
-            await _call.JoinAsync();
+            await joining; // a failure is the page's, as it was when the join started here
         }
     }
 

@@ -14,6 +14,7 @@ performance.mark("helloworld:sdk-loaded");
 const connectTimeoutMs = 15000;
 
 export function createClient(dotNet) {
+  performance.mark("helloworld:client-created");
   const client = {
     rtc: new BandwidthRtc(),
     dotNet,

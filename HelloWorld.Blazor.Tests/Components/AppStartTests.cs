@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using HelloWorld.Blazor.Tests.TestDoubles;
+
+namespace HelloWorld.Blazor.Tests.Components;
+
+/// <summary>What the page's start relies on (App.razor, App.razor.js): the work it skips or moves earlier stays correct.</summary>
+public sealed partial class AppStartTests
+{
+    /// <summary>App.razor.js tells Blazor there are none, so that the circuit does not ask for them first.</summary>
+    [Fact]
+    public async Task TheApp_HasNoJavaScriptInitializers()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var initializers = await app.Client().GetStringAsync("/_blazor/initializers");
+
+        Assert.Empty(JsonNode.Parse(initializers)!.AsArray());
+    }
+
+    /// <summary>
+    /// Each module the call page's module imports is fetched ahead, at the URL the import map gives it (else it would be
+    /// fetched twice), and the call page's module itself is loaded and run ahead, asynchronously.
+    /// </summary>
+    [Fact]
+    public async Task ThePage_LoadsTheCallModulesAhead_AtTheImportMapsUrls()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var html = await app.Client().GetStringAsync("/");
+
+        var importMap = JsonNode.Parse(ImportMap().Match(html).Groups[1].Value)!["imports"]!.AsObject();
+        string Mapped(string path) => ((string)importMap["./" + path]!)[2..];
+        Assert.Matches($"<script type=\"module\" async[^>]* src=\"{Regex.Escape(Mapped("Components/Pages/Home.razor.js"))}\"", html);
+        string[] imported =
+        [
+            "lib/bandwidth-webrtc/bandwidth-webrtc.js", "Components/Call/CallStatusBanner.razor.js", "Components/Call/DtmfKeypad.razor.js",
+            "Components/Call/LevelMeter.razor.js", "Components/Call/CallPhoneButton.razor.js",
+        ];
+        Assert.All(imported, path => Assert.Matches($"<link rel=\"modulepreload\" href=\"{Regex.Escape(Mapped(path))}\"", html));
+        var imports = ModuleImports().Matches(HomeModule()).Select(import => import.Groups[1].Value)
+            .Select(path => path.StartsWith("Call/", StringComparison.Ordinal) ? "Components/" + path : path);
+        Assert.Equal(imported.Order(), imports.Order());
+    }
+
+    private static string HomeModule() => File.ReadAllText(Path.Combine(RepositoryRoot(), "HelloWorld.Blazor", "Components", "Pages", "Home.razor.js"));
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "HelloWorld.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("HelloWorld.sln not found above the test's directory.");
+    }
+
+    [GeneratedRegex("""<script type="importmap">(.*?)</script>""", RegexOptions.Singleline)]
+    private static partial Regex ImportMap();
+
+    /// <summary>The module's static imports, as paths from wwwroot or the project (../../lib/x.js, ../Call/y.razor.js).</summary>
+    [GeneratedRegex("""^import .* from "(?:\.\./\.\./|\.\./)((?:lib|Call)/[^"]+)";""", RegexOptions.Multiline)]
+    private static partial Regex ModuleImports();
+}
