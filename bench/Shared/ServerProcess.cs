@@ -118,7 +118,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    internal static int FreePort()
+    private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
