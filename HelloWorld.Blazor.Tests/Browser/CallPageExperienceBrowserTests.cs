@@ -79,35 +79,15 @@ public sealed class CallPageExperienceBrowserTests(ChromiumFixture chromium) : A
     public async Task LostConnectionToTheApp_PutsTheCallOnHoldInSight_ThenOffersRejoin_WhichJoinsAgain_WithoutAnErrorBar()
     {
         var page = await Context.NewPageAsync();
-        var circuits = new List<(IWebSocketRoute Page, IWebSocketRoute Server)>();
-        var reachable = true;
         // The circuit's socket, passed through until the test cuts it; then every attempt to reach the app fails.
-        await page.RouteWebSocketAsync(new Regex(@"/_blazor\?id="), socket =>
-        {
-            var server = socket.ConnectToServer();
-            lock (circuits)
-            {
-                circuits.Add((socket, server));
-            }
-        });
-        await page.RouteAsync("**/_blazor/negotiate**", route => reachable ? route.ContinueAsync() : route.AbortAsync());
+        var link = await CircuitLink.RouteAsync(page);
         await page.GotoAsync(App.BaseUrl + "/");
         var call = new CallPage(page);
         await call.WaitUntilPublishingAsync();
         await App.Control.DialInAsync(Phone);
         await call.WaitForStreamAsync($"Phone {Mask(Phone)}");
 
-        reachable = false;
-        (IWebSocketRoute Page, IWebSocketRoute Server)[] open;
-        lock (circuits)
-        {
-            open = [.. circuits];
-        }
-        foreach (var (socket, server) in open)
-        {
-            await server.CloseAsync(new() { Code = 4000, Reason = "network lost" });
-            await socket.CloseAsync(new() { Code = 4000, Reason = "network lost" });
-        }
+        await link.CutAsync();
 
         var banner = page.Locator("#components-reconnect-modal");
         await Expect(banner).ToContainTextAsync("Reconnecting to the app…");
@@ -122,7 +102,7 @@ public sealed class CallPageExperienceBrowserTests(ChromiumFixture chromium) : A
         await Accessibility.AssertNoSeriousViolationsAsync(page, "gave up reconnecting");
         await Accessibility.AssertTouchTargetsAsync(page, "gave up reconnecting");
 
-        reachable = true;
+        link.Restore();
         await rejoin.ClickAsync();
 
         // The page behind the banner still shows the call as it was: only the banner's going says the circuit is back,

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -31,13 +30,13 @@ public sealed class CallPageRejoinBrowserTests(ChromiumFixture chromium)
         await using var app = RunningApp.Start(Settings, services: services =>
             services.Configure<CircuitOptions>(circuit => circuit.PersistedCircuitInMemoryRetentionPeriod = TimeSpan.FromMilliseconds(1)));
         await using var context = await chromium.NewContextAsync();
-        var (call, cut) = await OpenAndCutAsync(context, app);
+        var (call, link) = await OpenAndCutAsync(context, app);
         var banner = call.Page.Locator("#components-reconnect-modal");
         var rejoin = banner.Locator("button", new() { HasTextString = "Rejoin" });
         await Expect(rejoin).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await WaitUntilTheAppLetTheCircuitGoAsync(app);
 
-        cut.Reachable = true;
+        link.Restore();
         await rejoin.ClickAsync();
 
         await call.WaitUntilPublishingAsync();
@@ -50,7 +49,7 @@ public sealed class CallPageRejoinBrowserTests(ChromiumFixture chromium)
     {
         await using var app = RunningApp.Start(Settings);
         await using var context = await chromium.NewContextAsync();
-        var (call, cut) = await OpenAndCutAsync(context, app);
+        var (call, link) = await OpenAndCutAsync(context, app);
         var banner = call.Page.Locator("#components-reconnect-modal");
         var rejoin = banner.Locator("button", new() { HasTextString = "Rejoin" });
         await Expect(rejoin).ToBeVisibleAsync(new() { Timeout = 20_000 });
@@ -65,7 +64,7 @@ public sealed class CallPageRejoinBrowserTests(ChromiumFixture chromium)
         await Accessibility.AssertNoSeriousViolationsAsync(call.Page, "a Rejoin that did not reach the app");
         await Accessibility.AssertTouchTargetsAsync(call.Page, "a Rejoin that did not reach the app");
 
-        cut.Reachable = true;
+        link.Restore();
         await rejoin.ClickAsync();
 
         await Expect(banner).ToBeHiddenAsync(new() { Timeout = 20_000 });
@@ -75,45 +74,19 @@ public sealed class CallPageRejoinBrowserTests(ChromiumFixture chromium)
     }
 
     /// <summary>Opens the call page, waits until it publishes, then cuts its circuit and keeps the app out of its reach.</summary>
-    private static async Task<(CallPage Call, Cut Cut)> OpenAndCutAsync(IBrowserContext context, RunningApp app)
+    private static async Task<(CallPage Call, CircuitLink Link)> OpenAndCutAsync(IBrowserContext context, RunningApp app)
     {
         var page = await context.NewPageAsync();
-        var cut = new Cut();
-        var circuits = new List<(IWebSocketRoute Page, IWebSocketRoute Server)>();
-        await page.RouteWebSocketAsync(new Regex(@"/_blazor\?id="), socket =>
-        {
-            var server = socket.ConnectToServer();
-            lock (circuits)
-            {
-                circuits.Add((socket, server));
-            }
-        });
-        await page.RouteAsync("**/_blazor/negotiate**", route => cut.Reachable ? route.ContinueAsync() : route.AbortAsync());
+        var link = await CircuitLink.RouteAsync(page);
         await page.GotoAsync(app.BaseUrl + "/");
         var call = new CallPage(page);
         await call.WaitUntilPublishingAsync();
-
-        cut.Reachable = false;
-        (IWebSocketRoute Page, IWebSocketRoute Server)[] open;
-        lock (circuits)
-        {
-            open = [.. circuits];
-        }
-        foreach (var (socket, server) in open)
-        {
-            await server.CloseAsync(new() { Code = 4000, Reason = "network lost" });
-            await socket.CloseAsync(new() { Code = 4000, Reason = "network lost" });
-        }
-        return (call, cut);
+        await link.CutAsync();
+        return (call, link);
     }
 
     /// <summary>The circuit let go disposes the page, which deletes its participant.</summary>
     private static Task WaitUntilTheAppLetTheCircuitGoAsync(RunningApp app) =>
         EmulatorControl.EventuallyAsync(app.Control.ParticipantsAsync, participants => participants.Count == 0,
             "the lost page's participant to be deleted with its circuit", TimeSpan.FromSeconds(20));
-
-    private sealed class Cut
-    {
-        public volatile bool Reachable = true;
-    }
 }
