@@ -22,9 +22,38 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private static readonly TimeSpan EndMarkerLifetime = TimeSpan.FromMinutes(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // A call's snapshot rides in its change's message up to this length (about ten times a call's); longer, the message
-    // names only the id, which the other instances read.
-    private const int MaxCarriedSnapshot = 16 * 1024;
+    // {0, known} an id already registered; {1} registered; {2, end} its end came first; {3} no place under the cap.
+    private const string RegisterScript = """
+        if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
+        local known = redis.call('HGET', KEYS[1], ARGV[1])
+        if known then return {0, known} end
+        local ended = redis.call('GET', KEYS[3])
+        if ended then redis.call('DEL', KEYS[3]) return {2, ended} end
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return {3} end
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('ZADD', KEYS[2], '+inf', 'call:' .. ARGV[1])
+        return {1}
+        """;
+
+    private const string ReserveScript = """
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+        return 1
+        """;
+
+    // 1 when the call is registered (change it); otherwise its end is kept for its registration.
+    private const string EndUnknownScript = """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 1 end
+        redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3])
+        return 0
+        """;
+
+    private const string DeleteIfEqualScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
 
     private readonly RedisConnection _redis;
     private readonly TimeProvider _timeProvider;
@@ -32,7 +61,6 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private readonly Subscribers _subscribers;
     private readonly ConcurrentDictionary<string, PhoneCall> _calls = new(StringComparer.Ordinal);
     private readonly string _origin = Guid.NewGuid().ToString("N");
-    private readonly ChannelMessageQueue _changes;
 
     public RedisCallStore(RedisConnection redis, TimeProvider timeProvider, ILogger<RedisCallStore> logger)
     {
@@ -40,9 +68,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         _subscribers = new Subscribers(logger, "call status");
-        // In order, one at a time: a message carries its snapshot, and of two with equal histories the later must win.
-        _changes = redis.Subscriber.Subscribe(Changes);
-        _changes.OnMessage(message => OnChangedElsewhereAsync(message.Message));
+        redis.Subscriber.Subscribe(Changes, (channel, message) => _ = OnChangedElsewhereAsync(message));
         redis.Multiplexer.ConnectionRestored += OnConnectionRestored;
         Reload();
     }
@@ -73,7 +99,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     {
         var id = "res:" + Guid.NewGuid().ToString("N");
         var now = Now();
-        var taken = (long)await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.Reserve, [PlacesKey],
+        var taken = (long)await _redis.Database.ScriptEvaluateAsync(ReserveScript, [PlacesKey],
             [now.ToUnixTimeMilliseconds(), maxActiveCalls, (now + ReservationLifetime).ToUnixTimeMilliseconds(), id]).ConfigureAwait(false);
         return taken == 1 ? new CallReservation(id, reservation => _ = _redis.Database.SortedSetRemoveAsync(PlacesKey, reservation.Id)) : null;
     }
@@ -87,7 +113,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         {
             return null;
         }
-        return new Subscription(() => _ = _redis.Database.ScriptEvaluateAsync(RedisCallScripts.DeleteIfEqual, [key], [token]));
+        return new Subscription(() => _ = _redis.Database.ScriptEvaluateAsync(DeleteIfEqualScript, [key], [token]));
     }
 
     public Task<PhoneCall?> AttachParticipantAsync(string callId, string participantId) => ChangeAsync(callId, call => CallChanges.WithParticipant(call, participantId));
@@ -103,7 +129,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     public async Task<PhoneCall?> MarkEndedAsync(string callId, string? cause)
     {
         var marker = JsonSerializer.Serialize(CallChanges.EndedBeforeRegistered(cause, Now()), Json);
-        var registered = (long)await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.EndUnknown, [CallsKey, EndMarkerKey(callId)],
+        var registered = (long)await _redis.Database.ScriptEvaluateAsync(EndUnknownScript, [CallsKey, EndMarkerKey(callId)],
             [callId, marker, (long)EndMarkerLifetime.TotalMilliseconds]).ConfigureAwait(false);
         return registered == 1 ? await ChangeAsync(callId, call => CallChanges.Ended(call, cause, Now())).ConfigureAwait(false) : null;
     }
@@ -111,7 +137,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     public void Dispose()
     {
         _redis.Multiplexer.ConnectionRestored -= OnConnectionRestored;
-        _changes.Unsubscribe();
+        _redis.Subscriber.Unsubscribe(Changes);
     }
 
     private async Task<PhoneCall?> RegisterAsync(
@@ -119,9 +145,8 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     {
         var now = Now();
         var ringing = CallChanges.Registered(callId, direction, from, to, participantId, now, endedBefore: null);
-        var json = Write(ringing);
-        var result = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.Register, [CallsKey, PlacesKey, EndMarkerKey(callId)],
-            [callId, json, maxActiveCalls, now.ToUnixTimeMilliseconds(), reservation?.Id ?? "", Changes.ToString(), _origin, Carried(json)]).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(RegisterScript, [CallsKey, PlacesKey, EndMarkerKey(callId)],
+            [callId, Write(ringing), maxActiveCalls, now.ToUnixTimeMilliseconds(), reservation?.Id ?? ""]).ConfigureAwait(false))!;
         switch ((long)result[0])
         {
             case 0:
@@ -134,106 +159,90 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
             case 3:
                 return null;
             default:
-                ApplyHere(ringing, []);
+                await PublishAsync(ringing, [callId]).ConfigureAwait(false);
                 return ringing;
         }
     }
 
-    /// <summary>
-    /// Applies <paramref name="change"/> to the stored snapshot, again if another instance changed it meanwhile. This
-    /// instance's copy is the stored snapshot nearly always, so the change is one script, with no read before it.
-    /// </summary>
+    /// <summary>Applies <paramref name="change"/> to the stored snapshot, again if another instance changed it meanwhile.</summary>
     private async Task<PhoneCall?> ChangeAsync(string callId, Func<PhoneCall, PhoneCall?> change)
     {
         var db = _redis.Database;
-        var stored = _calls.TryGetValue(callId, out var copy) ? Write(copy) : null;
-        var fromCopy = stored is not null;
         while (true)
         {
-            stored ??= (string?)await db.HashGetAsync(CallsKey, callId).ConfigureAwait(false);
-            if (stored is null)
+            if (await db.HashGetAsync(CallsKey, callId).ConfigureAwait(false) is not { HasValue: true } json
+                || change(Read(json)) is not { } changed)
             {
                 return null;
             }
-            var before = Read(stored);
-            if (change(before) is not { } changed)
+            var ends = Read(json).IsActive && !changed.IsActive;
+            var transaction = db.CreateTransaction();
+            transaction.AddCondition(Condition.HashEqual(CallsKey, callId, json));
+            _ = transaction.HashSetAsync(CallsKey, callId, Write(changed));
+            if (ends)
             {
-                if (!fromCopy)
-                {
-                    return null;
-                }
-                // The copy may lag behind: only the stored snapshot may say that nothing changes.
-                (stored, fromCopy) = (null, false);
-                continue;
+                _ = transaction.SortedSetRemoveAsync(PlacesKey, "call:" + callId);
+                _ = transaction.SortedSetAddAsync(EndedKey, callId, changed.EndedAt!.Value.ToUnixTimeMilliseconds());
             }
-            var json = Write(changed);
-            RedisValue endedAt = before.IsActive && !changed.IsActive ? changed.EndedAt!.Value.ToUnixTimeMilliseconds() : "";
-            var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisCallScripts.Change, [CallsKey, PlacesKey, EndedKey],
-                [callId, stored, json, endedAt, CallRegistry.EndedCallsKept, Changes.ToString(), _origin, Carried(json)]).ConfigureAwait(false))!;
-            switch ((long)result[0])
+            if (await transaction.ExecuteAsync().ConfigureAwait(false))
             {
-                case 0:
-                    return null;
-                case 1:
-                    (stored, fromCopy) = ((string)result[1]!, false);
-                    break;
-                default:
-                    ApplyHere(changed, [.. result.Skip(2).Select(id => (string)id!)]);
-                    return changed;
+                var trimmed = ends ? await TrimEndedCallsAsync().ConfigureAwait(false) : [];
+                await PublishAsync(changed, [callId, .. trimmed]).ConfigureAwait(false);
+                return changed;
             }
         }
     }
 
-    /// <summary>Updates this instance's copy and subscribers at once (the other instances hear of it from Redis).</summary>
-    private void ApplyHere(PhoneCall changed, string[] dropped)
+    /// <summary>Ended calls are kept for the page's call log, up to <see cref="CallRegistry.EndedCallsKept"/>, the oldest dropped.</summary>
+    private async Task<string[]> TrimEndedCallsAsync()
     {
-        Keep(changed);
-        foreach (var callId in dropped)
+        var db = _redis.Database;
+        var excess = await db.SortedSetLengthAsync(EndedKey).ConfigureAwait(false) - CallRegistry.EndedCallsKept;
+        if (excess <= 0)
         {
-            _calls.TryRemove(callId, out _);
+            return [];
         }
-        _subscribers.Notify();
+        var dropped = (await db.SortedSetPopAsync(EndedKey, excess, Order.Ascending).ConfigureAwait(false)).Select(entry => (string)entry.Element!).ToArray();
+        await db.HashDeleteAsync(CallsKey, [.. dropped.Select(id => (RedisValue)id)]).ConfigureAwait(false);
+        return dropped;
     }
 
-    /// <summary>A change made outside the scripts: the message names the id only, so the others read what is stored.</summary>
+    /// <summary>Updates this instance's copy and subscribers at once, then tells the other instances.</summary>
     private async Task PublishAsync(PhoneCall changed, string[] callIds)
     {
-        ApplyHere(changed, [.. callIds.Skip(1)]);
+        Keep(changed);
+        foreach (var dropped in callIds.Skip(1))
+        {
+            _calls.TryRemove(dropped, out _);
+        }
+        _subscribers.Notify();
         await _redis.Subscriber.PublishAsync(Changes, $"{_origin}|{string.Join(',', callIds)}").ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A message is <c>origin|ids</c>, then <c>|snapshot</c> of the first id when it carries it; the other ids (ended
-    /// calls trimmed, or a snapshot too long to carry) are read from Redis.
-    /// </summary>
     private async Task OnChangedElsewhereAsync(RedisValue message)
     {
-        var parts = ((string?)message ?? "").Split('|', 3);
-        if (parts.Length < 2 || parts[0] == _origin)
+        var text = (string?)message ?? "";
+        var separator = text.IndexOf('|', StringComparison.Ordinal);
+        if (separator < 0 || text[..separator] == _origin)
         {
             return;
         }
         try
         {
-            var callIds = parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries);
-            for (var i = 0; i < callIds.Length; i++)
+            foreach (var callId in text[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (i == 0 && parts.Length == 3)
-                {
-                    Keep(Read(parts[2]));
-                }
-                else if (await GetAsync(callIds[i]).ConfigureAwait(false) is { } call)
+                if (await GetAsync(callId).ConfigureAwait(false) is { } call)
                 {
                     Keep(call);
                 }
                 else
                 {
-                    _calls.TryRemove(callIds[i], out _);
+                    _calls.TryRemove(callId, out _);
                 }
             }
             _subscribers.Notify();
         }
-        catch (Exception exception) when (exception is RedisException or JsonException)
+        catch (RedisException exception)
         {
             Log.RefreshFailed(_logger, exception.Message);
         }
@@ -277,8 +286,6 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private static PhoneCall Read(RedisValue json) => JsonSerializer.Deserialize<PhoneCall>((string)json!, Json)!;
 
     private static string Write(PhoneCall call) => JsonSerializer.Serialize(call, Json);
-
-    private static string Carried(string json) => json.Length <= MaxCarriedSnapshot ? json : "";
 
     private static partial class Log
     {
