@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using HelloWorld.Blazor.Conference;
 using StackExchange.Redis;
@@ -6,10 +7,11 @@ using StackExchange.Redis;
 namespace HelloWorld.Blazor.Scaleout;
 
 /// <summary>
-/// The calls of every instance in Redis (a hash of JSON snapshots), changed by the rules of <see cref="CallChanges"/>
-/// under optimistic concurrency (a change applies only to the snapshot it was computed from), and announced on a
-/// pub/sub channel: every instance keeps a copy current from it, which <see cref="Calls"/>, <see cref="Find"/> and the
-/// pages read, and pushes each change to its own subscribers. Active calls and reservations share one sorted set of
+/// The calls of every instance in Redis (a hash of versioned JSON snapshots, see <see cref="RedisCallScripts"/>), changed
+/// by the rules of <see cref="CallChanges"/> under optimistic concurrency (a change applies only to the version it was
+/// computed from), and announced on a pub/sub channel: every instance keeps a copy current from it, the highest version
+/// of each call it has heard of, which <see cref="Calls"/>, <see cref="Find"/> and the pages read, and pushes each
+/// change to its own subscribers. Active calls and reservations share one sorted set of
 /// places, so the cap on active calls holds across instances; a reservation left by a dead instance expires.
 /// </summary>
 public sealed partial class RedisCallStore : ICallStore, IDisposable
@@ -17,49 +19,21 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private static readonly RedisKey CallsKey = RedisConnection.Key("calls");
     private static readonly RedisKey PlacesKey = RedisConnection.Key("calls:places");
     private static readonly RedisKey EndedKey = RedisConnection.Key("calls:ended");
+    private static readonly RedisKey VersionKey = RedisConnection.Key("calls:version");
     private static readonly RedisChannel Changes = RedisConnection.Channel("calls:changed");
     private static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan EndMarkerLifetime = TimeSpan.FromMinutes(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // {0, known} an id already registered; {1} registered; {2, end} its end came first; {3} no place under the cap.
-    private const string RegisterScript = """
-        if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
-        local known = redis.call('HGET', KEYS[1], ARGV[1])
-        if known then return {0, known} end
-        local ended = redis.call('GET', KEYS[3])
-        if ended then redis.call('DEL', KEYS[3]) return {2, ended} end
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
-        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return {3} end
-        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-        redis.call('ZADD', KEYS[2], '+inf', 'call:' .. ARGV[1])
-        return {1}
-        """;
-
-    private const string ReserveScript = """
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-        redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
-        return 1
-        """;
-
-    // 1 when the call is registered (change it); otherwise its end is kept for its registration.
-    private const string EndUnknownScript = """
-        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 1 end
-        redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3])
-        return 0
-        """;
-
-    private const string DeleteIfEqualScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
+    // A dropped call's version is remembered this long, for a snapshot of it read or changed just before its drop.
+    private static readonly TimeSpan DropRemembered = TimeSpan.FromMinutes(1);
 
     private readonly RedisConnection _redis;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RedisCallStore> _logger;
     private readonly Subscribers _subscribers;
-    private readonly ConcurrentDictionary<string, PhoneCall> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Versioned> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string CallId, Versioned Drop, DateTimeOffset At)> _drops = new();
     private readonly string _origin = Guid.NewGuid().ToString("N");
 
     public RedisCallStore(RedisConnection redis, TimeProvider timeProvider, ILogger<RedisCallStore> logger)
@@ -73,17 +47,17 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         Reload();
     }
 
-    public IReadOnlyList<PhoneCall> Calls => [.. _calls.Values.OrderByDescending(call => call.StartedAt)];
+    public IReadOnlyList<PhoneCall> Calls => [.. Held().OrderByDescending(call => call.StartedAt)];
 
-    public PhoneCall? Find(string callId) => _calls.GetValueOrDefault(callId);
+    public PhoneCall? Find(string callId) => _calls.GetValueOrDefault(callId)?.Call;
 
     public PhoneCall? FindByParticipant(string participantId) =>
-        _calls.Values.Where(call => call.ParticipantId == participantId).MaxBy(call => call.StartedAt);
+        Held().Where(call => call.ParticipantId == participantId).MaxBy(call => call.StartedAt);
 
     public IDisposable Subscribe(Func<Task> onChanged) => _subscribers.Subscribe(onChanged);
 
     public async Task<PhoneCall?> GetAsync(string callId) =>
-        await _redis.Database.HashGetAsync(CallsKey, callId).ConfigureAwait(false) is { HasValue: true } json ? Read(json) : null;
+        await _redis.Database.HashGetAsync(CallsKey, callId).ConfigureAwait(false) is { HasValue: true } stored ? Read(stored).Call : null;
 
     public Task<PhoneCall?> TryRegisterAsync(string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls) =>
         RegisterAsync(callId, direction, from, to, participantId, maxActiveCalls, reservation: null);
@@ -99,7 +73,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     {
         var id = "res:" + Guid.NewGuid().ToString("N");
         var now = Now();
-        var taken = (long)await _redis.Database.ScriptEvaluateAsync(ReserveScript, [PlacesKey],
+        var taken = (long)await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.Reserve, [PlacesKey],
             [now.ToUnixTimeMilliseconds(), maxActiveCalls, (now + ReservationLifetime).ToUnixTimeMilliseconds(), id]).ConfigureAwait(false);
         return taken == 1 ? new CallReservation(id, reservation => _ = _redis.Database.SortedSetRemoveAsync(PlacesKey, reservation.Id)) : null;
     }
@@ -113,7 +87,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         {
             return null;
         }
-        return new Subscription(() => _ = _redis.Database.ScriptEvaluateAsync(DeleteIfEqualScript, [key], [token]));
+        return new Subscription(() => _ = _redis.Database.ScriptEvaluateAsync(RedisCallScripts.DeleteIfEqual, [key], [token]));
     }
 
     public Task<PhoneCall?> AttachParticipantAsync(string callId, string participantId) => ChangeAsync(callId, call => CallChanges.WithParticipant(call, participantId));
@@ -129,7 +103,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     public async Task<PhoneCall?> MarkEndedAsync(string callId, string? cause)
     {
         var marker = JsonSerializer.Serialize(CallChanges.EndedBeforeRegistered(cause, Now()), Json);
-        var registered = (long)await _redis.Database.ScriptEvaluateAsync(EndUnknownScript, [CallsKey, EndMarkerKey(callId)],
+        var registered = (long)await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.EndUnknown, [CallsKey, EndMarkerKey(callId)],
             [callId, marker, (long)EndMarkerLifetime.TotalMilliseconds]).ConfigureAwait(false);
         return registered == 1 ? await ChangeAsync(callId, call => CallChanges.Ended(call, cause, Now())).ConfigureAwait(false) : null;
     }
@@ -143,23 +117,29 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private async Task<PhoneCall?> RegisterAsync(
         string callId, CallDirection direction, string from, string to, string? participantId, int maxActiveCalls, CallReservation? reservation)
     {
+        var db = _redis.Database;
         var now = Now();
         var ringing = CallChanges.Registered(callId, direction, from, to, participantId, now, endedBefore: null);
-        var result = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(RegisterScript, [CallsKey, PlacesKey, EndMarkerKey(callId)],
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisCallScripts.Register, [CallsKey, PlacesKey, EndMarkerKey(callId), VersionKey],
             [callId, Write(ringing), maxActiveCalls, now.ToUnixTimeMilliseconds(), reservation?.Id ?? ""]).ConfigureAwait(false))!;
         switch ((long)result[0])
         {
             case 0:
-                return Read((string)result[1]!);
+                return Read((string)result[1]!).Call;
             case 2:
                 var ended = CallChanges.Registered(callId, direction, from, to, participantId, now, JsonSerializer.Deserialize<CallEvent>((string)result[1]!, Json));
-                await _redis.Database.HashSetAsync(CallsKey, callId, Write(ended), When.NotExists).ConfigureAwait(false);
-                await PublishAsync(ended, [callId]).ConfigureAwait(false);
+                result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisCallScripts.RegisterEnded, [CallsKey, PlacesKey, EndedKey, VersionKey],
+                    [callId, Write(ended), ended.EndedAt!.Value.ToUnixTimeMilliseconds(), "", CallRegistry.EndedCallsKept]).ConfigureAwait(false))!;
+                if ((long)result[0] == 0)
+                {
+                    return Read((string)result[1]!).Call;
+                }
+                await PublishAsync(callId, new Versioned((long)result[1], ended), Trimmed(result)).ConfigureAwait(false);
                 return ended;
             case 3:
                 return null;
             default:
-                await PublishAsync(ringing, [callId]).ConfigureAwait(false);
+                await PublishAsync(callId, new Versioned((long)result[1], ringing), []).ConfigureAwait(false);
                 return ringing;
         }
     }
@@ -168,55 +148,44 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private async Task<PhoneCall?> ChangeAsync(string callId, Func<PhoneCall, PhoneCall?> change)
     {
         var db = _redis.Database;
+        if (await db.HashGetAsync(CallsKey, callId).ConfigureAwait(false) is not { HasValue: true } json)
+        {
+            return null;
+        }
+        var stored = Read(json);
         while (true)
         {
-            if (await db.HashGetAsync(CallsKey, callId).ConfigureAwait(false) is not { HasValue: true } json
-                || change(Read(json)) is not { } changed)
+            if (change(stored.Call!) is not { } changed)
             {
                 return null;
             }
-            var ends = Read(json).IsActive && !changed.IsActive;
-            var transaction = db.CreateTransaction();
-            transaction.AddCondition(Condition.HashEqual(CallsKey, callId, json));
-            _ = transaction.HashSetAsync(CallsKey, callId, Write(changed));
-            if (ends)
+            RedisValue endedAt = stored.Call!.IsActive && !changed.IsActive ? changed.EndedAt!.Value.ToUnixTimeMilliseconds() : "";
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisCallScripts.Change, [CallsKey, PlacesKey, EndedKey, VersionKey],
+                [callId, stored.Version, Write(changed), endedAt, CallRegistry.EndedCallsKept]).ConfigureAwait(false))!;
+            switch ((long)result[0])
             {
-                _ = transaction.SortedSetRemoveAsync(PlacesKey, "call:" + callId);
-                _ = transaction.SortedSetAddAsync(EndedKey, callId, changed.EndedAt!.Value.ToUnixTimeMilliseconds());
-            }
-            if (await transaction.ExecuteAsync().ConfigureAwait(false))
-            {
-                var trimmed = ends ? await TrimEndedCallsAsync().ConfigureAwait(false) : [];
-                await PublishAsync(changed, [callId, .. trimmed]).ConfigureAwait(false);
-                return changed;
+                case 0:
+                    return null;
+                case 1:
+                    stored = Read((string)result[1]!);
+                    break;
+                default:
+                    await PublishAsync(callId, new Versioned((long)result[1], changed), Trimmed(result)).ConfigureAwait(false);
+                    return changed;
             }
         }
-    }
-
-    /// <summary>Ended calls are kept for the page's call log, up to <see cref="CallRegistry.EndedCallsKept"/>, the oldest dropped.</summary>
-    private async Task<string[]> TrimEndedCallsAsync()
-    {
-        var db = _redis.Database;
-        var excess = await db.SortedSetLengthAsync(EndedKey).ConfigureAwait(false) - CallRegistry.EndedCallsKept;
-        if (excess <= 0)
-        {
-            return [];
-        }
-        var dropped = (await db.SortedSetPopAsync(EndedKey, excess, Order.Ascending).ConfigureAwait(false)).Select(entry => (string)entry.Element!).ToArray();
-        await db.HashDeleteAsync(CallsKey, [.. dropped.Select(id => (RedisValue)id)]).ConfigureAwait(false);
-        return dropped;
     }
 
     /// <summary>Updates this instance's copy and subscribers at once, then tells the other instances.</summary>
-    private async Task PublishAsync(PhoneCall changed, string[] callIds)
+    private async Task PublishAsync(string callId, Versioned changed, string[] dropped)
     {
-        Keep(changed);
-        foreach (var dropped in callIds.Skip(1))
+        Keep(callId, changed);
+        foreach (var droppedId in dropped)
         {
-            _calls.TryRemove(dropped, out _);
+            Keep(droppedId, new Versioned(changed.Version, null));
         }
         _subscribers.Notify();
-        await _redis.Subscriber.PublishAsync(Changes, $"{_origin}|{string.Join(',', callIds)}").ConfigureAwait(false);
+        await _redis.Subscriber.PublishAsync(Changes, $"{_origin}|{string.Join(',', [callId, .. dropped])}").ConfigureAwait(false);
     }
 
     private async Task OnChangedElsewhereAsync(RedisValue message)
@@ -231,14 +200,8 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         {
             foreach (var callId in text[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (await GetAsync(callId).ConfigureAwait(false) is { } call)
-                {
-                    Keep(call);
-                }
-                else
-                {
-                    _calls.TryRemove(callId, out _);
-                }
+                var read = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.Read, [CallsKey, VersionKey], [callId]).ConfigureAwait(false))!;
+                Keep(callId, read[0].IsNull ? new Versioned((long)read[1], null) : Read((string)read[0]!));
             }
             _subscribers.Notify();
         }
@@ -248,9 +211,24 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         }
     }
 
-    /// <summary>A snapshot older than the one kept (its history shorter: calls only move forward) never replaces it.</summary>
-    private void Keep(PhoneCall call) =>
-        _calls.AddOrUpdate(call.CallId, call, (_, kept) => kept.History.Count > call.History.Count ? kept : call);
+    /// <summary>
+    /// A snapshot replaces the one kept only when its version is higher: a change applied here after a later one heard
+    /// from another instance, or a read that a change overtook, is older whatever its history says. A drop is kept as a
+    /// version without a call, so a late snapshot cannot bring the call back; it is forgotten after a while.
+    /// </summary>
+    private void Keep(string callId, Versioned newer)
+    {
+        var kept = _calls.AddOrUpdate(callId, newer, (_, current) => newer.Version > current.Version ? newer : current);
+        if (newer.Call is null && ReferenceEquals(kept, newer))
+        {
+            _drops.Enqueue((callId, newer, Now()));
+        }
+        var forgetBefore = Now() - DropRemembered;
+        while (_drops.TryPeek(out var drop) && drop.At < forgetBefore && _drops.TryDequeue(out drop))
+        {
+            _calls.TryRemove(KeyValuePair.Create(drop.CallId, drop.Drop));
+        }
+    }
 
     /// <summary>Messages sent while the connection was down are lost: the copy is read again whole.</summary>
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs args)
@@ -268,24 +246,43 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
 
     private void Reload()
     {
-        var stored = _redis.Database.HashGetAll(CallsKey).Select(entry => Read(entry.Value)).ToDictionary(call => call.CallId, StringComparer.Ordinal);
+        var result = (RedisResult[])_redis.Database.ScriptEvaluate(RedisCallScripts.ReadAll, [CallsKey, VersionKey])!;
+        var entries = (RedisResult[])result[1]!;
+        var stored = new Dictionary<string, Versioned>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Length; i += 2)
+        {
+            stored[(string)entries[i]!] = Read((string)entries[i + 1]!);
+        }
+        // A call held here but no longer stored was dropped at the latest by the version read with the calls.
         foreach (var callId in _calls.Keys.Where(id => !stored.ContainsKey(id)))
         {
-            _calls.TryRemove(callId, out _);
+            Keep(callId, new Versioned((long)result[0], null));
         }
-        foreach (var call in stored.Values)
+        foreach (var (callId, call) in stored)
         {
-            Keep(call);
+            Keep(callId, call);
         }
     }
+
+    private IEnumerable<PhoneCall> Held() => _calls.Values.Select(kept => kept.Call).OfType<PhoneCall>();
 
     private DateTimeOffset Now() => _timeProvider.GetUtcNow();
 
     private static RedisKey EndMarkerKey(string callId) => RedisConnection.Key($"calls:ended-early:{callId}");
 
-    private static PhoneCall Read(RedisValue json) => JsonSerializer.Deserialize<PhoneCall>((string)json!, Json)!;
+    private static string[] Trimmed(RedisResult[] result) => [.. result.Skip(2).Select(id => (string)id!)];
+
+    private static Versioned Read(RedisValue stored)
+    {
+        var text = (string)stored!;
+        var separator = text.IndexOf(':', StringComparison.Ordinal);
+        return new Versioned(long.Parse(text.AsSpan(0, separator), CultureInfo.InvariantCulture), JsonSerializer.Deserialize<PhoneCall>(text.AsSpan(separator + 1), Json));
+    }
 
     private static string Write(PhoneCall call) => JsonSerializer.Serialize(call, Json);
+
+    /// <summary>A call as one version left it; without a call, the version at which it was dropped.</summary>
+    private sealed record Versioned(long Version, PhoneCall? Call);
 
     private static partial class Log
     {

@@ -13,7 +13,8 @@ public sealed class RedisConnection : IDisposable
 
     private const string Prefix = "helloworld:";
 
-    private RedisConnection(IConnectionMultiplexer multiplexer) => Multiplexer = multiplexer;
+    // Internal for tests that put a connection of their own between a store and Redis.
+    internal RedisConnection(IConnectionMultiplexer multiplexer) => Multiplexer = multiplexer;
 
     public IConnectionMultiplexer Multiplexer { get; }
 
