@@ -2,12 +2,14 @@ using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Scaleout;
 using HelloWorld.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace HelloWorld.Blazor.Tests.Scaleout;
 
 /// <summary>
 /// The calls of two instances on one real Redis, A's replies held back at will (<see cref="HeldReplies"/>): each copy
-/// ends with the newest state of every call, whatever order the changes reach it in.
+/// ends with the newest state of every call, whatever order the changes reach it in; ended calls trimmed; what each
+/// change costs.
 /// </summary>
 public sealed class RedisCallStoreTests(RedisServer server) : IClassFixture<RedisServer>, IAsyncLifetime
 {
@@ -74,6 +76,55 @@ public sealed class RedisCallStoreTests(RedisServer server) : IClassFixture<Redi
         Assert.Null(await _a.GetAsync(callIds[0]));
     }
 
+    [Fact]
+    public async Task ChangesOfOneCall_MadeAtOnceOnTwoInstances_AreBothKept()
+    {
+        var callIds = await RegisterOnAAsync(20);
+
+        // B's copy is a step behind for most calls: its change must be computed again from A's, not written over it.
+        await Task.WhenAll(callIds.SelectMany(id => new[] { _a.MarkAnsweredAsync(id), _b.AttachParticipantAsync(id, "p-" + id) }));
+
+        foreach (var id in callIds)
+        {
+            var stored = (await _a.GetAsync(id))!;
+            Assert.Equal((CallState.Answered, "p-" + id), (stored.State, stored.ParticipantId));
+        }
+        await Eventually.HoldsAsync(
+            () => callIds.Count(id => _a.Find(id) is { State: CallState.Answered } a && a.ParticipantId == "p-" + id
+                && _b.Find(id) is { State: CallState.Answered } b && b.ParticipantId == "p-" + id),
+            current => current == callIds.Length, "both copies to hold both changes");
+    }
+
+    [Fact]
+    public async Task EndedCalls_BeyondTheKeptNumber_AreDroppedFromRedisAndBothCopies()
+    {
+        var callIds = await RegisterOnAAsync(CallRegistry.EndedCallsKept + 3);
+
+        for (var i = 0; i < callIds.Length; i++)
+        {
+            await (i % 2 == 0 ? _a : _b).MarkEndedAsync(callIds[i], "hangup");
+        }
+
+        Assert.Equal(CallRegistry.EndedCallsKept, await _connectionA.Database.HashLengthAsync("helloworld:calls"));
+        Assert.Equal(0, await _connectionA.Database.SortedSetLengthAsync("helloworld:calls:places"));
+        await Eventually.HoldsAsync(() => (_a.Calls.Count, _b.Calls.Count),
+            counts => counts == (CallRegistry.EndedCallsKept, CallRegistry.EndedCallsKept), "both copies to drop the oldest ended calls");
+        Assert.Null(_b.Find(callIds[0]));
+    }
+
+    [Fact]
+    public async Task CallChange_OfACallBothInstancesHold_ReadsTheCallOnceAndReachesTheOtherInItsMessage()
+    {
+        var callId = (await RegisterOnAAsync(1))[0];
+        var readsBefore = await HashReadsAsync();
+
+        await _a.MarkAnsweredAsync(callId);
+        await Eventually.HoldsAsync(() => _b.Find(callId)?.State, state => state == CallState.Answered, "B's copy to hear of the answer");
+
+        // The one read is the change script's own check; neither A before it nor B after it asks Redis for the call.
+        Assert.Equal(1, await HashReadsAsync() - readsBefore);
+    }
+
     // What carries a call's change to Redis: a transaction or a script (MarkEnded's first script only asks whether the
     // call is registered; its change is the second).
     private static readonly string[] WritesOfAChange = ["ExecuteAsync", "ScriptEvaluateAsync"];
@@ -87,5 +138,13 @@ public sealed class RedisCallStoreTests(RedisServer server) : IClassFixture<Redi
         }
         await Eventually.HoldsAsync(() => callIds.Count(id => _b.Find(id) is not null), held => held == count, "B to hold every call");
         return callIds;
+    }
+
+    private async Task<long> HashReadsAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString + ",allowAdmin=true");
+        var stats = await admin.GetServer(admin.GetEndPoints()[0]).InfoAsync("commandstats");
+        var hget = stats.SelectMany(group => group).FirstOrDefault(stat => stat.Key == "cmdstat_hget").Value ?? "calls=0,";
+        return long.Parse(hget["calls=".Length..hget.IndexOf(',', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
     }
 }

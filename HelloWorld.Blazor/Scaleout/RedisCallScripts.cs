@@ -8,20 +8,29 @@ namespace HelloWorld.Blazor.Scaleout;
 internal static class RedisCallScripts
 {
     // Ended calls beyond ARGV[5] leave the calls (KEYS[1]) and the ended calls (KEYS[3]), the oldest first, their ids
-    // added to the reply `result`. Shared by the scripts that end a call.
+    // added to `ids`. Shared by the scripts that end a call.
     private const string TrimEnded = """
         local excess = redis.call('ZCARD', KEYS[3]) - tonumber(ARGV[5])
         if excess > 0 then
             local dropped = redis.call('ZPOPMIN', KEYS[3], excess)
             for i = 1, #dropped, 2 do
                 redis.call('HDEL', KEYS[1], dropped[i])
-                result[#result + 1] = dropped[i]
+                ids[#ids + 1] = dropped[i]
             end
         end
         """;
 
+    // Tells the other instances (channel ARGV[6]) of `version`: "origin|version|ids" (ARGV[7]: origin; the call, then the
+    // ended calls dropped in the same version), then "|json" of the call's new snapshot (ARGV[8]) unless it is '' (too
+    // long to carry: the others read it). Published inside the script, so messages go out in the order of the changes.
+    private const string Announce = """
+        local message = ARGV[7] .. '|' .. version .. '|' .. table.concat(ids, ',')
+        if ARGV[8] ~= '' then message = message .. '|' .. ARGV[8] end
+        redis.call('PUBLISH', ARGV[6], message)
+        """;
+
     // KEYS: calls, places, ended-early marker, version counter. {0, known} an id already registered; {1, version}
-    // registered; {2, end} its end came first; {3} no place under the cap.
+    // registered and announced (ARGV[6-8] as in Announce); {2, end} its end came first; {3} no place under the cap.
     public const string Register = """
         if ARGV[5] ~= '' then redis.call('ZREM', KEYS[2], ARGV[5]) end
         local known = redis.call('HGET', KEYS[1], ARGV[1])
@@ -33,20 +42,22 @@ internal static class RedisCallScripts
         local version = redis.call('INCR', KEYS[4])
         redis.call('HSET', KEYS[1], ARGV[1], version .. ':' .. ARGV[2])
         redis.call('ZADD', KEYS[2], '+inf', 'call:' .. ARGV[1])
+        local ids = {ARGV[1]}
+        """ + "\n" + Announce + "\n" + """
         return {1, version}
         """;
 
     // KEYS: calls, (unused), ended calls, version counter. A call whose end came first, registered ended (ARGV[3]: its end
-    // in ms): {0, known} when registered meanwhile, else {1, version, trimmed ids...}.
+    // in ms): {0, known} when registered meanwhile, else {1, version, its id, trimmed ids...}, announced.
     public const string RegisterEnded = """
         local known = redis.call('HGET', KEYS[1], ARGV[1])
         if known then return {0, known} end
         local version = redis.call('INCR', KEYS[4])
         redis.call('HSET', KEYS[1], ARGV[1], version .. ':' .. ARGV[2])
         redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
-        local result = {1, version}
-        """ + "\n" + TrimEnded + "\n" + """
-        return result
+        local ids = {ARGV[1]}
+        """ + "\n" + TrimEnded + "\n" + Announce + "\n" + """
+        return {1, version, unpack(ids)}
         """;
 
     public const string Reserve = """
@@ -70,21 +81,23 @@ internal static class RedisCallScripts
 
     // KEYS: calls, places, ended calls, version counter. The change of a call (ARGV[3], its new JSON), applied only to
     // the version it was computed from (ARGV[2]): {0} no such call; {1, stored} stored at another version (compute the
-    // change again from it); {2, version, trimmed ids...} changed. A call that ends (ARGV[4], its end in ms) leaves the
-    // places and joins the ended calls, the oldest beyond ARGV[5] dropped in the same version.
+    // change again from it); {2, version, its id, trimmed ids...} changed and announced (ARGV[6-8] as in Announce). A
+    // call that ends (ARGV[4], its end in ms) leaves the places and joins the ended calls, the oldest beyond ARGV[5]
+    // dropped in the same version.
     public const string Change = """
         local stored = redis.call('HGET', KEYS[1], ARGV[1])
         if not stored then return {0} end
         if string.sub(stored, 1, string.find(stored, ':', 1, true) - 1) ~= ARGV[2] then return {1, stored} end
         local version = redis.call('INCR', KEYS[4])
         redis.call('HSET', KEYS[1], ARGV[1], version .. ':' .. ARGV[3])
-        local result = {2, version}
+        local ids = {ARGV[1]}
         if ARGV[4] ~= '' then
             redis.call('ZREM', KEYS[2], 'call:' .. ARGV[1])
             redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
         """ + "\n" + TrimEnded + "\n" + """
         end
-        return result
+        """ + "\n" + Announce + "\n" + """
+        return {2, version, unpack(ids)}
         """;
 
     // KEYS: calls, version counter. {stored or nil, counter}: a call absent now was dropped at or before the counter.

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using HelloWorld.Blazor.Conference;
@@ -25,15 +24,15 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private static readonly TimeSpan EndMarkerLifetime = TimeSpan.FromMinutes(10);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // A dropped call's version is remembered this long, for a snapshot of it read or changed just before its drop.
-    private static readonly TimeSpan DropRemembered = TimeSpan.FromMinutes(1);
+    // A call's snapshot rides in its change's message up to this length (about ten times a call's); longer, the message
+    // names only the id, which the other instances read.
+    private const int MaxCarriedSnapshot = 16 * 1024;
 
     private readonly RedisConnection _redis;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<RedisCallStore> _logger;
     private readonly Subscribers _subscribers;
-    private readonly ConcurrentDictionary<string, Versioned> _calls = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string CallId, Versioned Drop, DateTimeOffset At)> _drops = new();
+    private readonly VersionedCalls _calls;
     private readonly string _origin = Guid.NewGuid().ToString("N");
 
     public RedisCallStore(RedisConnection redis, TimeProvider timeProvider, ILogger<RedisCallStore> logger)
@@ -42,17 +41,18 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         _timeProvider = timeProvider;
         _logger = logger;
         _subscribers = new Subscribers(logger, "call status");
+        _calls = new VersionedCalls(timeProvider);
         redis.Subscriber.Subscribe(Changes, (channel, message) => _ = OnChangedElsewhereAsync(message));
         redis.Multiplexer.ConnectionRestored += OnConnectionRestored;
         Reload();
     }
 
-    public IReadOnlyList<PhoneCall> Calls => [.. Held().OrderByDescending(call => call.StartedAt)];
+    public IReadOnlyList<PhoneCall> Calls => [.. _calls.All.OrderByDescending(call => call.StartedAt)];
 
-    public PhoneCall? Find(string callId) => _calls.GetValueOrDefault(callId)?.Call;
+    public PhoneCall? Find(string callId) => _calls.Find(callId)?.Call;
 
     public PhoneCall? FindByParticipant(string participantId) =>
-        Held().Where(call => call.ParticipantId == participantId).MaxBy(call => call.StartedAt);
+        _calls.All.Where(call => call.ParticipantId == participantId).MaxBy(call => call.StartedAt);
 
     public IDisposable Subscribe(Func<Task> onChanged) => _subscribers.Subscribe(onChanged);
 
@@ -120,113 +120,126 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
         var db = _redis.Database;
         var now = Now();
         var ringing = CallChanges.Registered(callId, direction, from, to, participantId, now, endedBefore: null);
+        var json = Write(ringing);
         var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisCallScripts.Register, [CallsKey, PlacesKey, EndMarkerKey(callId), VersionKey],
-            [callId, Write(ringing), maxActiveCalls, now.ToUnixTimeMilliseconds(), reservation?.Id ?? ""]).ConfigureAwait(false))!;
+            [callId, json, maxActiveCalls, now.ToUnixTimeMilliseconds(), reservation?.Id ?? "", .. Announcing(json)]).ConfigureAwait(false))!;
         switch ((long)result[0])
         {
             case 0:
                 return Read((string)result[1]!).Call;
             case 2:
                 var ended = CallChanges.Registered(callId, direction, from, to, participantId, now, JsonSerializer.Deserialize<CallEvent>((string)result[1]!, Json));
+                json = Write(ended);
                 result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisCallScripts.RegisterEnded, [CallsKey, PlacesKey, EndedKey, VersionKey],
-                    [callId, Write(ended), ended.EndedAt!.Value.ToUnixTimeMilliseconds(), "", CallRegistry.EndedCallsKept]).ConfigureAwait(false))!;
+                    [callId, json, ended.EndedAt!.Value.ToUnixTimeMilliseconds(), "", CallRegistry.EndedCallsKept, .. Announcing(json)]).ConfigureAwait(false))!;
                 if ((long)result[0] == 0)
                 {
                     return Read((string)result[1]!).Call;
                 }
-                await PublishAsync(callId, new Versioned((long)result[1], ended), Trimmed(result)).ConfigureAwait(false);
+                ApplyHere(callId, new VersionedCall((long)result[1], ended), Trimmed(result));
                 return ended;
             case 3:
                 return null;
             default:
-                await PublishAsync(callId, new Versioned((long)result[1], ringing), []).ConfigureAwait(false);
+                ApplyHere(callId, new VersionedCall((long)result[1], ringing), []);
                 return ringing;
         }
     }
 
-    /// <summary>Applies <paramref name="change"/> to the stored snapshot, again if another instance changed it meanwhile.</summary>
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stored snapshot, again if another instance changed it meanwhile. This
+    /// instance's copy is the stored snapshot nearly always, so the change is one script, with no read before it.
+    /// </summary>
     private async Task<PhoneCall?> ChangeAsync(string callId, Func<PhoneCall, PhoneCall?> change)
     {
         var db = _redis.Database;
-        if (await db.HashGetAsync(CallsKey, callId).ConfigureAwait(false) is not { HasValue: true } json)
-        {
-            return null;
-        }
-        var stored = Read(json);
+        var stored = _calls.Find(callId);
+        var fromCopy = stored is not null;
         while (true)
         {
+            if (stored is null)
+            {
+                if (await db.HashGetAsync(CallsKey, callId).ConfigureAwait(false) is not { HasValue: true } read)
+                {
+                    return null;
+                }
+                stored = Read(read);
+            }
             if (change(stored.Call!) is not { } changed)
             {
-                return null;
+                if (!fromCopy)
+                {
+                    return null;
+                }
+                // The copy may lag behind: only the stored snapshot may say that nothing changes.
+                (stored, fromCopy) = (null, false);
+                continue;
             }
+            var json = Write(changed);
             RedisValue endedAt = stored.Call!.IsActive && !changed.IsActive ? changed.EndedAt!.Value.ToUnixTimeMilliseconds() : "";
             var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisCallScripts.Change, [CallsKey, PlacesKey, EndedKey, VersionKey],
-                [callId, stored.Version, Write(changed), endedAt, CallRegistry.EndedCallsKept]).ConfigureAwait(false))!;
+                [callId, stored.Version, json, endedAt, CallRegistry.EndedCallsKept, .. Announcing(json)]).ConfigureAwait(false))!;
             switch ((long)result[0])
             {
                 case 0:
                     return null;
                 case 1:
-                    stored = Read((string)result[1]!);
+                    (stored, fromCopy) = (Read((string)result[1]!), false);
                     break;
                 default:
-                    await PublishAsync(callId, new Versioned((long)result[1], changed), Trimmed(result)).ConfigureAwait(false);
+                    ApplyHere(callId, new VersionedCall((long)result[1], changed), Trimmed(result));
                     return changed;
             }
         }
     }
 
-    /// <summary>Updates this instance's copy and subscribers at once, then tells the other instances.</summary>
-    private async Task PublishAsync(string callId, Versioned changed, string[] dropped)
+    /// <summary>Updates this instance's copy and subscribers at once (the other instances hear of it from Redis).</summary>
+    private void ApplyHere(string callId, VersionedCall changed, string[] dropped)
     {
-        Keep(callId, changed);
+        _calls.Keep(callId, changed);
         foreach (var droppedId in dropped)
         {
-            Keep(droppedId, new Versioned(changed.Version, null));
+            _calls.Drop(droppedId, changed.Version);
         }
         _subscribers.Notify();
-        await _redis.Subscriber.PublishAsync(Changes, $"{_origin}|{string.Join(',', [callId, .. dropped])}").ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A message is <c>origin|version|ids</c>, then <c>|json</c> of the first id's snapshot when it carries it; the other
+    /// ids are ended calls dropped in that version. A snapshot not carried (too long) is read from Redis.
+    /// </summary>
     private async Task OnChangedElsewhereAsync(RedisValue message)
     {
-        var text = (string?)message ?? "";
-        var separator = text.IndexOf('|', StringComparison.Ordinal);
-        if (separator < 0 || text[..separator] == _origin)
+        var parts = ((string?)message ?? "").Split('|', 4);
+        if (parts.Length < 3 || parts[0] == _origin)
         {
             return;
         }
         try
         {
-            foreach (var callId in text[(separator + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            var version = long.Parse(parts[1], CultureInfo.InvariantCulture);
+            var callIds = parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < callIds.Length; i++)
             {
-                var read = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.Read, [CallsKey, VersionKey], [callId]).ConfigureAwait(false))!;
-                Keep(callId, read[0].IsNull ? new Versioned((long)read[1], null) : Read((string)read[0]!));
+                if (i > 0)
+                {
+                    _calls.Drop(callIds[i], version);
+                }
+                else if (parts.Length == 4)
+                {
+                    _calls.Keep(callIds[i], new VersionedCall(version, JsonSerializer.Deserialize<PhoneCall>(parts[3], Json)));
+                }
+                else
+                {
+                    var read = (RedisResult[])(await _redis.Database.ScriptEvaluateAsync(RedisCallScripts.Read, [CallsKey, VersionKey], [callIds[i]]).ConfigureAwait(false))!;
+                    _calls.Keep(callIds[i], read[0].IsNull ? new VersionedCall((long)read[1], null) : Read((string)read[0]!));
+                }
             }
             _subscribers.Notify();
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or JsonException or FormatException)
         {
             Log.RefreshFailed(_logger, exception.Message);
-        }
-    }
-
-    /// <summary>
-    /// A snapshot replaces the one kept only when its version is higher: a change applied here after a later one heard
-    /// from another instance, or a read that a change overtook, is older whatever its history says. A drop is kept as a
-    /// version without a call, so a late snapshot cannot bring the call back; it is forgotten after a while.
-    /// </summary>
-    private void Keep(string callId, Versioned newer)
-    {
-        var kept = _calls.AddOrUpdate(callId, newer, (_, current) => newer.Version > current.Version ? newer : current);
-        if (newer.Call is null && ReferenceEquals(kept, newer))
-        {
-            _drops.Enqueue((callId, newer, Now()));
-        }
-        var forgetBefore = Now() - DropRemembered;
-        while (_drops.TryPeek(out var drop) && drop.At < forgetBefore && _drops.TryDequeue(out drop))
-        {
-            _calls.TryRemove(KeyValuePair.Create(drop.CallId, drop.Drop));
         }
     }
 
@@ -248,41 +261,32 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     {
         var result = (RedisResult[])_redis.Database.ScriptEvaluate(RedisCallScripts.ReadAll, [CallsKey, VersionKey])!;
         var entries = (RedisResult[])result[1]!;
-        var stored = new Dictionary<string, Versioned>(StringComparer.Ordinal);
+        var stored = new Dictionary<string, VersionedCall>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Length; i += 2)
         {
             stored[(string)entries[i]!] = Read((string)entries[i + 1]!);
         }
-        // A call held here but no longer stored was dropped at the latest by the version read with the calls.
-        foreach (var callId in _calls.Keys.Where(id => !stored.ContainsKey(id)))
-        {
-            Keep(callId, new Versioned((long)result[0], null));
-        }
-        foreach (var (callId, call) in stored)
-        {
-            Keep(callId, call);
-        }
+        _calls.KeepAll(stored, (long)result[0]);
     }
-
-    private IEnumerable<PhoneCall> Held() => _calls.Values.Select(kept => kept.Call).OfType<PhoneCall>();
 
     private DateTimeOffset Now() => _timeProvider.GetUtcNow();
 
     private static RedisKey EndMarkerKey(string callId) => RedisConnection.Key($"calls:ended-early:{callId}");
 
-    private static string[] Trimmed(RedisResult[] result) => [.. result.Skip(2).Select(id => (string)id!)];
+    // A script's reply after its kind and version: the call's id, then the ended calls it dropped.
+    private static string[] Trimmed(RedisResult[] result) => [.. result.Skip(3).Select(id => (string)id!)];
 
-    private static Versioned Read(RedisValue stored)
+    // The arguments every announcing script ends with (see RedisCallScripts.Announce).
+    private RedisValue[] Announcing(string json) => [Changes.ToString(), _origin, json.Length <= MaxCarriedSnapshot ? json : ""];
+
+    private static VersionedCall Read(RedisValue stored)
     {
         var text = (string)stored!;
         var separator = text.IndexOf(':', StringComparison.Ordinal);
-        return new Versioned(long.Parse(text.AsSpan(0, separator), CultureInfo.InvariantCulture), JsonSerializer.Deserialize<PhoneCall>(text.AsSpan(separator + 1), Json));
+        return new VersionedCall(long.Parse(text.AsSpan(0, separator), CultureInfo.InvariantCulture), JsonSerializer.Deserialize<PhoneCall>(text.AsSpan(separator + 1), Json));
     }
 
     private static string Write(PhoneCall call) => JsonSerializer.Serialize(call, Json);
-
-    /// <summary>A call as one version left it; without a call, the version at which it was dropped.</summary>
-    private sealed record Versioned(long Version, PhoneCall? Call);
 
     private static partial class Log
     {
