@@ -2,6 +2,7 @@ using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Scaleout;
 using HelloWorld.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace HelloWorld.Blazor.Tests.Scaleout;
@@ -123,6 +124,43 @@ public sealed class RedisCallStoreTests(RedisServer server) : IClassFixture<Redi
 
         // The one read is the change script's own check; neither A before it nor B after it asks Redis for the call.
         Assert.Equal(1, await HashReadsAsync() - readsBefore);
+    }
+
+    [Fact]
+    public async Task CallEndedByAClockBehindEveryKeptEnd_IsDroppedAtOnceFromRedisAndEveryCopy()
+    {
+        var callIds = await RegisterOnAAsync(CallRegistry.EndedCallsKept + 1);
+        foreach (var callId in callIds.Skip(1))
+        {
+            await _b.MarkEndedAsync(callId, "hangup");
+        }
+        using var connection = server.Connect();
+        using var behind = new RedisCallStore(connection, new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1)), NullLogger<RedisCallStore>.Instance);
+
+        // Its end is the oldest: the change that ends it drops it, in one version.
+        await behind.MarkEndedAsync(callIds[0], "hangup");
+
+        Assert.Null(await behind.GetAsync(callIds[0]));
+        Assert.Null(behind.Find(callIds[0]));
+        await Eventually.HoldsAsync(() => (_a.Find(callIds[0]), _b.Find(callIds[0])), held => held == (null, null), "A's and B's copies to drop it");
+    }
+
+    [Fact]
+    public async Task CallRegisteredAfterItsEnd_CountsAmongTheEndedCallsKept()
+    {
+        var callIds = await RegisterOnAAsync(CallRegistry.EndedCallsKept);
+        foreach (var callId in callIds)
+        {
+            await _a.MarkEndedAsync(callId, "hangup");
+        }
+
+        await _b.MarkEndedAsync("late", "hangup");
+        var late = await _b.TryRegisterAsync("late", CallDirection.Inbound, "+19195550123", "+19195550100", null, maxActiveCalls: 1000);
+
+        Assert.Equal(CallState.Ended, late?.State);
+        Assert.Equal(CallRegistry.EndedCallsKept, await _connectionA.Database.HashLengthAsync("helloworld:calls"));
+        await Eventually.HoldsAsync(() => (_a.Find(callIds[0]), _a.Find("late")?.State), held => held == (null, CallState.Ended),
+            "A's copy to hold the late call and drop the oldest ended one");
     }
 
     // What carries a call's change to Redis: a transaction or a script (MarkEnded's first script only asks whether the

@@ -26,7 +26,9 @@ internal sealed class VersionedCalls(TimeProvider timeProvider)
 
     public void Keep(string callId, VersionedCall newer)
     {
-        var kept = _calls.AddOrUpdate(callId, newer, (_, current) => newer.Version > current.Version ? newer : current);
+        // A drop shares its version with the change that ended a call (and may drop that very call): it comes after it.
+        var kept = _calls.AddOrUpdate(callId, newer, (_, current) =>
+            newer.Version > current.Version || (newer.Version == current.Version && newer.Call is null) ? newer : current);
         var now = timeProvider.GetUtcNow();
         if (newer.Call is null && ReferenceEquals(kept, newer))
         {
