@@ -91,6 +91,34 @@ public sealed class CallRegistryTests
     }
 
     [Fact]
+    public void EndedCalls_AreDroppedInTheOrderTheyEnded_NotTheOrderTheyStarted()
+    {
+        var count = CallRegistry.EndedCallsKept + 3;
+        for (var i = 0; i < count; i++)
+        {
+            _registry.Register($"c-{i}", CallDirection.Inbound, "+19195550123", "+19195550100", null);
+        }
+        // The one whose end overtook its registration ended first of all.
+        _registry.MarkEnded("early", "hangup");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        for (var i = count - 1; i >= 0; i--)
+        {
+            _registry.MarkEnded($"c-{i}", "hangup");
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        _registry.Register("early", CallDirection.Inbound, "+19195550123", "+19195550100", null);
+
+        var ended = _registry.Calls.Select(call => call.CallId).ToHashSet();
+        Assert.Equal(CallRegistry.EndedCallsKept, ended.Count);
+        Assert.DoesNotContain("early", ended);
+        Assert.DoesNotContain($"c-{count - 1}", ended);
+        Assert.DoesNotContain($"c-{count - 2}", ended);
+        Assert.DoesNotContain($"c-{count - 3}", ended);
+        Assert.Contains($"c-{count - 4}", ended);
+        Assert.Contains("c-0", ended);
+    }
+
+    [Fact]
     public void EndMarkers_AreBounded_OldestForgottenFirst()
     {
         for (var i = 0; i <= CallRegistry.EndMarkersKept; i++)

@@ -25,6 +25,9 @@ public sealed class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry
     private readonly Subscribers _subscribers = new(logger, "call status");
     private int _activeCount;
 
+    // The ended calls, oldest end first: trimming takes from the front instead of scanning and sorting every call.
+    private readonly PriorityQueue<string, DateTimeOffset> _endedOldestFirst = new();
+
     // Places held for calls not registered yet (see TryReserve): they count against every cap as active calls do.
     private int _reserved;
 
@@ -198,6 +201,10 @@ public sealed class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry
             {
                 _activeCount++;
             }
+            else
+            {
+                _endedOldestFirst.Enqueue(callId, call.EndedAt ?? now);
+            }
             _calls[callId] = call;
             TrimEndedCalls();
         }
@@ -219,6 +226,7 @@ public sealed class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry
             if (call.IsActive && !changed.IsActive)
             {
                 _activeCount--;
+                _endedOldestFirst.Enqueue(callId, changed.EndedAt ?? timeProvider.GetUtcNow());
             }
             TrimEndedCalls();
         }
@@ -228,16 +236,10 @@ public sealed class CallRegistry(TimeProvider timeProvider, ILogger<CallRegistry
 
     private void TrimEndedCalls()
     {
-        // Every change comes here, under the lock: with hundreds of calls in progress, sorting them all on each change
-        // was the registry's whole cost. Only the ended calls beyond the kept ones need any work.
-        if (_calls.Count - _activeCount <= EndedCallsKept)
+        // Every change comes here, under the lock, so it costs a comparison, and a heap step when a call is dropped.
+        while (_calls.Count - _activeCount > EndedCallsKept && _endedOldestFirst.TryDequeue(out var oldest, out _))
         {
-            return;
-        }
-        var ended = _calls.Values.Where(call => call.State == CallState.Ended).OrderByDescending(call => call.EndedAt).Skip(EndedCallsKept);
-        foreach (var call in ended.ToList())
-        {
-            _calls.Remove(call.CallId);
+            _calls.Remove(oldest);
         }
     }
 
