@@ -90,6 +90,21 @@ public sealed class CallPageBrowserTests(ChromiumFixture chromium) : AppInBrowse
         Assert.Equal(1, await page.Page.EvaluateAsync<int>(LiveMicrophoneTracks));
     }
 
+    /// <summary>The module asks Intl for the zone ahead of the circuit's question (its first call is slow): still the browser's.</summary>
+    [BrowserFact]
+    public async Task CallLog_ShowsItsTimesInTheBrowsersTimeZone()
+    {
+        await using var tokyo = await Context.Browser!.NewContextAsync(new() { Permissions = ["microphone"], TimezoneId = "Asia/Tokyo" });
+        var page = await CallPage.OpenAsync(tokyo, App.BaseUrl);
+
+        await page.WaitUntilPublishingAsync();
+
+        var time = page.Page.Locator(".call-log time").Last;
+        var at = DateTimeOffset.Parse(await time.GetAttributeAsync("datetime") ?? "", System.Globalization.CultureInfo.InvariantCulture);
+        var inTokyo = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo"));
+        await Expect(time).ToHaveTextAsync(inTokyo.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [BrowserFact]
     public async Task MicrophoneMeter_SaysWhatItMeasures_HearsTheFakeMicrophonesBeep_AndSaysMutedWhenMuted()
     {

@@ -10,6 +10,13 @@ import { createEarlyMicrophone, publishErrorKind, stopTracks } from "../Call/Aud
 // Moments of the join for the page timing (bench/PageTiming) and the browser's performance panel.
 performance.mark("helloworld:sdk-loaded");
 
+// Chromium's first Intl call in a page loads its time zone data: tens of milliseconds, and hundreds on a busy machine,
+// that would hold up the join if paid when the circuit asks (between creating the client and connecting it). Paid
+// instead while the page waits for the circuit to start; timeZone() then answers at once.
+let zone = null;
+const browserTimeZone = () => (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC");
+(globalThis.requestIdleCallback ?? setTimeout)(browserTimeZone);
+
 // The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever (see stopReconnecting).
 // A page needs an answer.
 const connectTimeoutMs = 15000;
@@ -177,7 +184,7 @@ export function attachStream(client, element, endpointId) {
 }
 
 export function timeZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  return browserTimeZone();
 }
 
 export function disconnect(client) {
