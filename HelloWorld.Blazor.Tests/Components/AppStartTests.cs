@@ -19,8 +19,8 @@ public sealed partial class AppStartTests
     }
 
     /// <summary>
-    /// Each module the call page's module imports is fetched ahead, at the URL the import map gives it (else it would be
-    /// fetched twice), and the call page's module itself is loaded and run ahead, asynchronously.
+    /// The call page's module and each module it imports is fetched ahead, at the URL the import map gives it (else it
+    /// would be fetched twice), and App.razor.js runs it once Blazor has started, not before.
     /// </summary>
     [Fact]
     public async Task ThePage_LoadsTheCallModulesAhead_AtTheImportMapsUrls()
@@ -31,17 +31,21 @@ public sealed partial class AppStartTests
 
         var importMap = JsonNode.Parse(ImportMap().Match(html).Groups[1].Value)!["imports"]!.AsObject();
         string Mapped(string path) => ((string)importMap["./" + path]!)[2..];
-        Assert.Matches($"<script type=\"module\" async[^>]* src=\"{Regex.Escape(Mapped("Components/Pages/Home.razor.js"))}\"", html);
+        Assert.Matches($"<link rel=\"modulepreload\" href=\"{Regex.Escape(Mapped("Components/Pages/Home.razor.js"))}\"", html);
+        Assert.DoesNotMatch("<script[^>]*Home[^>]*razor.js", html);
+        Assert.Matches(@"Blazor\.start\(\{ circuit \}\);\s*(//[^\n]*\n\s*)*import\(""\./Pages/Home\.razor\.js""\);\s*$", AppModule());
         string[] imported =
         [
             "lib/bandwidth-webrtc/bandwidth-webrtc.js", "Components/Call/CallStatusBanner.razor.js", "Components/Call/DtmfKeypad.razor.js",
-            "Components/Call/LevelMeter.razor.js", "Components/Call/CallPhoneButton.razor.js",
+            "Components/Call/LevelMeter.razor.js", "Components/Call/CallPhoneButton.razor.js", "Components/Call/AudioPanel.razor.js",
         ];
         Assert.All(imported, path => Assert.Matches($"<link rel=\"modulepreload\" href=\"{Regex.Escape(Mapped(path))}\"", html));
         var imports = ModuleImports().Matches(HomeModule()).Select(import => import.Groups[1].Value)
             .Select(path => path.StartsWith("Call/", StringComparison.Ordinal) ? "Components/" + path : path);
         Assert.Equal(imported.Order(), imports.Order());
     }
+
+    private static string AppModule() => File.ReadAllText(Path.Combine(RepositoryRoot(), "HelloWorld.Blazor", "Components", "App.razor.js"));
 
     private static string HomeModule() => File.ReadAllText(Path.Combine(RepositoryRoot(), "HelloWorld.Blazor", "Components", "Pages", "Home.razor.js"));
 

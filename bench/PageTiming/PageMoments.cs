@@ -48,6 +48,41 @@ internal static class PageMoments
         })();
         """;
 
+    /// <summary>
+    /// Added with --detail only: notes every WebSocket message, Blazor's circuit (MessagePack: the readable names in it,
+    /// such as StartCircuit, JS.BeginInvokeJS, JS.RenderBatch) and the SDK's signaling (JSON-RPC: its method), so the
+    /// timeline shows what the page waited for between the circuit's negotiation and the published microphone.
+    /// </summary>
+    public const string SocketRecorder = """
+        (() => {
+          const messages = [];
+          window.__pageSockets = messages;
+          const describe = data => {
+            if (typeof data === "string") {
+              const method = /"method"\s*:\s*"([^"]+)"/.exec(data)?.[1];
+              return method ? `${method} (${data.length} chars)` : `${data.slice(0, 60)} (${data.length} chars)`;
+            }
+            const bytes = new Uint8Array(data instanceof ArrayBuffer ? data : data.buffer ?? new ArrayBuffer(0));
+            const names = new TextDecoder("latin1").decode(bytes).match(/[A-Za-z][A-Za-z0-9._:\/-]{5,}/g) ?? [];
+            return `${names.slice(0, 4).join(" ")} (${bytes.length} bytes)`;
+          };
+          const Native = window.WebSocket;
+          window.WebSocket = class extends Native {
+            constructor(url, protocols) {
+              super(url, protocols);
+              const where = new URL(url, location.href).pathname.startsWith("/_blazor") ? "circuit" : "signaling";
+              this.addEventListener("open", () => messages.push([performance.now(), `${where} open`]));
+              this.addEventListener("message", event => messages.push([performance.now(), `${where} ← ${describe(event.data)}`]));
+              this.__where = where;
+            }
+            send(data) {
+              messages.push([performance.now(), `${this.__where} → ${describe(data)}`]);
+              super.send(data);
+            }
+          };
+        })();
+        """;
+
     public const string Published = "() => window.__pageTiming && window.__pageTiming.published !== undefined";
 
     public const string Read = """
@@ -63,6 +98,24 @@ internal static class PageMoments
             client: performance.getEntriesByName("helloworld:client-created")[0]?.startTime ?? null,
             ...window.__pageTiming,
           });
+        }
+        """;
+
+    /// <summary>
+    /// Every resource and mark of the load, in the order they started (--detail): where the time before each moment went.
+    /// Per resource: fetch start, request sent, first byte, last byte, and the bytes on the wire (compressed).
+    /// </summary>
+    public const string Timeline = """
+        () => {
+          const ms = value => value.toFixed(1).padStart(7);
+          const rows = performance.getEntriesByType("resource").map(entry => [entry.startTime,
+            `${ms(entry.startTime)} ${ms(entry.requestStart)} ${ms(entry.responseStart)} ${ms(entry.responseEnd)} ${String(entry.transferSize).padStart(7)}  ${new URL(entry.name).pathname}`]);
+          performance.getEntriesByType("mark").forEach(mark => rows.push([mark.startTime, `${ms(mark.startTime)}  mark ${mark.name}`]));
+          const navigation = performance.getEntriesByType("navigation")[0];
+          rows.push([navigation.domContentLoadedEventStart, `${ms(navigation.domContentLoadedEventStart)}  DOMContentLoaded`]);
+          Object.entries(window.__pageTiming).forEach(([name, at]) => rows.push([at, `${ms(at)}  ${name}`]));
+          (window.__pageSockets ?? []).forEach(([at, what]) => rows.push([at, `${ms(at)}  ${what}`]));
+          return ["  fetched   sent  1st byte  last   bytes", ...rows.sort((a, b) => a[0] - b[0]).map(row => row[1])].join("\n");
         }
         """;
 

@@ -11,14 +11,32 @@ using PageTiming;
 
 const double GoalMs = 800;
 var loads = 10;
-if (args is ["--loads", var count] && int.TryParse(count, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1)
+string? prepared = null;
+var detail = false;
+string? traces = null;
+for (var i = 0; i < args.Length; i++)
 {
-    loads = parsed;
-}
-else if (args.Length > 0)
-{
-    Console.Error.WriteLine("usage: bench/run.sh --page [--loads N]   (see bench/README.md)");
-    return 2;
+    switch (args[i])
+    {
+        case "--loads" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var parsed) && parsed >= 1:
+            loads = parsed;
+            i++;
+            break;
+        // An app already published (dotnet publish -c Release -o DIR): two builds compared without a publish between runs.
+        case "--app" when i + 1 < args.Length && File.Exists(Path.Combine(args[i + 1], "HelloWorld.Blazor.dll")):
+            prepared = Path.GetFullPath(args[++i]);
+            break;
+        case "--detail":
+            detail = true;
+            break;
+        // A Chromium performance trace of each load (chrome://tracing, or the DevTools' Performance panel) into DIR.
+        case "--trace" when i + 1 < args.Length:
+            traces = Directory.CreateDirectory(args[++i]).FullName;
+            break;
+        default:
+            Console.Error.WriteLine("usage: bench/run.sh --page [--loads N] [--app PUBLISHED_DIR] [--detail] [--trace DIR]   (see bench/README.md)");
+            return 2;
+    }
 }
 
 var chromium = Environment.GetEnvironmentVariable("HELLOWORLD_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
@@ -30,8 +48,17 @@ if (!File.Exists(chromium))
 
 var loadAtStart = Machine.LoadAverage;
 var repository = Repository.Root();
-Console.WriteLine($"Publishing the app (Release) from {repository}…");
-var appDirectory = await Published.PublishAsync(repository, "HelloWorld.Blazor/HelloWorld.Blazor.csproj", "app");
+string appDirectory;
+if (prepared is null)
+{
+    Console.WriteLine($"Publishing the app (Release) from {repository}…");
+    appDirectory = await Published.PublishAsync(repository, "HelloWorld.Blazor/HelloWorld.Blazor.csproj", "app");
+}
+else
+{
+    Console.WriteLine($"The app as published in {prepared}");
+    appDirectory = prepared;
+}
 // Emulator mode, as `dotnet run` starts it; a closed tab's circuit (and its participant) is let go after 2 s, not 3 minutes.
 await using var app = await ServerProcess.StartAsync("app", appDirectory, "HelloWorld.Blazor.dll",
     [new("CallPage__DisconnectedCircuitRetention", "00:00:02")]);
@@ -58,7 +85,12 @@ Console.WriteLine($"Loading {app.BaseUrl}/ once to warm up, then {loads} times�
 var runs = new List<Dictionary<string, double>>();
 for (var load = 0; load <= loads; load++)
 {
-    var moments = await LoadAsync(browser, app.BaseUrl);
+    var (moments, timeline) = await LoadAsync(browser, app.BaseUrl, detail, traces is null ? null : Path.Combine(traces, $"load-{load}.json"));
+    if (detail)
+    {
+        Console.WriteLine(load == 0 ? "Warm-up load:" : $"Load {load}:");
+        Console.WriteLine(timeline);
+    }
     if (load == 0)
     {
         Console.WriteLine($"Warm-up load (the first after start): published at {moments["published"].ToString(CultureInfo.InvariantCulture)} ms");
@@ -89,11 +121,16 @@ Console.WriteLine("Goal of issue 16 (printed only, never in the exit code):");
 Console.WriteLine($"{(published <= GoalMs ? "PASS" : "FAIL")}  page to published ≤ {F(GoalMs)} ms at p50: {F(published)} ms (p90 {F(P90([.. runs.Select(run => run["published"])]))} ms)");
 return 0;
 
-static async Task<Dictionary<string, double>> LoadAsync(IBrowser browser, string baseUrl)
+static async Task<(Dictionary<string, double> Moments, string Timeline)> LoadAsync(IBrowser browser, string baseUrl, bool detail, string? trace)
 {
     await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { Permissions = ["microphone"] });
     await context.AddInitScriptAsync(PageMoments.Recorder);
+    if (detail)
+    {
+        await context.AddInitScriptAsync(PageMoments.SocketRecorder);
+    }
     var page = await context.NewPageAsync();
+    var tracing = trace is null ? null : await Tracing.StartAsync(context, page);
     await page.GotoAsync($"{baseUrl}/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
     try
     {
@@ -104,7 +141,11 @@ static async Task<Dictionary<string, double>> LoadAsync(IBrowser browser, string
         var status = await page.Locator(".call-status").InnerTextAsync();
         throw new InvalidOperationException($"The page did not publish within 30 s; it says: {status}");
     }
-    return PageMoments.Parse(await page.EvaluateAsync<string>(PageMoments.Read));
+    if (tracing is not null)
+    {
+        await tracing.StopAsync(trace!);
+    }
+    return (PageMoments.Parse(await page.EvaluateAsync<string>(PageMoments.Read)), await page.EvaluateAsync<string>(PageMoments.Timeline));
 }
 
 static async Task BrowsersGoneAsync(HttpClient http)

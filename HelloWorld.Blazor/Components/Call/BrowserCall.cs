@@ -201,7 +201,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         SetState(CallPageState.Connecting);
         try
         {
-            await _sdk.ConnectAsync(participant.Token, _deviceWebSocketUrl);
+            await _sdk.ConnectAsync(participant.Token, _deviceWebSocketUrl, PublishConstraints.AudioOnly(MicrophoneId));
         }
         catch (Exception exception) when (exception is JSException or TaskCanceledException)
         {

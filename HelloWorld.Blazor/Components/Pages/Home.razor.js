@@ -5,9 +5,17 @@ import { createToneQueue } from "../Call/DtmfKeypad.razor.js";
 import { createHearing } from "../Call/LevelMeter.razor.js";
 import { createRingback } from "../Call/CallPhoneButton.razor.js";
 import { stopReconnecting, watchSignaling } from "../Call/CallStatusBanner.razor.js";
+import { createEarlyMicrophone, publishErrorKind, stopTracks } from "../Call/AudioPanel.razor.js";
 
 // Moments of the join for the page timing (bench/PageTiming) and the browser's performance panel.
 performance.mark("helloworld:sdk-loaded");
+
+// Chromium's first Intl call in a page loads its time zone data: tens of milliseconds, and hundreds on a busy machine,
+// that would hold up the join if paid when the circuit asks (between creating the client and connecting it). Paid
+// instead while the page waits for the circuit to start; timeZone() then answers at once.
+let zone = null;
+const browserTimeZone = () => (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC");
+(globalThis.requestIdleCallback ?? setTimeout)(browserTimeZone);
 
 // The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever (see stopReconnecting).
 // A page needs an answer.
@@ -30,6 +38,7 @@ export function createClient(dotNet) {
     // True while the circuit is down: the app cannot see or steer the call, so the page neither plays nor sends.
     suspended: false,
     audio: null,
+    microphone: createEarlyMicrophone(),
   };
   client.tones = createToneQueue((tone) => client.rtc.sendDtmf(tone), () => dtmfSenders(client),
     (message) => notify(client, "OnToneFailed", message));
@@ -54,7 +63,11 @@ export function createClient(dotNet) {
   return client;
 }
 
-export async function connect(client, deviceToken, websocketUrl) {
+// The microphone publish() will ask for is opened meanwhile (AudioPanel.razor.js says why).
+export async function connect(client, deviceToken, websocketUrl, microphone) {
+  if (microphone) {
+    client.microphone.open(microphone);
+  }
   const options = websocketUrl ? { websocketUrl } : undefined;
   let timer;
   const timedOut = new Promise((_, reject) => {
@@ -80,7 +93,7 @@ export async function publish(client, constraints) {
     // The module takes the microphone itself instead of handing publish() the constraints, so that it holds the
     // tracks: a client disconnected while the browser was still asking for the microphone, or a publish that failed
     // half way, must not leave the microphone on.
-    mediaStream = await navigator.mediaDevices.getUserMedia(constraints);
+    mediaStream = await (client.microphone.take(constraints) ?? navigator.mediaDevices.getUserMedia(constraints));
   } catch (error) {
     return { error: publishErrorKind(error), message: messageOf(error) };
   }
@@ -171,7 +184,7 @@ export function attachStream(client, element, endpointId) {
 }
 
 export function timeZone() {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+  return browserTimeZone();
 }
 
 export function disconnect(client) {
@@ -183,6 +196,7 @@ function stop(client) {
     return;
   }
   client.closed = true;
+  client.microphone.release();
   client.generation++;
   client.streams.clear();
   client.tones.clear();
@@ -272,26 +286,6 @@ function notify(client, method, argument) {
   }
 }
 
-function stopTracks(mediaStream) {
-  mediaStream.getTracks().forEach((track) => track.stop());
-}
-
 function messageOf(error) {
   return String(error?.message ?? error);
-}
-
-function publishErrorKind(error) {
-  switch (error?.name) {
-    case "NotAllowedError":
-    case "SecurityError":
-      return "microphone-denied";
-    case "NotFoundError":
-    case "OverconstrainedError":
-      return "microphone-missing";
-    case "NotReadableError":
-    case "AbortError":
-      return "microphone-busy";
-    default:
-      return "failed";
-  }
 }
