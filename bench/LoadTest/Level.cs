@@ -21,6 +21,9 @@ internal sealed record ServerUnderTest(string Name, IReadOnlyList<ServerProcess>
 
     public List<double> MemoryMiB() => [.. Instances.Select(instance => instance.Memory.RssMiB)];
 
+    /// <summary>User and system CPU time of all its instances, in clock ticks.</summary>
+    public long CpuTicks() => ProcessIds.Sum(Quiet.CpuTicks);
+
     public static string Number(char digit, int level, int index) => $"+1919{digit}{level}{index:D5}";
 
     public IReadOnlyList<string> Numbers(int level, int first, int count) => [.. Enumerable.Range(first, count).Select(i => Number(NumberDigit, level, i))];
@@ -58,6 +61,7 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         var appDialing = TimeSpan.Zero;
         var redisCommands = 0L;
         var quietWait = TimeSpan.Zero;
+        long appCpuTicks = 0, floorCpuTicks = 0;
         await WarmUpAsync(level, concurrency);
         var first = 0;
         foreach (var (size, block) in options.BlockSizes.Select((size, block) => (size, block)))
@@ -74,7 +78,9 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
                 await control.ClearRequestsAsync();
                 emulator.Routes.To(app.BaseUris);
                 var commandsBefore = redis is null ? 0 : await redis.CommandsProcessedAsync();
+                var cpuBefore = app.CpuTicks();
                 var (calls, elapsed) = await dialer.DialAsync(app.Numbers(level, first, size), concurrency);
+                appCpuTicks += await CpuSinceAsync(app, cpuBefore);
                 redisCommands += redis is null ? 0 : await redis.CommandsProcessedAsync() - commandsBefore;
                 appRequests.AddRange(await control.RequestsAsync());
                 await control.ClearFaultsAsync();
@@ -84,7 +90,9 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
             async Task FloorServerAsync()
             {
                 emulator.Routes.To(floorServer.BaseUris);
+                var cpuBefore = floorServer.CpuTicks();
                 floorCalls.AddRange((await dialer.DialAsync(floorServer.Numbers(level, first, size), concurrency)).Calls);
+                floorCpuTicks += await CpuSinceAsync(floorServer, cpuBefore);
             }
             async Task DirectAsync() => directTimes.AddRange(await direct.MeasureAsync(size, concurrency));
 
@@ -98,6 +106,7 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         }
 
         Console.WriteLine($"  C={concurrency}: {quietWait.TotalSeconds:0.0} s spent waiting for the emulator and the servers to go quiet between blocks");
+        var cpu = new CpuPerDialIn(PerDialIn(appCpuTicks, appCalls.Count), PerDialIn(floorCpuTicks, floorCalls.Count), Machine.LoadAverage);
         var sessions = await control.SessionsAsync();
         var memoryWithPhonesIn = app.MemoryMiB();
         Console.WriteLine($"  C={concurrency}: hanging everyone up…");
@@ -135,8 +144,23 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
             Spread: redis is null ? null : Spread.Of(appCalls.Select(CallId).Select(emulator.Routes.Reached), app.Instances.Count,
                 Math.Round(redisCommands / (double)Math.Max(1, appCalls.Count), 1)),
             FloorServerAnswersAppBxml: SameBxml(appCalls, floorCalls),
-            Lost: [.. lost]);
+            Lost: [.. lost],
+            Cpu: cpu);
     }
+
+    /// <summary>
+    /// The CPU time a server's processes spent since <paramref name="before"/>, once they have gone quiet: a block's
+    /// dial-ins and what they left running (the transfers' webhooks, deletions, a collection), and nothing of the other
+    /// servers' blocks. Unlike a latency, it hardly moves when other work on the machine queues for the CPU.
+    /// </summary>
+    private static async Task<long> CpuSinceAsync(ServerUnderTest server, long before)
+    {
+        await Quiet.WaitAsync([.. server.ProcessIds], TimeSpan.FromSeconds(10));
+        return server.CpuTicks() - before;
+    }
+
+    private static double PerDialIn(long ticks, int calls) =>
+        calls == 0 ? double.NaN : Math.Round(ticks * 1000.0 / Quiet.TicksPerSecond / calls, 3);
 
     /// <summary>
     /// Unmeasured calls to each server at this concurrency, then a wait for quiet: code paths that only run under

@@ -46,7 +46,10 @@ internal static class Medians
                 N(r => L(r).PhoneParticipantsAfterHangUp), PerInstance(k => M(r => L(r).AppMemoryWithPhonesInMiB[k])),
                 PerInstance(k => M(r => L(r).AppMemoryAfterHangUpMiB[k])), runs.All(run => L(run.Result).FloorServerAnswersAppBxml), [],
                 first.Instances == 1 ? null : new Spread(PerInstance(k => N(r => L(r).Spread!.InitiatesPerInstance[k])), N(r => L(r).Spread!.CallsAcrossInstances),
-                    M(r => L(r).Spread!.RedisCommandsPerDialIn)));
+                    M(r => L(r).Spread!.RedisCommandsPerDialIn)),
+                runs.All(run => L(run.Result).Cpu is not null)
+                    ? new CpuPerDialIn(M(r => L(r).Cpu!.AppMs), M(r => L(r).Cpu!.FloorServerMs), M(r => L(r).Cpu!.LoadAverage))
+                    : null);
         }).ToList();
         var median = first with
         {

@@ -103,7 +103,18 @@ internal sealed record LevelResult(
     int PhoneParticipantsAfterHangUp,
     [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppMemoryWithPhonesInMiB,
     [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppMemoryAfterHangUpMiB,
-    bool FloorServerAnswersAppBxml, IReadOnlyList<string> Lost, Spread? Spread);
+    bool FloorServerAnswersAppBxml, IReadOnlyList<string> Lost, Spread? Spread, CpuPerDialIn? Cpu = null);
+
+/// <summary>
+/// CPU time (user and system, from <c>/proc/PID/stat</c>) each server's processes spent per dial-in during its blocks,
+/// and the load average when the level ended. Where the CPU is saturated the latency ratio follows this one; under other
+/// work's load, which moves latencies by 2×, this one stays put: the figure to compare two versions of the app by.
+/// Result files from before it have none.
+/// </summary>
+internal sealed record CpuPerDialIn(double AppMs, double FloorServerMs, double LoadAverage)
+{
+    public double AppToFloorServer => Math.Round(AppMs / FloorServerMs, 2);
+}
 
 /// <summary>Resident memory (VmRSS, MiB): idle before the first webhook, the high-water mark, and at the end with everyone hung up.</summary>
 internal sealed record MemoryFigures(double IdleMiB, double PeakMiB, double EndMiB);
@@ -140,6 +151,11 @@ internal static class Report
         Row("**App ÷ floor server**", level => level.AppToFloorServer.ToString());
         Row("App ÷ direct API floor", level => level.AppToDirectFloor.ToString());
         Row("Floor server ÷ direct API floor", level => level.FloorServerToDirectFloor.ToString());
+        if (levels.All(level => level.Cpu is not null))
+        {
+            Row("CPU per dial-in, app / floor server (ms, user + system)", level => $"{F(level.Cpu!.AppMs)} / {F(level.Cpu.FloorServerMs)}");
+            Row("**App ÷ floor server, CPU per dial-in** (load average at the level's end)", level => $"{F(level.Cpu!.AppToFloorServer)}× ({F(level.Cpu.LoadAverage)})");
+        }
         if (result.Instances > 1)
         {
             Row("App's webhooks over its instances", level => $"{level.Spread}");

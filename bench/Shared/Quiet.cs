@@ -11,7 +11,7 @@ namespace Bench;
 internal static class Quiet
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(200);
-    private static readonly long TicksPerSecond = 100; // USER_HZ, what /proc/PID/stat counts in on Linux
+    public const long TicksPerSecond = 100; // USER_HZ, what /proc/PID/stat counts in on Linux
 
     /// <summary>Returns how long it waited; gives up (and returns) after <paramref name="atMost"/>.</summary>
     public static async Task<TimeSpan> WaitAsync(IReadOnlyList<int> processIds, TimeSpan atMost)
@@ -33,7 +33,7 @@ internal static class Quiet
     }
 
     /// <summary>User and system CPU time of the process, in clock ticks (fields 14 and 15 of <c>/proc/PID/stat</c>).</summary>
-    private static long CpuTicks(int processId)
+    public static long CpuTicks(int processId)
     {
         var stat = File.ReadAllText($"/proc/{processId}/stat");
         // The command name (field 2) is in parentheses and may hold spaces: count fields from the closing one.
