@@ -8,16 +8,18 @@ namespace HelloWorld.Emulator.Media.Srtp;
 /// AES in counter mode as RFC 3711 §4.1.1 runs it: the key stream is AES of the counter blocks IV, IV + 1, IV + 2…, the
 /// block number counted in the IV's low 16 bits (which SRTP leaves zero, and no packet has 2^16 blocks). On a processor
 /// with AES instructions the blocks are encrypted by <see cref="HardwareAes128"/>; elsewhere all of a packet's blocks
-/// go in one call to the platform's AES. Not thread-safe: the owning context serialises callers.
+/// go in one call to the platform's AES. Not thread-safe: the owning context serialises callers. A struct, held inside
+/// the SRTP context with the round keys in it; pass it by reference (<c>in</c>), never by value.
 /// </summary>
-internal sealed class AesCounterMode : IDisposable
+internal readonly struct AesCounterMode : IDisposable
 {
     public const int BlockLength = 16;
 
     // ICryptoTransform rather than Aes.EncryptEcb: on Linux the one-shot creates and keys a native cipher context per
     // call, which measures several times slower for one packet's blocks (bench/README.md).
     private readonly ICryptoTransform? _aes;
-    private readonly HardwareAes128? _hardware;
+    private readonly HardwareAes128 _hardware;
+    private readonly bool _useHardware;
     private readonly int _maxLength;
 
     // Scratch for the counter blocks and the key stream, one pair per thread rather than per context: the relay's thread
@@ -35,6 +37,7 @@ internal sealed class AesCounterMode : IDisposable
         if (!platformAes && key.Length == 16 && HardwareAes128.IsSupported)
         {
             _hardware = new HardwareAes128(key);
+            _useHardware = true;
             return;
         }
         using var aes = Aes.Create();
@@ -45,12 +48,12 @@ internal sealed class AesCounterMode : IDisposable
     }
 
     /// <summary>True when the processor's AES instructions make the key stream, not the platform's AES.</summary>
-    public bool UsesHardwareAes => _hardware is not null;
+    public bool UsesHardwareAes => _useHardware;
 
     /// <summary>Encrypts or decrypts <paramref name="data"/> in place: XORs it with the key stream that starts at <paramref name="iv"/>.</summary>
     public void Transform(ReadOnlySpan<byte> iv, Span<byte> data)
     {
-        if (_hardware is not null)
+        if (_useHardware)
         {
             Check(iv, data.Length);
             _hardware.Apply(iv, data, xor: true);
@@ -72,7 +75,7 @@ internal sealed class AesCounterMode : IDisposable
     /// <summary>Writes the first <c>destination.Length</c> bytes of the key stream that starts at <paramref name="iv"/>.</summary>
     public void KeyStream(ReadOnlySpan<byte> iv, Span<byte> destination)
     {
-        if (_hardware is not null)
+        if (_useHardware)
         {
             Check(iv, destination.Length);
             _hardware.Apply(iv, destination, xor: false);

@@ -11,11 +11,13 @@ namespace HelloWorld.Emulator.Media.Srtp;
 /// stream is then a few dozen instructions over round keys held in the object, where the platform's AES is a call into
 /// OpenSSL whose code and context, after a few milliseconds of other work, come back from memory (bench/README.md).
 /// The cipher is the standard one, checked against RFC 3711's vectors and against the platform's AES.
+/// A struct, so that its 176 bytes of round keys sit inside the object that holds it (the SRTP context), not in one more
+/// object a packet must fetch from another place in memory.
 /// </summary>
-internal sealed class HardwareAes128
+internal readonly struct HardwareAes128
 {
     private const int Rounds = 10;
-    private RoundKeys _roundKeys;
+    private readonly RoundKeys _roundKeys;
 
     public HardwareAes128(ReadOnlySpan<byte> key)
     {
@@ -25,6 +27,7 @@ internal sealed class HardwareAes128
         }
         // FIPS 197 §5.2 key expansion, with AESKEYGENASSIST giving SubWord(RotWord(w)) XOR Rcon; each Rcon must be a constant.
         var k = Vector128.Create(key);
+        _roundKeys = default;
         _roundKeys[0] = k;
         _roundKeys[1] = k = NextRoundKey(k, X86.Aes.KeygenAssist(k, 0x01));
         _roundKeys[2] = k = NextRoundKey(k, X86.Aes.KeygenAssist(k, 0x02));

@@ -10,15 +10,16 @@ namespace HelloWorld.Emulator.Media.Srtp;
 /// pads hashed once, when the key is set: a 176-byte packet then costs four SHA-1 blocks, no call out of the runtime and
 /// no allocation. The platform's HMAC (<see cref="IncrementalHash"/>) measured slower per packet, most of all inside the
 /// relay, where each of its calls copies a keyed OpenSSL context and finds its code cold (bench/README.md). Checked
-/// against RFC 2202's vectors and against <see cref="HMACSHA1"/>.
+/// against RFC 2202's vectors and against <see cref="HMACSHA1"/>. A struct, so that the 40 bytes of hashed pads sit
+/// inside the object that holds it (the SRTP context) rather than in an object of their own.
 /// </summary>
-internal sealed class HmacSha1
+internal readonly struct HmacSha1
 {
     public const int HashLength = 20;
     private const int BlockLength = 64;
 
-    private State _inner;
-    private State _outer;
+    private readonly State _inner;
+    private readonly State _outer;
 
     public HmacSha1(ReadOnlySpan<byte> key)
     {
@@ -36,14 +37,15 @@ internal sealed class HmacSha1
         {
             pad[i] ^= 0x36;
         }
-        _inner = State.Initial;
-        Compress(ref _inner, pad);
+        var inner = State.Initial;
+        Compress(ref inner, pad);
         for (var i = 0; i < BlockLength; i++)
         {
             pad[i] ^= 0x36 ^ 0x5C;
         }
-        _outer = State.Initial;
-        Compress(ref _outer, pad);
+        var outer = State.Initial;
+        Compress(ref outer, pad);
+        (_inner, _outer) = (inner, outer);
         CryptographicOperations.ZeroMemory(pad);
     }
 
@@ -52,30 +54,34 @@ internal sealed class HmacSha1
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(mac.Length, HashLength);
         var state = _inner;
-        Span<byte> block = stackalloc byte[BlockLength];
-        Finish(ref state, data, BlockLength + (long)data.Length, block);
+        Finish(ref state, data, BlockLength + (long)data.Length);
         Span<byte> innerHash = stackalloc byte[HashLength];
         state.WriteTo(innerHash);
         state = _outer;
-        Finish(ref state, innerHash, BlockLength + HashLength, block);
+        Finish(ref state, innerHash, BlockLength + HashLength);
         state.WriteTo(mac);
     }
 
     /// <summary>Hashes <paramref name="data"/> and SHA-1's padding for a message of <paramref name="totalLength"/> bytes.</summary>
-    private static void Finish(ref State state, ReadOnlySpan<byte> data, long totalLength, Span<byte> block)
+    private static void Finish(ref State state, ReadOnlySpan<byte> data, long totalLength)
     {
         while (data.Length >= BlockLength)
         {
             Compress(ref state, data[..BlockLength]);
             data = data[BlockLength..];
         }
-        block.Clear();
-        data.CopyTo(block);
+        // The last bytes are copied into the padded block one by one, and a fresh block is zeroed by the method itself:
+        // a span copy or clear is a call into the runtime library, one more page of code for a packet to fetch.
+        Span<byte> block = stackalloc byte[BlockLength];
+        for (var i = 0; i < data.Length; i++)
+        {
+            block[i] = data[i];
+        }
         block[data.Length] = 0x80;
         if (data.Length >= BlockLength - 8)
         {
             Compress(ref state, block);
-            block.Clear();
+            block = stackalloc byte[BlockLength];
         }
         BinaryPrimitives.WriteInt64BigEndian(block[(BlockLength - 8)..], totalLength * 8);
         Compress(ref state, block);

@@ -24,7 +24,7 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
     private readonly ILoggerFactory _loggers;
     private readonly Socket _socket;
     private readonly ConcurrentDictionary<string, MediaConnection> _byUfrag = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<SocketAddress, MediaConnection> _byAddress = new();
+    private readonly AddressTable<MediaConnection> _byAddress = new();
     private readonly Thread _receiver;
     private readonly ITimer _consentTimer;
     private volatile bool _stopping;
@@ -128,9 +128,9 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
     {
         if (from is not null)
         {
-            _byAddress.TryRemove(new KeyValuePair<SocketAddress, MediaConnection>(from, connection));
+            _byAddress.Remove(from, connection);
         }
-        _byAddress[to] = connection;
+        _byAddress.Set(to, connection);
     }
 
     /// <summary>The connection lost consent: packets from its last address no longer belong to it.</summary>
@@ -138,7 +138,7 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
     {
         if (address is not null)
         {
-            _byAddress.TryRemove(new KeyValuePair<SocketAddress, MediaConnection>(address, connection));
+            _byAddress.Remove(address, connection);
         }
     }
 
@@ -154,7 +154,7 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
         _byUfrag.TryRemove(new KeyValuePair<string, MediaConnection>(connection.LocalIceUfrag, connection));
         if (address is not null)
         {
-            _byAddress.TryRemove(new KeyValuePair<SocketAddress, MediaConnection>(address, connection));
+            _byAddress.Remove(address, connection);
         }
     }
 
@@ -209,16 +209,10 @@ internal sealed partial class MediaServer : IMediaServer, IHostedService, IDispo
                 AnswerCheck(datagram, from, response);
                 break;
             case >= 20 and <= 63:
-                if (_byAddress.TryGetValue(from, out var dtlsPeer))
-                {
-                    dtlsPeer.OnDtls(datagram);
-                }
+                _byAddress.Find(from)?.OnDtls(datagram);
                 break;
             case >= 128 and <= 191:
-                if (_byAddress.TryGetValue(from, out var mediaPeer))
-                {
-                    mediaPeer.OnSrtp(datagram);
-                }
+                _byAddress.Find(from)?.OnSrtp(datagram);
                 break;
         }
     }
