@@ -18,7 +18,3 @@ if (Object.keys(reconnectionOptions).length > 0) {
   circuit.reconnectionOptions = reconnectionOptions;
 }
 Blazor.start({ circuit });
-// The call page's module (App.razor preloads it and its imports) is run now that the circuit is on its way: it runs the
-// SDK's bundle while the browser waits for the server to start the circuit, and the circuit's import then finds it
-// ready. Run earlier (an async script), it competed with blazor.web.js and delayed the circuit's start.
-import("./Pages/Home.razor.js");
