@@ -4,7 +4,6 @@ using HelloWorld.Blazor.Bandwidth.Emulation;
 using HelloWorld.Blazor.Components;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Http;
-using HelloWorld.Blazor.Logging;
 using HelloWorld.Blazor.Observability;
 using HelloWorld.Blazor.Observability.Health;
 using HelloWorld.Blazor.Scaleout;
@@ -14,7 +13,6 @@ using HelloWorld.Blazor.Webhooks;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Configuration.AddBandwidthSampleEnvironmentVariables();
-builder.Logging.AddBatchingConsole();
 builder.AddBandwidth();
 builder.AddScaleout();
 builder.Services.AddConference();
