@@ -163,6 +163,20 @@ public sealed class RedisCallStoreTests(RedisServer server) : IClassFixture<Redi
             "A's copy to hold the late call and drop the oldest ended one");
     }
 
+    [Fact]
+    public async Task CallStoredWithoutAVersion_ByAReleaseBeforeVersions_IsReadAtStartAndChanged()
+    {
+        var callId = (await RegisterOnAAsync(1))[0];
+        var stored = (string)(await _connectionB.Database.HashGetAsync("helloworld:calls", callId))!;
+        await _connectionB.Database.HashSetAsync("helloworld:calls", callId, stored[(stored.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+        using var connection = server.Connect();
+        using var started = new RedisCallStore(connection, TimeProvider.System, NullLogger<RedisCallStore>.Instance);
+
+        Assert.Equal(CallState.Ringing, started.Find(callId)?.State);
+        Assert.Equal(CallState.Answered, (await started.MarkAnsweredAsync(callId))?.State);
+        Assert.Equal(CallState.Answered, (await _b.GetAsync(callId))?.State);
+    }
+
     // What carries a call's change to Redis: a transaction or a script (MarkEnded's first script only asks whether the
     // call is registered; its change is the second).
     private static readonly string[] WritesOfAChange = ["ExecuteAsync", "ScriptEvaluateAsync"];

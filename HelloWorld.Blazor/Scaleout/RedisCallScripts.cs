@@ -2,7 +2,7 @@ namespace HelloWorld.Blazor.Scaleout;
 
 /// <summary>
 /// The Lua scripts of <see cref="RedisCallStore"/>: each runs atomically in Redis, in one round trip. A call is stored as
-/// <c>version:json</c>; every write (and every drop of ended calls) takes its version from one counter, so the versions
+/// <c>version:json</c> (plain JSON, as releases before versions stored it, reads as version 0); every write (and every drop of ended calls) takes its version from one counter, so the versions
 /// of a call only grow, even across its drop and a registration of its id again, and a copy keeps the highest it heard.
 /// </summary>
 internal static class RedisCallScripts
@@ -87,7 +87,8 @@ internal static class RedisCallScripts
     public const string Change = """
         local stored = redis.call('HGET', KEYS[1], ARGV[1])
         if not stored then return {0} end
-        if string.sub(stored, 1, string.find(stored, ':', 1, true) - 1) ~= ARGV[2] then return {1, stored} end
+        local storedVersion = string.sub(stored, 1, 1) == '{' and '0' or string.sub(stored, 1, string.find(stored, ':', 1, true) - 1)
+        if storedVersion ~= ARGV[2] then return {1, stored} end
         local version = redis.call('INCR', KEYS[4])
         redis.call('HSET', KEYS[1], ARGV[1], version .. ':' .. ARGV[3])
         local ids = {ARGV[1]}

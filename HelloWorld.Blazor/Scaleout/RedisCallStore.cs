@@ -282,6 +282,11 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     private static VersionedCall Read(RedisValue stored)
     {
         var text = (string)stored!;
+        if (text.StartsWith('{'))
+        {
+            // Stored by a release before versions, and not changed since: older than any version.
+            return new VersionedCall(0, JsonSerializer.Deserialize<PhoneCall>(text, Json));
+        }
         var separator = text.IndexOf(':', StringComparison.Ordinal);
         return new VersionedCall(long.Parse(text.AsSpan(0, separator), CultureInfo.InvariantCulture), JsonSerializer.Deserialize<PhoneCall>(text.AsSpan(separator + 1), Json));
     }
