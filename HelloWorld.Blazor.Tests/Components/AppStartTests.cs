@@ -35,7 +35,7 @@ public sealed partial class AppStartTests
         string[] imported =
         [
             "lib/bandwidth-webrtc/bandwidth-webrtc.js", "Components/Call/CallStatusBanner.razor.js", "Components/Call/DtmfKeypad.razor.js",
-            "Components/Call/LevelMeter.razor.js", "Components/Call/CallPhoneButton.razor.js", "Components/Call/AudioPanel.razor.js",
+            "Components/Call/LevelMeter.razor.js", "Components/Call/CallPhoneButton.razor.js",
         ];
         Assert.All(imported, path => Assert.Matches($"<link rel=\"modulepreload\" href=\"{Regex.Escape(Mapped(path))}\"", html));
         var imports = ModuleImports().Matches(HomeModule()).Select(import => import.Groups[1].Value)

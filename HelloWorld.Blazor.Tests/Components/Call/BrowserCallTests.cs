@@ -40,27 +40,6 @@ public sealed class BrowserCallTests
         Assert.Equal(_sdk.Microphones, _call.Microphones);
     }
 
-    /// <summary>Opened while the SDK connects (the module keeps it for publish), with what publish asks for: one microphone.</summary>
-    [Fact]
-    public async Task Join_OpensTheMicrophoneWhileConnecting_TheSameThatItPublishes()
-    {
-        await _call.JoinAsync();
-
-        Assert.Equal(Assert.Single(_sdk.Publications), Assert.Single(_sdk.EarlyMicrophones));
-    }
-
-    [Fact]
-    public async Task Retry_AfterAMicrophoneSwitch_OpensTheChosenMicrophoneWhileConnecting()
-    {
-        await _call.JoinAsync();
-        await _call.SwitchMicrophoneAsync("mic-2");
-
-        await _call.RetryAsync();
-
-        Assert.Equal("""{"deviceId":{"exact":"mic-2"}}""", System.Text.Json.JsonSerializer.Serialize(_sdk.EarlyMicrophones[^1].Audio));
-        Assert.Equal(_sdk.Publications[^1], _sdk.EarlyMicrophones[^1]);
-    }
-
     [Fact]
     public async Task Join_WhenTheSdkCannotStart_SaysWhy_AndDeletesTheParticipantMadeMeanwhile()
     {

@@ -15,9 +15,6 @@ internal sealed class FakeSdk : IBandwidthSdk
 
     public List<PublishConstraints> Publications { get; } = [];
 
-    /// <summary>The microphone each connect asked the browser to open while connecting.</summary>
-    public List<PublishConstraints> EarlyMicrophones { get; } = [];
-
     public List<bool> MicrophoneEnabled { get; } = [];
 
     public Func<Task<bool>> Start { get; set; } = () => Task.FromResult(true);
@@ -41,11 +38,10 @@ internal sealed class FakeSdk : IBandwidthSdk
         return HasClient;
     }
 
-    public Task ConnectAsync(string deviceToken, string? websocketUrl, PublishConstraints microphone)
+    public Task ConnectAsync(string deviceToken, string? websocketUrl)
     {
         Calls.Add("connect");
         Connections.Add((deviceToken, websocketUrl));
-        EarlyMicrophones.Add(microphone);
         return Connect();
     }
 

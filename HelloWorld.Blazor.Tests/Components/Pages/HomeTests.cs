@@ -59,14 +59,6 @@ public sealed class HomeTests : CallPageContext
     }
 
     [Fact]
-    public void Sdk_OpensTheMicrophoneWhileConnecting_AsPublishAsksForIt()
-    {
-        Render<Home>();
-
-        Assert.Equal(Module.VerifyInvoke("publish").Arguments[1], Module.VerifyInvoke("connect").Arguments[3]);
-    }
-
-    [Fact]
     public void Sdk_PublishesAudioOnly()
     {
         Render<Home>();

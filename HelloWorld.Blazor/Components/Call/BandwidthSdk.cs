@@ -59,8 +59,7 @@ internal sealed class BandwidthSdk(IJSRuntime js, string modulePath, IBandwidthS
         return true;
     }
 
-    public Task ConnectAsync(string deviceToken, string? websocketUrl, PublishConstraints microphone) =>
-        InvokeVoidAsync("connect", deviceToken, websocketUrl, microphone);
+    public Task ConnectAsync(string deviceToken, string? websocketUrl) => InvokeVoidAsync("connect", deviceToken, websocketUrl);
 
     public async Task<PublishResult> PublishAsync(PublishConstraints constraints, CancellationToken cancellationToken)
     {

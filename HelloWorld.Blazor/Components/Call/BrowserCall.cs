@@ -201,7 +201,7 @@ public sealed partial class BrowserCall : IAsyncDisposable
         SetState(CallPageState.Connecting);
         try
         {
-            await _sdk.ConnectAsync(participant.Token, _deviceWebSocketUrl, PublishConstraints.AudioOnly(MicrophoneId));
+            await _sdk.ConnectAsync(participant.Token, _deviceWebSocketUrl);
         }
         catch (Exception exception) when (exception is JSException or TaskCanceledException)
         {

@@ -18,11 +18,7 @@ internal interface IBandwidthSdk : IAsyncDisposable
     /// </summary>
     Task<bool> StartAsync();
 
-    /// <summary>
-    /// Connects the client to Bandwidth, and meanwhile starts opening the microphone that <see cref="PublishAsync"/> will
-    /// ask for with the same constraints, so that the publish starts with it in hand.
-    /// </summary>
-    Task ConnectAsync(string deviceToken, string? websocketUrl, PublishConstraints microphone);
+    Task ConnectAsync(string deviceToken, string? websocketUrl);
 
     /// <summary>Asks for the microphone and publishes it; waits as long as the person takes to answer the prompt.</summary>
     Task<PublishResult> PublishAsync(PublishConstraints constraints, CancellationToken cancellationToken);

@@ -5,7 +5,6 @@ import { createToneQueue } from "../Call/DtmfKeypad.razor.js";
 import { createHearing } from "../Call/LevelMeter.razor.js";
 import { createRingback } from "../Call/CallPhoneButton.razor.js";
 import { stopReconnecting, watchSignaling } from "../Call/CallStatusBanner.razor.js";
-import { createEarlyMicrophone, publishErrorKind, stopTracks } from "../Call/AudioPanel.razor.js";
 
 // Moments of the join for the page timing (bench/PageTiming) and the browser's performance panel.
 performance.mark("helloworld:sdk-loaded");
@@ -38,7 +37,6 @@ export function createClient(dotNet) {
     // True while the circuit is down: the app cannot see or steer the call, so the page neither plays nor sends.
     suspended: false,
     audio: null,
-    microphone: createEarlyMicrophone(),
   };
   client.tones = createToneQueue((tone) => client.rtc.sendDtmf(tone), () => dtmfSenders(client),
     (message) => notify(client, "OnToneFailed", message));
@@ -63,11 +61,7 @@ export function createClient(dotNet) {
   return client;
 }
 
-// The microphone publish() will ask for is opened meanwhile (AudioPanel.razor.js says why).
-export async function connect(client, deviceToken, websocketUrl, microphone) {
-  if (microphone) {
-    client.microphone.open(microphone);
-  }
+export async function connect(client, deviceToken, websocketUrl) {
   const options = websocketUrl ? { websocketUrl } : undefined;
   let timer;
   const timedOut = new Promise((_, reject) => {
@@ -93,7 +87,7 @@ export async function publish(client, constraints) {
     // The module takes the microphone itself instead of handing publish() the constraints, so that it holds the
     // tracks: a client disconnected while the browser was still asking for the microphone, or a publish that failed
     // half way, must not leave the microphone on.
-    mediaStream = await (client.microphone.take(constraints) ?? navigator.mediaDevices.getUserMedia(constraints));
+    mediaStream = await navigator.mediaDevices.getUserMedia(constraints);
   } catch (error) {
     return { error: publishErrorKind(error), message: messageOf(error) };
   }
@@ -196,7 +190,6 @@ function stop(client) {
     return;
   }
   client.closed = true;
-  client.microphone.release();
   client.generation++;
   client.streams.clear();
   client.tones.clear();
@@ -286,6 +279,26 @@ function notify(client, method, argument) {
   }
 }
 
+function stopTracks(mediaStream) {
+  mediaStream.getTracks().forEach((track) => track.stop());
+}
+
 function messageOf(error) {
   return String(error?.message ?? error);
+}
+
+function publishErrorKind(error) {
+  switch (error?.name) {
+    case "NotAllowedError":
+    case "SecurityError":
+      return "microphone-denied";
+    case "NotFoundError":
+    case "OverconstrainedError":
+      return "microphone-missing";
+    case "NotReadableError":
+    case "AbortError":
+      return "microphone-busy";
+    default:
+      return "failed";
+  }
 }
