@@ -279,17 +279,7 @@ public sealed partial class RedisCallStore : ICallStore, IDisposable
     // The arguments every announcing script ends with (see RedisCallScripts.Announce).
     private RedisValue[] Announcing(string json) => [Changes.ToString(), _origin, json.Length <= MaxCarriedSnapshot ? json : ""];
 
-    private static VersionedCall Read(RedisValue stored)
-    {
-        var text = (string)stored!;
-        if (text.StartsWith('{'))
-        {
-            // Stored by a release before versions, and not changed since: older than any version.
-            return new VersionedCall(0, JsonSerializer.Deserialize<PhoneCall>(text, Json));
-        }
-        var separator = text.IndexOf(':', StringComparison.Ordinal);
-        return new VersionedCall(long.Parse(text.AsSpan(0, separator), CultureInfo.InvariantCulture), JsonSerializer.Deserialize<PhoneCall>(text.AsSpan(separator + 1), Json));
-    }
+    private static VersionedCall Read(RedisValue stored) => VersionedCall.FromStored((string)stored!, Json);
 
     private static string Write(PhoneCall call) => JsonSerializer.Serialize(call, Json);
 

@@ -1,10 +1,25 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
 using HelloWorld.Blazor.Conference;
 
 namespace HelloWorld.Blazor.Scaleout;
 
 /// <summary>A call as one version left it (see <see cref="RedisCallScripts"/>); without a call, the version that dropped it.</summary>
-internal sealed record VersionedCall(long Version, PhoneCall? Call);
+internal sealed record VersionedCall(long Version, PhoneCall? Call)
+{
+    /// <summary>A call as Redis stores it: <c>version:json</c>.</summary>
+    public static VersionedCall FromStored(string text, JsonSerializerOptions json)
+    {
+        if (text.StartsWith('{'))
+        {
+            // Stored by a release before versions, and not changed since: older than any version.
+            return new VersionedCall(0, JsonSerializer.Deserialize<PhoneCall>(text, json));
+        }
+        var separator = text.IndexOf(':', StringComparison.Ordinal);
+        return new VersionedCall(long.Parse(text.AsSpan(0, separator), CultureInfo.InvariantCulture), JsonSerializer.Deserialize<PhoneCall>(text.AsSpan(separator + 1), json));
+    }
+}
 
 /// <summary>
 /// One instance's copy of the calls in Redis: of each call, the highest version heard of, in whatever order the versions
