@@ -9,12 +9,9 @@ import { stopReconnecting, watchSignaling } from "../Call/CallStatusBanner.razor
 // Moments of the join for the page timing (bench/PageTiming) and the browser's performance panel.
 performance.mark("helloworld:sdk-loaded");
 
-// Chromium's first Intl call in a page loads its time zone data: tens of milliseconds, and hundreds on a busy machine,
-// that would hold up the join if paid when the circuit asks (between creating the client and connecting it). Paid
-// instead while the page waits for the circuit to start; timeZone() then answers at once.
+// Chromium's first Intl call loads its time zone data (up to hundreds of ms): paid while the circuit starts, not mid-join.
 let zone = null;
-const browserTimeZone = () => (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC");
-(globalThis.requestIdleCallback ?? setTimeout)(browserTimeZone);
+(globalThis.requestIdleCallback ?? setTimeout)(timeZone);
 
 // The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever (see stopReconnecting).
 // A page needs an answer.
@@ -178,7 +175,7 @@ export function attachStream(client, element, endpointId) {
 }
 
 export function timeZone() {
-  return browserTimeZone();
+  return (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC");
 }
 
 export function disconnect(client) {
