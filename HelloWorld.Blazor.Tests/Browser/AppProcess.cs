@@ -100,15 +100,7 @@ public sealed class AppProcess : IAsyncDisposable
         return watch.Elapsed;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.KillTreeAndDisposeAsync();
 
     private void Add(string? line)
     {
