@@ -157,6 +157,25 @@ public sealed class RedisStoresTests(RedisServer server) : IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task PlaceTaken_ByAnInstanceThatDiedBeforeCreatingItsParticipant_IsReclaimedOnce_AndNoOtherPlace()
+    {
+        var client = ClientAddress.From(IPAddress.Parse("203.0.113.7"));
+        await _a.Ledger.ReserveAsync(client); // A dies before creating this one's participant
+        var recorded = await _a.Ledger.ReserveAsync(client: null);
+        await _a.Ledger.RecordAsync(recorded, new ParticipantInfo("p-1", ParticipantKind.Phone, DateTimeOffset.UtcNow)); // the orphan sweep's
+        await _b.Ledger.ReserveAsync(client: null); // B's own join, under way
+        Assert.Equal(0, await _b.Ledger.ReclaimAbandonedPlacesAsync()); // A is alive: its join may still finish
+
+        await _a.Instances.LeaveAsync(CancellationToken.None); // as a dead instance: no longer counted alive
+
+        Assert.Equal(1, await _b.Ledger.ReclaimAbandonedPlacesAsync());
+        Assert.Equal(0, _b.Ledger.HeldBy(client));
+        Assert.Equal("p-1", _b.Ledger.Find("p-1")?.Id);
+        await Eventually.HoldsAsync(() => _b.Ledger.Current.InUse, inUse => inUse == 2, "B to count the place freed");
+        Assert.Equal(0, await _b.Ledger.ReclaimAbandonedPlacesAsync());
+    }
+
+    [Fact]
     public async Task RateLimit_CountsBothInstancesTogether()
     {
         var limitA = _a.RateLimits.PerMinute("placed-calls", overall: 5, perClient: 100);

@@ -1,7 +1,9 @@
 using System.Net;
+using HelloWorld.Blazor.Bandwidth.WebRtc;
 using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Security;
 using HelloWorld.Testing;
+using Moq;
 
 namespace HelloWorld.Blazor.Tests.Scaleout;
 
@@ -106,6 +108,21 @@ public sealed class TwoInstancesTests(RedisServer redis) : IClassFixture<RedisSe
         var sessions = await _conference.Control.SessionsAsync();
         Assert.Empty(sessions["sessions"]!.AsArray());
         Assert.Empty(sessions["participantsWithoutSession"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task PlaceOfAnInstanceThatDiedMidJoin_IsFreedByTheNextSweepOfASurvivor()
+    {
+        // Stores that take a place as an instance would, but never beat: an instance that died before its participant existed.
+        await using var dead = new StoreInstance(redis, Mock.Of<IWebRtcApi>());
+        await dead.Ledger.ReserveAsync(client: null);
+        var capacity = B.Get<ISessionCapacity>();
+        await Eventually.HoldsAsync(() => capacity.Current.InUse, inUse => inUse == 1, "B to count the dead instance's place");
+
+        var swept = await B.Get<ConferenceSweep>().SweepAsync();
+
+        Assert.Equal(1, swept.PlacesReclaimed);
+        await Eventually.HoldsAsync(() => A.Get<ISessionCapacity>().Current.InUse, inUse => inUse == 0, "A to count the place freed");
     }
 
     [Fact]

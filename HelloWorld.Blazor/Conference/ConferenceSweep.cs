@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace HelloWorld.Blazor.Conference;
 
 /// <summary>What one sweep found and did.</summary>
-public sealed record SweepResult(int InSession, int OrphansDeleted, int CallsEnded);
+public sealed record SweepResult(int InSession, int OrphansDeleted, int CallsEnded, int PlacesReclaimed = 0);
 
 /// <summary>
 /// Every <see cref="ParticipantOptions.SweepInterval"/>, compares the app's view of the conference with Bandwidth's:
@@ -16,8 +16,8 @@ public sealed record SweepResult(int InSession, int OrphansDeleted, int CallsEnd
 /// failed, a participant left in the session by a process that lost track of it) are deleted, found through the
 /// session's participant list and the participants the app created. With several instances, every instance sweeps:
 /// a participant another live instance holds (its tab, its call), or that a call or a <c>/connectionInfo</c> lease holds,
-/// is left alone, and the participants of an instance that died without shutting down are deleted by the survivors.
-/// Its deletions are drained at shutdown.
+/// is left alone, and the participants of an instance that died without shutting down are deleted by the survivors, who
+/// also free the places it took for participants it never created. Its deletions are drained at shutdown.
 /// </summary>
 public sealed partial class ConferenceSweep(
     IParticipantService participants,
@@ -87,6 +87,11 @@ public sealed partial class ConferenceSweep(
     private async Task<SweepResult> SweepOnceAsync(CancellationToken cancellationToken)
     {
         var callsEnded = await reconciler.ReconcileAllAsync(cancellationToken).ConfigureAwait(false);
+        var placesReclaimed = await ledger.ReclaimAbandonedPlacesAsync().ConfigureAwait(false);
+        if (placesReclaimed > 0)
+        {
+            Log.PlacesReclaimed(logger, placesReclaimed);
+        }
 
         // Taken before the list is asked for: every participant in it was added to the session before the list was made.
         var callsWithParticipants = registry.Calls.Where(call => call is { IsActive: true, ParticipantId: not null }).ToList();
@@ -114,7 +119,7 @@ public sealed partial class ConferenceSweep(
         }
         var deleted = await Task.WhenAll(orphans.Select(DeleteAsync)).ConfigureAwait(false);
 
-        var result = new SweepResult(listed?.Count ?? 0, deleted.Count(done => done), callsEnded);
+        var result = new SweepResult(listed?.Count ?? 0, deleted.Count(done => done), callsEnded, placesReclaimed);
         AppTelemetry.OrphansSwept(result.OrphansDeleted);
         if (result.OrphansDeleted > 0 || result.CallsEnded > 0 || orphans.Count > 0)
         {
@@ -180,5 +185,9 @@ public sealed partial class ConferenceSweep(
 
         [LoggerMessage(EventId = 2705, Level = LogLevel.Error, Message = "Sweep failed")]
         public static partial void SweepFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 2706, Level = LogLevel.Warning,
+            Message = "Sweep: {Places} place(s) in the session freed, taken by instances that died before creating their participant")]
+        public static partial void PlacesReclaimed(ILogger logger, int places);
     }
 }

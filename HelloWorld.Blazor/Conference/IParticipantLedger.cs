@@ -48,6 +48,12 @@ public interface IParticipantLedger : ISessionCapacity
 
     /// <summary>Until when a <c>/connectionInfo</c> lease holds the participant, for every instance; <c>null</c> ends the lease.</summary>
     Task SetLeaseAsync(string participantId, DateTimeOffset? until);
+
+    /// <summary>
+    /// Frees the places taken by instances that died before their participant existed (the sweep's step), and returns how
+    /// many. Nothing else would: no participant names them. Always 0 in one process, whose places die with it.
+    /// </summary>
+    Task<int> ReclaimAbandonedPlacesAsync();
 }
 
 /// <summary>

@@ -140,6 +140,8 @@ public sealed partial class SessionCapacity(IOptions<ParticipantOptions> options
     /// <summary>In one process the lease lives where it was handed out (<c>ConnectionInfoParticipants</c>): nothing to share.</summary>
     public Task SetLeaseAsync(string participantId, DateTimeOffset? until) => Task.CompletedTask;
 
+    public Task<int> ReclaimAbandonedPlacesAsync() => Task.FromResult(0);
+
     /// <summary>Called once per place (see <see cref="ParticipantPlace.Free"/>).</summary>
     private void Free(ParticipantPlace place)
     {

@@ -35,10 +35,11 @@ public sealed class RedisParticipantLedger : IParticipantLedger, IDisposable
         return {0}
         """;
 
-    // KEYS: places, per client, participants, leases. ARGV: place. Frees it once, with its participant's records.
+    // KEYS: places, per client, participants, leases. ARGV: place, and optionally what it must still hold (a reclaim
+    // must not free a place whose participant was recorded since it was read). Frees it once, with its participant's records.
     private const string FreeScript = """
         local place = redis.call('HGET', KEYS[1], ARGV[1])
-        if not place then return 0 end
+        if not place or (ARGV[2] and place ~= ARGV[2]) then return 0 end
         redis.call('HDEL', KEYS[1], ARGV[1])
         local client, instance, participant = string.match(place, '^([^|]*)|([^|]*)|(.*)$')
         if client ~= '' and redis.call('HINCRBY', KEYS[2], client, -1) <= 0 then redis.call('HDEL', KEYS[2], client) end
@@ -133,6 +134,28 @@ public sealed class RedisParticipantLedger : IParticipantLedger, IDisposable
     public Task SetLeaseAsync(string participantId, DateTimeOffset? until) => until is { } end
         ? _redis.Database.HashSetAsync(Leases, participantId, end.ToUnixTimeMilliseconds())
         : _redis.Database.HashDeleteAsync(Leases, participantId);
+
+    public async Task<int> ReclaimAbandonedPlacesAsync()
+    {
+        var reclaimed = 0;
+        foreach (var place in await _redis.Database.HashGetAllAsync(Places).ConfigureAwait(false))
+        {
+            // client|instance|participant: the participant is empty until RecordAsync, and only its instance records it.
+            var held = (string)place.Value!;
+            var fields = held.Split('|', 3);
+            if (fields is [_, var instance, ""]
+                && !await _instances.IsAliveAsync(instance).ConfigureAwait(false)
+                && (long)await _redis.Database.ScriptEvaluateAsync(FreeScript, [Places, PlacesByClient, Participants, Leases], [place.Name, held]).ConfigureAwait(false) == 1)
+            {
+                reclaimed++;
+            }
+        }
+        if (reclaimed > 0)
+        {
+            await AnnounceAsync().ConfigureAwait(false);
+        }
+        return reclaimed;
+    }
 
     public void Dispose() => _redis.Subscriber.Unsubscribe(Changes);
 
