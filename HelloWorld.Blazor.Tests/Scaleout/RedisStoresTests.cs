@@ -204,6 +204,27 @@ public sealed class RedisStoresTests(RedisServer server) : IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task CallParticipant_WhoseJoinerDiedMidJoin_IsJoinedByTheNextWebhookOnAnotherInstance()
+    {
+        var joinStarted = new TaskCompletionSource();
+        var neverJoins = new TaskCompletionSource<JoinedParticipant>();
+        _ = _a.CallParticipants.JoinOnceAsync("c-1", () =>
+        {
+            joinStarted.SetResult();
+            return neverJoins.Task;
+        }, CancellationToken.None);
+        await joinStarted.Task;
+        await _a.Instances.LeaveAsync(CancellationToken.None); // as a dead instance: no longer counted alive
+        var participant = new JoinedParticipant("p-2", "token", ParticipantKind.Phone, "s-1");
+        using var webhookBudget = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var joined = await _b.CallParticipants.JoinOnceAsync("c-1", () => Task.FromResult(participant), webhookBudget.Token);
+
+        Assert.Equal(participant, joined);
+        Assert.Equal(participant, await _b.CallParticipants.FindAsync("c-1", webhookBudget.Token)); // stored, not only returned
+    }
+
+    [Fact]
     public async Task CallParticipant_JoinedOnOneInstance_IsFoundAndTakenOnceFromTheOther()
     {
         var joins = 0;

@@ -15,7 +15,7 @@ public sealed class StoreInstance : IAsyncDisposable
         Instances = new RedisAppInstances(Redis, TimeProvider.System, NullLogger<RedisAppInstances>.Instance);
         Sessions = new RedisSessionTracker(Redis, webRtc, NullLogger<RedisSessionTracker>.Instance);
         Calls = new RedisCallStore(Redis, TimeProvider.System, NullLogger<RedisCallStore>.Instance);
-        CallParticipants = new RedisCallParticipants(Redis, TimeProvider.System);
+        CallParticipants = new RedisCallParticipants(Redis, Instances, TimeProvider.System);
         Ledger = new RedisParticipantLedger(Redis, Instances, Calls, TimeProvider.System,
             Options.Create(participants ?? new ParticipantOptions()), NullLogger<RedisParticipantLedger>.Instance);
         RateLimits = new RedisRateLimits(Redis, TimeProvider.System);

@@ -10,12 +10,16 @@ namespace HelloWorld.Blazor.Scaleout;
 /// it), so the answer webhook finds the token whichever instance it reaches. The marker is a claim: one instance joins,
 /// the others wait for what it stores. Taking the entry out (one script) is what entitles a caller to delete the
 /// participant; whoever finds the marker gone when its join completes (the call ended meanwhile) deletes what it joined.
+/// The marker names its instance: a waiter that finds that instance dead takes the marker out and the call joins again
+/// (what the dead instance may have created is an orphan for the sweep).
 /// </summary>
-public sealed class RedisCallParticipants(RedisConnection redis, TimeProvider timeProvider) : ICallParticipants
+public sealed class RedisCallParticipants(RedisConnection redis, RedisAppInstances instances, TimeProvider timeProvider) : ICallParticipants
 {
     private static readonly RedisKey Legs = RedisConnection.Key("calls:participants");
     private static readonly RedisKey Placing = RedisConnection.Key("calls:placing");
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    // A join takes well under a second; only a marker older than that costs a liveness question, once a second.
+    private static readonly TimeSpan LivenessCheckInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PlacingLifetime = TimeSpan.FromMinutes(2);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private const string JoiningPrefix = "joining:";
@@ -43,7 +47,7 @@ public sealed class RedisCallParticipants(RedisConnection redis, TimeProvider ti
             {
                 return await running.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            var marker = JoiningPrefix + Guid.NewGuid().ToString("N");
+            var marker = $"{JoiningPrefix}{instances.Id}:{Guid.NewGuid():N}";
             if (await redis.Database.HashSetAsync(Legs, callId, marker, When.NotExists).ConfigureAwait(false))
             {
                 var mine = new Lazy<Task<JoinedParticipant>>(() => JoinAndStoreAsync(callId, marker, join));
@@ -119,6 +123,7 @@ public sealed class RedisCallParticipants(RedisConnection redis, TimeProvider ti
     /// <summary>The call's participant once no join is under way for it; <c>null</c> when it has none.</summary>
     private async Task<JoinedParticipant?> WaitForJoinAsync(string callId, CancellationToken cancellationToken)
     {
+        var nextLivenessCheck = timeProvider.GetTimestamp() + (long)(LivenessCheckInterval.TotalSeconds * timeProvider.TimestampFrequency);
         while (true)
         {
             if (_joining.TryGetValue(callId, out var running))
@@ -134,8 +139,25 @@ public sealed class RedisCallParticipants(RedisConnection redis, TimeProvider ti
             {
                 return JsonSerializer.Deserialize<JoinedParticipant>(leg, Json);
             }
+            if (timeProvider.GetTimestamp() >= nextLivenessCheck)
+            {
+                if (await JoinerDiedAsync(leg).ConfigureAwait(false))
+                {
+                    await redis.Database.ScriptEvaluateAsync(ReplaceIfEqualScript, [Legs], [callId, leg, ""]).ConfigureAwait(false);
+                    return null;
+                }
+                nextLivenessCheck = timeProvider.GetTimestamp() + (long)(LivenessCheckInterval.TotalSeconds * timeProvider.TimestampFrequency);
+            }
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether the instance named in a join marker (joining:instance:id) is no longer alive.</summary>
+    private async Task<bool> JoinerDiedAsync(string marker)
+    {
+        var end = marker.LastIndexOf(':');
+        return end > JoiningPrefix.Length
+            && !await instances.IsAliveAsync(marker[JoiningPrefix.Length..end]).ConfigureAwait(false);
     }
 
     private sealed class Placed(RedisConnection redis, string id) : IAsyncDisposable
