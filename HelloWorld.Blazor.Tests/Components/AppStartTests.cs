@@ -43,6 +43,41 @@ public sealed partial class AppStartTests
         Assert.Equal(imported.Order(), imports.Order());
     }
 
+    /// <summary>
+    /// blazor.web.js is the head's first request, at the URL of the script that runs it (else it would be fetched twice):
+    /// the circuit can start only once it has run.
+    /// </summary>
+    [Fact]
+    public async Task ThePage_AsksForBlazorsScriptFirst_AtTheUrlThatRunsIt()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var html = await app.Client().GetStringAsync("/");
+
+        var script = BlazorScript().Match(html);
+        Assert.True(script.Success, "no blazor.web.js script on the page");
+        var head = html[..html.IndexOf("</head>", StringComparison.Ordinal)];
+        var firstRequest = HeadRequests().Match(head);
+        Assert.Equal($"<link rel=\"preload\" as=\"script\" href=\"{script.Groups[1].Value}\"", firstRequest.Value);
+    }
+
+    /// <summary>
+    /// The page's title is written by prerendering, and the head is no root component of the circuit: the circuit starts
+    /// one root component, the page, and renders nothing into the head.
+    /// </summary>
+    [Fact]
+    public async Task ThePage_PrerendersItsTitle_AndStartsOneInteractiveRoot()
+    {
+        await using var app = new AccountModeAppFactory();
+
+        var html = await app.Client().GetStringAsync("/");
+
+        var head = html[..html.IndexOf("</head>", StringComparison.Ordinal)];
+        Assert.Contains("<title>Hello World: Bandwidth WebRTC</title>", head, StringComparison.Ordinal);
+        Assert.DoesNotContain("<!--Blazor:", head, StringComparison.Ordinal);
+        Assert.Single(ServerRootMarkers().Matches(html));
+    }
+
     private static string HomeModule() => File.ReadAllText(Path.Combine(RepositoryRoot(), "HelloWorld.Blazor", "Components", "Pages", "Home.razor.js"));
 
     private static string RepositoryRoot()
@@ -54,6 +89,16 @@ public sealed partial class AppStartTests
         }
         return directory?.FullName ?? throw new InvalidOperationException("HelloWorld.sln not found above the test's directory.");
     }
+
+    [GeneratedRegex("""<script src="([^"]*_framework/blazor\.web\.[^"]*\.js)" autostart="false"></script>""")]
+    private static partial Regex BlazorScript();
+
+    /// <summary>What in the head makes a request: a link with an href, or a script with a src.</summary>
+    [GeneratedRegex("""<link rel="(?:preload|modulepreload|stylesheet|icon)"[^>]*? href="[^"]*"|<script [^>]*?src="[^"]*"[^>]*>""")]
+    private static partial Regex HeadRequests();
+
+    [GeneratedRegex("<!--Blazor:\\{\"type\":\"server\"")]
+    private static partial Regex ServerRootMarkers();
 
     [GeneratedRegex("""<script type="importmap">(.*?)</script>""", RegexOptions.Singleline)]
     private static partial Regex ImportMap();

@@ -131,10 +131,16 @@ static async Task<(Dictionary<string, double> Moments, string Timeline)> LoadAsy
     }
     var page = await context.NewPageAsync();
     var tracing = trace is null ? null : await Tracing.StartAsync(context, page);
+    // Listened for before the navigation: nothing of the tool runs in the page while it loads (PageMoments.Recorder).
+    var published = page.WaitForConsoleMessageAsync(new PageWaitForConsoleMessageOptions
+    {
+        Predicate = message => message.Text == PageMoments.PublishedMessage,
+        Timeout = 30_000,
+    });
     await page.GotoAsync($"{baseUrl}/", new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
     try
     {
-        await page.WaitForFunctionAsync(PageMoments.Published, null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 50 });
+        await published;
     }
     catch (TimeoutException)
     {

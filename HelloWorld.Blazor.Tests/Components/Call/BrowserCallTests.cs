@@ -40,6 +40,31 @@ public sealed class BrowserCallTests
         Assert.Equal(_sdk.Microphones, _call.Microphones);
     }
 
+    /// <summary>
+    /// Connect and publish are asked of the browser before the state that shows them is rendered: the browser works on each
+    /// while the server renders (the in-call panels, when publishing starts), instead of after the render batch.
+    /// </summary>
+    [Fact]
+    public async Task Join_AsksTheBrowserToConnectAndToPublish_BeforeRenderingThatStep()
+    {
+        var renderedWhenAsked = new List<CallPageStatus>();
+        _sdk.Connect = () =>
+        {
+            renderedWhenAsked.Add(_rendered[^1]);
+            return Task.CompletedTask;
+        };
+        _sdk.Publish = _ =>
+        {
+            renderedWhenAsked.Add(_rendered[^1]);
+            return Task.FromResult(new PublishResult(null, null));
+        };
+
+        await _call.JoinAsync();
+
+        Assert.Equal([CallPageStatus.Joining, CallPageStatus.Connecting], renderedWhenAsked);
+        Assert.Equal([CallPageStatus.Joining, CallPageStatus.Connecting, CallPageStatus.Publishing, CallPageStatus.Connected], _rendered.Distinct());
+    }
+
     [Fact]
     public async Task Join_WhenTheSdkCannotStart_SaysWhy_AndDeletesTheParticipantMadeMeanwhile()
     {

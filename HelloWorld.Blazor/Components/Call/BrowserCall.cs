@@ -198,10 +198,13 @@ public sealed partial class BrowserCall : IAsyncDisposable
     private async Task<bool> ConnectAsync()
     {
         var participant = _participant!;
-        SetState(CallPageState.Connecting);
+        // Asked before the state is rendered, here and in PublishAsync: the browser starts on it while the server renders,
+        // rather than after the render batch (the in-call panels, some 6 kB, when publishing starts).
         try
         {
-            await _sdk.ConnectAsync(participant.Token, _deviceWebSocketUrl);
+            var connecting = _sdk.ConnectAsync(participant.Token, _deviceWebSocketUrl);
+            SetState(CallPageState.Connecting);
+            await connecting;
         }
         catch (Exception exception) when (exception is JSException or TaskCanceledException)
         {
@@ -224,11 +227,12 @@ public sealed partial class BrowserCall : IAsyncDisposable
 
     private async Task PublishAsync()
     {
-        SetState(CallPageState.Publishing);
         PublishResult result;
         try
         {
-            result = await _sdk.PublishAsync(PublishConstraints.AudioOnly(MicrophoneId), _disposing.Token);
+            var publishing = _sdk.PublishAsync(PublishConstraints.AudioOnly(MicrophoneId), _disposing.Token);
+            SetState(CallPageState.Publishing);
+            result = await publishing;
         }
         catch (JSException exception) when (!_ended)
         {
