@@ -229,7 +229,7 @@ internal static class Report
             Console.WriteLine($"Given design alone (design floor ÷ floor server): {string.Join(" · ", levels.Select(level => $"C={level.Concurrency} {level.DesignFloorToFloorServer}"))}; " +
                               (beyond.Count == 0
                                   ? $"within {F(Goals.FloorServerFactor)}× at every C, so the rest of the gap is the app's own work (app ÷ design floor)."
-                                  : $"beyond {F(Goals.FloorServerFactor)}× at {string.Join(", ", beyond)} in this run: where quiet runs agree, the goal above cannot be met there within the given design."));
+                                  : $"beyond {F(Goals.FloorServerFactor)}× at {string.Join(", ", beyond)} in these figures: where quiet runs agree, the goal above cannot be met there within the given design."));
         }
         foreach (var lost in levels.SelectMany(level => level.Lost))
         {
