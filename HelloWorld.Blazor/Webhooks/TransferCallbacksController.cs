@@ -109,9 +109,9 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
 
     private static partial class Log
     {
-        // Debug: every webhook's outcome has its own line at Information (participant joined, call joined or ended, a
-        // refusal or failure at Warning and above); one more line per webhook only to say it arrived cost the app CPU on
-        // every dial-in (bench/README.md, the design floor).
+        // Debug: a transferAnswer's outcome has its own line (call joined or ended at Information, an unknown call at
+        // Warning); one more line per dial-in only to say it arrived cost the app CPU on every dial-in (bench/README.md,
+        // the design floor).
         [LoggerMessage(EventId = 3111, Level = LogLevel.Debug, Message = "Voice webhook {EventType} for call {CallId}")]
         public static partial void Webhook(ILogger logger, string eventType, string callId);
 
