@@ -4,6 +4,7 @@ using HelloWorld.Blazor.Conference;
 using HelloWorld.Blazor.Tests.TestDoubles;
 using HelloWorld.Blazor.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HelloWorld.Blazor.Tests.Webhooks;
 
@@ -34,6 +35,18 @@ public sealed class VoiceCallbacksControllerTests : IAsyncLifetime
         Assert.Equal($"15ac29a21331029c2cb04a07b215b22865662d85;encoding=base64,token-for-{participant.Id};encoding=jwt", sipUri.Attribute("uui")!.Value);
         var call = _app.Services.GetRequiredService<ICallRegistry>().Find(VoiceWebhookPayloads.CallId)!;
         Assert.Equal((CallDirection.Inbound, "+15555555555", CallState.Joining), (call.Direction, call.From, call.State));
+    }
+
+    // A line per webhook only to say it arrived was measurable CPU on every dial-in (bench/README.md, the design floor).
+    [Fact]
+    public async Task DialIn_LogsItsOutcomesAtInformation_AndItsWebhooksArrivalOnlyBelowIt()
+    {
+        await _client.PostWebhookAsync("/incomingCall", VoiceWebhookPayloads.Initiate());
+        await _client.PostWebhookAsync("/transferAnswer", VoiceWebhookPayloads.TransferAnswer());
+
+        var logs = _app.Logs.GetSnapshot();
+        Assert.Contains(logs, log => log.Level == LogLevel.Information && log.Message.Contains("joined the session (Bandwidth reported its transfer answered)"));
+        Assert.DoesNotContain(logs, log => log.Level >= LogLevel.Information && log.Message.StartsWith("Voice webhook ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -109,7 +109,10 @@ public sealed partial class TransferCallbacksController(ICallLegs calls, ILogger
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3111, Level = LogLevel.Information, Message = "Voice webhook {EventType} for call {CallId}")]
+        // Debug: a transferAnswer's outcome has its own line (call joined or ended at Information, an unknown call at
+        // Warning); one more line per dial-in only to say it arrived cost the app CPU on every dial-in (bench/README.md,
+        // the design floor).
+        [LoggerMessage(EventId = 3111, Level = LogLevel.Debug, Message = "Voice webhook {EventType} for call {CallId}")]
         public static partial void Webhook(ILogger logger, string eventType, string callId);
 
         [LoggerMessage(EventId = 3112, Level = LogLevel.Information, Message = "Voice webhook {EventType} for call {CallId}: its leg into the session ended (cause {Cause}, error {Error})")]

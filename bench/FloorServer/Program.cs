@@ -11,6 +11,13 @@ using FloorServer;
 // transfer webhooks as the app's does; they are answered as the app answers them. The session is created before the
 // server listens. Settings: Floor:WebRtcApiBaseUrl, Floor:AccountId, Floor:Username, Floor:Password,
 // Floor:TransferSipUri, Floor:CallbackBaseUrl, and --urls.
+// With --design: the design floor instead (Design/DesignFloor.cs), the same work through the owner's given design alone.
+
+if (args.Contains("--design"))
+{
+    await FloorServer.Design.DesignFloor.RunAsync([.. args.Where(arg => arg != "--design")]);
+    return;
+}
 
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.ClearProviders();

@@ -32,6 +32,13 @@ internal static class Goals
             new("the floor server joined every phone, answering the app's BXML (uui apart)",
                 levels.All(level => level.FloorServer.Joined == level.FloorServer.Dialed && level.FloorServerAnswersAppBxml),
                 PerLevel(level => $"{level.FloorServer.Joined}/{level.FloorServer.Dialed}{(level.FloorServerAnswersAppBxml ? "" : ", other BXML")}")),
+            // Result files from before the design floor have none of its calls.
+            .. levels.Any(level => level.DesignFloor is null) ? Array.Empty<Check>() :
+            [
+                new("the design floor joined every phone, answering the app's BXML (uui apart)",
+                    levels.All(level => level.DesignFloor!.Joined == level.DesignFloor.Dialed && level.DesignFloorAnswersAppBxml),
+                    PerLevel(level => $"{level.DesignFloor!.Joined}/{level.DesignFloor.Dialed}{(level.DesignFloorAnswersAppBxml ? "" : ", other BXML")}")),
+            ],
             .. result.Instances == 1 ? Array.Empty<Check>() :
             [
                 // Without it a broken router would pass every other check on one instance's work alone.

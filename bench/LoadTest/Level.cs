@@ -30,16 +30,17 @@ internal sealed record ServerUnderTest(string Name, IReadOnlyList<ServerProcess>
 }
 
 /// <summary>
-/// One concurrency level: the app, the floor server and the direct API floor each take N calls, C at a time, in
-/// alternating blocks (app, floor server, direct; then direct, floor server, app; ...) so that whatever else the machine
-/// does meanwhile falls on all three alike. Then the app's outcome is checked and everyone hangs up.
+/// One concurrency level: the app, the design floor, the floor server and the direct API floor each take N calls, C at a
+/// time, in alternating blocks (app, design floor, floor server, direct; then direct, floor server, design floor, app; ...)
+/// so that whatever else the machine does meanwhile falls on all four alike. Then the app's outcome is checked and
+/// everyone hangs up.
 /// </summary>
 /// <remarks>
 /// <paramref name="watched"/>: the processes whose quiet each block waits for (the emulator's, the servers', Redis);
 /// <paramref name="redis"/>: the app's instances' Redis, if they share one.
 /// </remarks>
 internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, Control control, Dialer dialer, DirectFloor direct,
-    ServerUnderTest app, ServerUnderTest floorServer, IReadOnlyList<int> watched, RedisServer? redis)
+    ServerUnderTest app, ServerUnderTest floorServer, ServerUnderTest designFloor, IReadOnlyList<int> watched, RedisServer? redis)
 {
     // 10% of WebRTC API requests refused (503, or 429 with Retry-After), another 10% delayed; only while the app is dialed.
     private static readonly object[] FaultMix =
@@ -56,12 +57,13 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
     {
         var appCalls = new List<JsonObject>();
         var floorCalls = new List<JsonObject>();
+        var designCalls = new List<JsonObject>();
         var directTimes = new List<double>();
         var appRequests = new List<JsonObject>();
         var appDialing = TimeSpan.Zero;
         var redisCommands = 0L;
         var quietWait = TimeSpan.Zero;
-        long appCpuTicks = 0, floorCpuTicks = 0;
+        long appCpuTicks = 0, floorCpuTicks = 0, designCpuTicks = 0;
         await WarmUpAsync(level, concurrency);
         var first = 0;
         foreach (var (size, block) in options.BlockSizes.Select((size, block) => (size, block)))
@@ -87,16 +89,20 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
                 appCalls.AddRange(calls);
                 appDialing += elapsed;
             }
-            async Task FloorServerAsync()
+            async Task<long> FloorAsync(ServerUnderTest floor, List<JsonObject> calls)
             {
-                emulator.Routes.To(floorServer.BaseUris);
-                var cpuBefore = floorServer.CpuTicks();
-                floorCalls.AddRange((await dialer.DialAsync(floorServer.Numbers(level, first, size), concurrency)).Calls);
-                floorCpuTicks += await CpuSinceAsync(floorServer, cpuBefore);
+                emulator.Routes.To(floor.BaseUris);
+                var cpuBefore = floor.CpuTicks();
+                calls.AddRange((await dialer.DialAsync(floor.Numbers(level, first, size), concurrency)).Calls);
+                return await CpuSinceAsync(floor, cpuBefore);
             }
+            async Task FloorServerAsync() => floorCpuTicks += await FloorAsync(floorServer, floorCalls);
+            async Task DesignFloorAsync() => designCpuTicks += await FloorAsync(designFloor, designCalls);
             async Task DirectAsync() => directTimes.AddRange(await direct.MeasureAsync(size, concurrency));
 
-            Func<Task>[] order = block % 2 == 0 ? [AppAsync, FloorServerAsync, DirectAsync] : [DirectAsync, FloorServerAsync, AppAsync];
+            Func<Task>[] order = block % 2 == 0
+                ? [AppAsync, DesignFloorAsync, FloorServerAsync, DirectAsync]
+                : [DirectAsync, FloorServerAsync, DesignFloorAsync, AppAsync];
             foreach (var step in order)
             {
                 quietWait += await Quiet.WaitAsync(watched, TimeSpan.FromSeconds(10));
@@ -106,7 +112,8 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         }
 
         Console.WriteLine($"  C={concurrency}: {quietWait.TotalSeconds:0.0} s spent waiting for the emulator and the servers to go quiet between blocks");
-        var cpu = new CpuPerDialIn(PerDialIn(appCpuTicks, appCalls.Count), PerDialIn(floorCpuTicks, floorCalls.Count), Machine.LoadAverage);
+        var cpu = new CpuPerDialIn(PerDialIn(appCpuTicks, appCalls.Count), PerDialIn(floorCpuTicks, floorCalls.Count), Machine.LoadAverage,
+            PerDialIn(designCpuTicks, designCalls.Count));
         var sessions = await control.SessionsAsync();
         var memoryWithPhonesIn = app.MemoryMiB();
         Console.WriteLine($"  C={concurrency}: hanging everyone up…");
@@ -114,6 +121,8 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         var appEnded = await dialer.HangUpAsync(appCalls.Select(CallId), app.ParticipantTag, concurrency);
         emulator.Routes.To(floorServer.BaseUris);
         await dialer.HangUpAsync(floorCalls.Select(CallId), floorServer.ParticipantTag, concurrency);
+        emulator.Routes.To(designFloor.BaseUris);
+        await dialer.HangUpAsync(designCalls.Select(CallId), designFloor.ParticipantTag, concurrency);
         emulator.Routes.To();
         await direct.CleanUpAsync(concurrency);
         var remaining = await control.ParticipantsAsync(app.ParticipantTag);
@@ -122,8 +131,9 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         var api = ApiRequests.Count(appRequests);
         var appWebhook = Stats.Of(InitiateTimes(appCalls));
         var floorWebhook = Stats.Of(InitiateTimes(floorCalls));
+        var designWebhook = Stats.Of(InitiateTimes(designCalls));
         var directFloor = Stats.Of(directTimes);
-        var lost = appCalls.Concat(floorCalls).Where(call => !Joined(call))
+        var lost = appCalls.Concat(floorCalls).Concat(designCalls).Where(call => !Joined(call))
             .Select(call => $"lost: {call["callId"]} from {call["from"]} ended ({call["cause"]}) {call["errorMessage"]}; webhooks: {call["webhooks"]?.ToJsonString()}");
         return new LevelResult(
             Concurrency: concurrency,
@@ -145,7 +155,11 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
                 Math.Round(redisCommands / (double)Math.Max(1, appCalls.Count), 1)),
             FloorServerAnswersAppBxml: SameBxml(appCalls, floorCalls),
             Lost: [.. lost],
-            Cpu: cpu);
+            Cpu: cpu,
+            DesignFloor: new ServerRun(designCalls.Count, designCalls.Count(Joined), null, designWebhook),
+            AppToDesignFloor: Ratio.Of(appWebhook, designWebhook),
+            DesignFloorToFloorServer: Ratio.Of(designWebhook, floorWebhook),
+            DesignFloorAnswersAppBxml: SameBxml(appCalls, designCalls));
     }
 
     /// <summary>
@@ -168,7 +182,7 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
     /// </summary>
     private async Task WarmUpAsync(int level, int concurrency)
     {
-        foreach (var server in new[] { app, floorServer })
+        foreach (var server in new[] { app, floorServer, designFloor })
         {
             emulator.Routes.To(server.BaseUris);
             var (calls, _) = await dialer.DialAsync(server.Numbers(level, WarmUpNumbers, options.WarmUpCalls), concurrency);
@@ -192,8 +206,8 @@ internal sealed partial class Level(LoadOptions options, EmulatorHost emulator, 
         [.. calls.Select(Initiate).OfType<JsonNode>().Select(webhook => (double)webhook["durationMs"]!)];
 
     /// <summary>
-    /// Whether every phone got one and the same BXML from both servers once the call id and token in <c>uui</c> are set
-    /// aside (their shape is kept): the floor server must do the app's work, not less.
+    /// Whether every phone got one and the same BXML from the app and a floor once the call id and token in <c>uui</c> are
+    /// set aside (their shape is kept): a floor must do the app's work, not less.
     /// </summary>
     private static bool SameBxml(IEnumerable<JsonObject> appCalls, IEnumerable<JsonObject> floorCalls)
     {

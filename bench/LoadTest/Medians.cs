@@ -37,6 +37,8 @@ internal static class Medians
         var levels = first.Levels.Select((_, i) =>
         {
             LevelResult L(LoadResult result) => result.Levels[i];
+            // The design floor's figures where every run has them (runs from before it have none).
+            var design = runs.All(run => L(run.Result).DesignFloor is not null);
             return new LevelResult(
                 L(first).Concurrency, Server(r => L(r).App), Server(r => L(r).FloorServer), S(r => L(r).DirectFloorMs),
                 R(r => L(r).AppToFloorServer), R(r => L(r).AppToDirectFloor), R(r => L(r).FloorServerToDirectFloor),
@@ -48,8 +50,13 @@ internal static class Medians
                 first.Instances == 1 ? null : new Spread(PerInstance(k => N(r => L(r).Spread!.InitiatesPerInstance[k])), N(r => L(r).Spread!.CallsAcrossInstances),
                     M(r => L(r).Spread!.RedisCommandsPerDialIn)),
                 runs.All(run => L(run.Result).Cpu is not null)
-                    ? new CpuPerDialIn(M(r => L(r).Cpu!.AppMs), M(r => L(r).Cpu!.FloorServerMs), M(r => L(r).Cpu!.LoadAverage))
-                    : null);
+                    ? new CpuPerDialIn(M(r => L(r).Cpu!.AppMs), M(r => L(r).Cpu!.FloorServerMs), M(r => L(r).Cpu!.LoadAverage),
+                        design && runs.All(run => L(run.Result).Cpu!.DesignFloorMs is not null) ? M(r => L(r).Cpu!.DesignFloorMs!.Value) : null)
+                    : null,
+                design ? Server(r => L(r).DesignFloor!) : null,
+                design ? R(r => L(r).AppToDesignFloor!) : null,
+                design ? R(r => L(r).DesignFloorToFloorServer!) : null,
+                runs.All(run => L(run.Result).DesignFloorAnswersAppBxml));
         }).ToList();
         var median = first with
         {
@@ -59,6 +66,8 @@ internal static class Medians
             AppMemory = PerInstance(k => Memory(r => r.AppMemory[k])),
             FloorServerMemory = Memory(r => r.FloorServerMemory),
             RedisMemory = first.RedisMemory is null ? null : Memory(r => r.RedisMemory!),
+            DesignFloorColdWebhookMs = runs.All(run => run.Result.DesignFloorColdWebhookMs is not null) ? M(r => r.DesignFloorColdWebhookMs!.Value) : null,
+            DesignFloorMemory = runs.All(run => run.Result.DesignFloorMemory is not null) ? Memory(r => r.DesignFloorMemory!) : null,
             Levels = levels,
         };
         Console.WriteLine($"Medians of {runs.Count} runs ({string.Join(", ", runs.Select(run => run.Result.Date.ToString("yyyy-MM-dd HH:mm")))}); " +

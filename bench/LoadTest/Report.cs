@@ -103,17 +103,22 @@ internal sealed record LevelResult(
     int PhoneParticipantsAfterHangUp,
     [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppMemoryWithPhonesInMiB,
     [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppMemoryAfterHangUpMiB,
-    bool FloorServerAnswersAppBxml, IReadOnlyList<string> Lost, Spread? Spread, CpuPerDialIn? Cpu = null);
+    bool FloorServerAnswersAppBxml, IReadOnlyList<string> Lost, Spread? Spread, CpuPerDialIn? Cpu = null,
+    ServerRun? DesignFloor = null, Ratio? AppToDesignFloor = null, Ratio? DesignFloorToFloorServer = null, bool DesignFloorAnswersAppBxml = true);
 
 /// <summary>
 /// CPU time (user and system, from <c>/proc/PID/stat</c>) each server's processes spent per dial-in during its blocks,
 /// and the load average when the level ended. Where the CPU is saturated the latency ratio follows this one; under other
 /// work's load, which moves latencies by 2×, this one stays put: the figure to compare two versions of the app by.
-/// Result files from before it have none.
+/// Result files from before it have none; from before the design floor, no <see cref="DesignFloorMs"/>.
 /// </summary>
-internal sealed record CpuPerDialIn(double AppMs, double FloorServerMs, double LoadAverage)
+internal sealed record CpuPerDialIn(double AppMs, double FloorServerMs, double LoadAverage, double? DesignFloorMs = null)
 {
     public double AppToFloorServer => Math.Round(AppMs / FloorServerMs, 2);
+
+    public double? AppToDesignFloor => DesignFloorMs is { } design ? Math.Round(AppMs / design, 2) : null;
+
+    public double? DesignFloorToFloorServer => DesignFloorMs is { } design ? Math.Round(design / FloorServerMs, 2) : null;
 }
 
 /// <summary>Resident memory (VmRSS, MiB): idle before the first webhook, the high-water mark, and at the end with everyone hung up.</summary>
@@ -121,13 +126,15 @@ internal sealed record MemoryFigures(double IdleMiB, double PeakMiB, double EndM
 
 /// <remarks>
 /// The app's figures are per instance (<see cref="Instances"/> of them, on Redis when more than one). Result files from
-/// before that read as one instance's: a single figure as a list of one, no <see cref="LevelResult.Spread"/>.
+/// before that read as one instance's: a single figure as a list of one, no <see cref="LevelResult.Spread"/>. Result
+/// files from before the design floor have none of its figures.
 /// </remarks>
 internal sealed record LoadResult(
     string Machine, IReadOnlyList<double> LoadAverage, DateTimeOffset Date, int Calls, IReadOnlyList<int> Concurrency, int Blocks, bool Faults, int WarmUpCalls,
     [property: JsonConverter(typeof(OneOrMany<double>))] IReadOnlyList<double> AppColdWebhookMs, double FloorServerColdWebhookMs,
     [property: JsonConverter(typeof(OneOrMany<MemoryFigures>))] IReadOnlyList<MemoryFigures> AppMemory,
-    MemoryFigures FloorServerMemory, IReadOnlyList<LevelResult> Levels, int Instances = 1, MemoryFigures? RedisMemory = null);
+    MemoryFigures FloorServerMemory, IReadOnlyList<LevelResult> Levels, int Instances = 1, MemoryFigures? RedisMemory = null,
+    double? DesignFloorColdWebhookMs = null, MemoryFigures? DesignFloorMemory = null);
 
 internal sealed record Check(string Name, bool Passed, string Detail);
 
@@ -146,15 +153,32 @@ internal static class Report
         Console.WriteLine($"|---|{string.Concat(levels.Select(_ => "---|"))}");
         Row("App: phones joined", level => $"{level.App.Joined} of {level.App.Dialed} ({F(level.App.CallsPerSecond ?? 0)} calls/s)");
         Row("App: initiate webhook answered in (ms, timed by the emulator)", level => level.App.InitiateWebhookMs.ToString());
+        var design = levels.All(level => level.DesignFloor is not null);
+        if (design)
+        {
+            Row("Design floor (MVC, RestSharp, Polly; nothing else): initiate webhook answered in (ms)", level => level.DesignFloor!.InitiateWebhookMs.ToString());
+        }
         Row("Floor server: initiate webhook answered in (ms)", level => level.FloorServer.InitiateWebhookMs.ToString());
         Row("Direct API floor: createParticipant + addParticipantToSession (ms)", level => level.DirectFloorMs.ToString());
         Row("**App ÷ floor server**", level => level.AppToFloorServer.ToString());
+        if (design)
+        {
+            Row("**App ÷ design floor** (the app's own work)", level => level.AppToDesignFloor!.ToString());
+            Row("**Design floor ÷ floor server** (the given design's cost)", level => level.DesignFloorToFloorServer!.ToString());
+        }
         Row("App ÷ direct API floor", level => level.AppToDirectFloor.ToString());
         Row("Floor server ÷ direct API floor", level => level.FloorServerToDirectFloor.ToString());
         if (levels.All(level => level.Cpu is not null))
         {
-            Row("CPU per dial-in, app / floor server (ms, user + system)", level => $"{F(level.Cpu!.AppMs)} / {F(level.Cpu.FloorServerMs)}");
+            var designCpu = levels.All(level => level.Cpu!.DesignFloorMs is not null);
+            Row($"CPU per dial-in, app / {(designCpu ? "design floor / " : "")}floor server (ms, user + system)",
+                level => $"{F(level.Cpu!.AppMs)} / {(designCpu ? $"{F(level.Cpu.DesignFloorMs!.Value)} / " : "")}{F(level.Cpu.FloorServerMs)}");
             Row("**App ÷ floor server, CPU per dial-in** (load average at the level's end)", level => $"{F(level.Cpu!.AppToFloorServer)}× ({F(level.Cpu.LoadAverage)})");
+            if (designCpu)
+            {
+                Row("App ÷ design floor · design floor ÷ floor server, CPU per dial-in",
+                    level => $"{F(level.Cpu!.AppToDesignFloor!.Value)}× · {F(level.Cpu.DesignFloorToFloorServer!.Value)}×");
+            }
         }
         if (result.Instances > 1)
         {
@@ -170,13 +194,16 @@ internal static class Report
             level => string.Join(" · ", level.AppMemoryWithPhonesInMiB.Zip(level.AppMemoryAfterHangUpMiB, (phonesIn, after) => $"{F(phonesIn)} / {F(after)}")));
         Console.WriteLine();
         var apps = Enumerable.Range(0, result.Instances).ToList();
-        Console.WriteLine($"| Start and memory | {string.Join(" | ", apps.Select(i => result.Instances == 1 ? "App" : $"App instance {i + 1}"))} | Floor server |");
-        Console.WriteLine($"|---|{string.Concat(apps.Select(_ => "---|"))}---|");
+        // The design floor's column only where the run has its figures (result files from before it have none).
+        var designMemory = result.DesignFloorMemory;
+        string Design(Func<MemoryFigures, double> figure) => designMemory is null ? "" : $" {F(figure(designMemory))} |";
+        Console.WriteLine($"| Start and memory | {string.Join(" | ", apps.Select(i => result.Instances == 1 ? "App" : $"App instance {i + 1}"))} |{(designMemory is null ? "" : " Design floor |")} Floor server |");
+        Console.WriteLine($"|---|{string.Concat(apps.Select(_ => "---|"))}{(designMemory is null ? "" : "---|")}---|");
         Console.WriteLine($"| First webhook after start, cold (ms; {Program.IdleBeforeFirstWebhook.TotalSeconds:0} s after the server listened) | " +
-                          $"{string.Join(" | ", result.AppColdWebhookMs.Select(F))} | {F(result.FloorServerColdWebhookMs)} |");
-        Console.WriteLine($"| Resident memory idle, before the first webhook (MiB) | {string.Join(" | ", result.AppMemory.Select(m => F(m.IdleMiB)))} | {F(result.FloorServerMemory.IdleMiB)} |");
-        Console.WriteLine($"| Resident memory at peak (MiB, VmHWM) | {string.Join(" | ", result.AppMemory.Select(m => F(m.PeakMiB)))} | {F(result.FloorServerMemory.PeakMiB)} |");
-        Console.WriteLine($"| Resident memory at the end, everyone hung up (MiB) | {string.Join(" | ", result.AppMemory.Select(m => F(m.EndMiB)))} | {F(result.FloorServerMemory.EndMiB)} |");
+                          $"{string.Join(" | ", result.AppColdWebhookMs.Select(F))} |{(designMemory is null ? "" : $" {F(result.DesignFloorColdWebhookMs ?? double.NaN)} |")} {F(result.FloorServerColdWebhookMs)} |");
+        Console.WriteLine($"| Resident memory idle, before the first webhook (MiB) | {string.Join(" | ", result.AppMemory.Select(m => F(m.IdleMiB)))} |{Design(m => m.IdleMiB)} {F(result.FloorServerMemory.IdleMiB)} |");
+        Console.WriteLine($"| Resident memory at peak (MiB, VmHWM) | {string.Join(" | ", result.AppMemory.Select(m => F(m.PeakMiB)))} |{Design(m => m.PeakMiB)} {F(result.FloorServerMemory.PeakMiB)} |");
+        Console.WriteLine($"| Resident memory at the end, everyone hung up (MiB) | {string.Join(" | ", result.AppMemory.Select(m => F(m.EndMiB)))} |{Design(m => m.EndMiB)} {F(result.FloorServerMemory.EndMiB)} |");
         if (result.RedisMemory is { } redis)
         {
             Console.WriteLine($"Redis (the instances' shared store): resident memory idle {F(redis.IdleMiB)} MiB, at peak {F(redis.PeakMiB)} MiB, at the end {F(redis.EndMiB)} MiB.");
@@ -194,6 +221,15 @@ internal static class Report
         foreach (var goal in goals)
         {
             Console.WriteLine($"{(goal.Passed ? "PASS" : "FAIL")}  {goal.Name}: {goal.Detail}");
+        }
+        if (!result.Faults && levels.All(level => level.DesignFloorToFloorServer is not null))
+        {
+            // Not a goal of its own: what the goal above can reach without leaving the given design.
+            var beyond = levels.Where(level => !level.DesignFloorToFloorServer!.Within(Goals.FloorServerFactor)).Select(level => $"C={level.Concurrency}").ToList();
+            Console.WriteLine($"Given design alone (design floor ÷ floor server): {string.Join(" · ", levels.Select(level => $"C={level.Concurrency} {level.DesignFloorToFloorServer}"))}; " +
+                              (beyond.Count == 0
+                                  ? $"within {F(Goals.FloorServerFactor)}× at every C, so the rest of the gap is the app's own work (app ÷ design floor)."
+                                  : $"beyond {F(Goals.FloorServerFactor)}× at {string.Join(", ", beyond)} in these figures: where quiet runs agree, the goal above cannot be met there within the given design."));
         }
         foreach (var lost in levels.SelectMany(level => level.Lost))
         {

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Bench;
 
 /// <summary>
-/// A published ASP.NET Core app run as <c>dotnet NAME.dll --urls http://127.0.0.1:PORT</c> in its own process, measured
+/// A published ASP.NET Core app run as <c>dotnet NAME.dll [ARGUMENTS] --urls http://127.0.0.1:PORT</c> in its own process, measured
 /// from outside. Ready once its port accepts connections, so no request of the tool's own touches it before the measurements.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
@@ -37,11 +37,12 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string name, string directory, string assembly, IEnumerable<KeyValuePair<string, string>> environment)
+    public static async Task<ServerProcess> StartAsync(
+        string name, string directory, string assembly, IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string>? arguments = null)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, assembly), "--urls", baseUrl])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, assembly), .. arguments ?? [], "--urls", baseUrl])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
