@@ -25,6 +25,8 @@ namespace HelloWorld.Blazor.Tests.Components;
 public abstract class CallPageContext : BunitContext
 {
     protected static readonly JoinedParticipant Me = new("p-me", "device-token-of-me", ParticipantKind.Browser, "s-1");
+    protected static readonly RemoteStream OtherBrowser = new("stream-b", "p-other", "microphone", ["AUDIO"]);
+    protected static readonly RemoteStream PhoneStream = new("stream-p", "p-phone", null, ["AUDIO"]);
 
     protected CallPageContext()
     {

@@ -18,7 +18,6 @@ public sealed class HomeExperienceTests : CallPageContext
     private const string Number = "+19195550123";
     private const string Masked = "+1•••••0123"; // a phone this tab did not call
     private const string Focus = "Blazor._internal.domWrapper.focus";
-    private static readonly RemoteStream PhoneStream = new("stream-p", "p-phone", null, ["AUDIO"]);
 
     /// <remarks>Which element takes focus is seen in the browser tests; bUnit does not render element references' ids.</remarks>
     [Fact]
