@@ -13,8 +13,7 @@ performance.mark("helloworld:sdk-loaded");
 let zone = null;
 (globalThis.requestIdleCallback ?? setTimeout)(timeZone);
 
-// The SDK's connect() resolves when its WebSocket opens and never rejects: it retries forever (see stopReconnecting).
-// A page needs an answer.
+// The SDK's connect() resolves once its WebSocket opens and never rejects (it retries forever): a page needs an answer.
 const connectTimeoutMs = 15000;
 
 export function createClient(dotNet) {
