@@ -123,7 +123,7 @@ public sealed class RedisCallParticipants(RedisConnection redis, RedisAppInstanc
     /// <summary>The call's participant once no join is under way for it; <c>null</c> when it has none.</summary>
     private async Task<JoinedParticipant?> WaitForJoinAsync(string callId, CancellationToken cancellationToken)
     {
-        var nextLivenessCheck = timeProvider.GetTimestamp() + (long)(LivenessCheckInterval.TotalSeconds * timeProvider.TimestampFrequency);
+        var lastLivenessCheck = timeProvider.GetTimestamp();
         while (true)
         {
             if (_joining.TryGetValue(callId, out var running))
@@ -139,14 +139,14 @@ public sealed class RedisCallParticipants(RedisConnection redis, RedisAppInstanc
             {
                 return JsonSerializer.Deserialize<JoinedParticipant>(leg, Json);
             }
-            if (timeProvider.GetTimestamp() >= nextLivenessCheck)
+            if (timeProvider.GetElapsedTime(lastLivenessCheck) >= LivenessCheckInterval)
             {
                 if (await JoinerDiedAsync(leg).ConfigureAwait(false))
                 {
                     await redis.Database.ScriptEvaluateAsync(ReplaceIfEqualScript, [Legs], [callId, leg, ""]).ConfigureAwait(false);
                     return null;
                 }
-                nextLivenessCheck = timeProvider.GetTimestamp() + (long)(LivenessCheckInterval.TotalSeconds * timeProvider.TimestampFrequency);
+                lastLivenessCheck = timeProvider.GetTimestamp();
             }
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
